@@ -1,0 +1,1 @@
+"""TradeFact's Slack app, command line and rendering."""

@@ -1,0 +1,69 @@
+"""The `tradefact` command: build, ask, serve, socket, digest, schedule."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+from facts.load import DataError, build
+from facts.store import FactStore, FactStoreError
+
+
+def _paths(env: Mapping[str, str]) -> tuple[Path, Path]:
+    data_dir = Path(env.get("TRADEFACT_DATA_DIR", "data"))
+    return data_dir, Path(env.get("TRADEFACT_DB", str(data_dir / "facts.duckdb")))
+
+
+def open_store(env: Mapping[str, str]) -> FactStore:
+    """Open the fact store, rebuilding it first if the files in data/ changed."""
+    data_dir, db_path = _paths(env)
+    return FactStore.open(db_path, data_dir if data_dir.is_dir() else None)
+
+
+def _build(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    data_dir, db_path = _paths(env)
+    started = time.perf_counter()
+    report = build(data_dir, db_path)
+    elapsed = time.perf_counter() - started
+    store = FactStore.open(db_path)
+    coverage = store.coverage
+    print(f"Built {db_path} from {data_dir}/ in {elapsed:.2f} s")
+    for table, rows in report.tables.items():
+        print(f"  {table:<14} {rows:>8,} rows")
+    print(f"  trade          {coverage.trade_years[0]}–{coverage.trade_years[1]}"
+          f" (latest month {coverage.trade_latest_month[0]}-{coverage.trade_latest_month[1]:02d})")
+    print(f"  population     {coverage.population_years[0]}–{coverage.population_years[1]}")
+    for series, (first, last) in sorted(coverage.encounter_months.items()):
+        print(f"  encounters     {series}: {first[0]}-{first[1]:02d} to {last[0]}-{last[1]:02d}")
+    first, last = coverage.seizure_months
+    print(f"  seizures       {first[0]}-{first[1]:02d} to {last[0]}-{last[1]:02d}")
+    print(f"  sources        {', '.join(store.sources)}")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Mapping[str, str]], int]] = {"build": _build}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tradefact", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("build", help="build the fact store from data/")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
+    """Run one `tradefact` command; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args, os.environ if env is None else env)
+    except (DataError, FactStoreError) as exc:
+        print(f"tradefact: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""TradeFact's fact store and question answering (no Slack here)."""

@@ -1,0 +1,355 @@
+"""FactStore: the read-only DuckDB fact store, and the only module that holds SQL."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from facts.load import build, fingerprint
+from facts.model import Fact, Source
+
+TRADE_METRICS = ("exports", "imports", "balance", "total")
+# Values are written by column name, never by string formatting of user input.
+_TRADE_VALUE = {
+    "exports": "sum(value_usd) FILTER (WHERE flow = 'exports')",
+    "imports": "sum(value_usd) FILTER (WHERE flow = 'imports')",
+    "balance": "sum(CASE flow WHEN 'exports' THEN value_usd ELSE -value_usd END)",
+    "total": "sum(value_usd)",
+}
+TRADE_SOURCE = "census-trade-by-country"
+POPULATION_SOURCE = "worldbank-population"
+SEIZURE_SOURCE = "cbp-drug-seizures"
+
+
+class FactStoreError(Exception):
+    """The store is missing, damaged or cannot be built."""
+
+
+@dataclass(frozen=True)
+class Country:
+    """A row of the country reference."""
+
+    code: str
+    kind: str  # country | former | aggregate | unallocated
+    name: str
+    name_es: str
+    census_name: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    """A claim as stored: its check is evaluated by facts.claims."""
+
+    id: str
+    number: int
+    topic: str
+    paraphrase: str
+    keywords: tuple[str, ...]
+    stated_value: Decimal | None
+    stated_unit: str
+    stated_period: str
+    stated_text: str
+    check: dict[str, Any] | None
+    unverifiable: str | None
+    context: tuple[dict[str, Any], ...]
+    source_id: str
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What periods each table holds (for "no data" answers and "latest")."""
+
+    trade_years: tuple[int, int]
+    trade_latest_month: tuple[int, int]
+    population_years: tuple[int, int]
+    encounter_months: dict[str, tuple[tuple[int, int], tuple[int, int]]]
+    seizure_months: tuple[tuple[int, int], tuple[int, int]]
+
+
+class FactStore:
+    """Read-only access to the facts; every method returns frozen values carrying a source id."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+        self._con = con
+        self.path = path
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, db_path: Path, data_dir: Path | None = None) -> FactStore:
+        """Open db_path read-only, first (re)building it from data_dir when the data changed."""
+        if data_dir is not None:
+            ensure_built(data_dir, db_path)
+        if not db_path.exists():
+            raise FactStoreError(f"no fact store at {db_path}: run `tradefact build`")
+        try:
+            con = duckdb.connect(str(db_path), read_only=True)
+            con.execute("SELECT count(*) FROM meta").fetchone()
+        except duckdb.Error as exc:
+            raise FactStoreError(f"the fact store {db_path} cannot be read: {exc}") from exc
+        return cls(con, db_path)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._con.close()
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        cursor = self._con.cursor()  # one cursor per query: connections are not thread-safe
+        try:
+            return cursor.execute(sql, list(params)).fetchall()
+        finally:
+            cursor.close()
+
+    # --- reference data, read once --------------------------------------------------------
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """The data fingerprint the store was built from."""
+        return str(self._rows("SELECT value FROM meta WHERE key = 'fingerprint'")[0][0])
+
+    @cached_property
+    def sources(self) -> dict[str, Source]:
+        """Every source by id."""
+        rows = self._rows(
+            "SELECT id, title, publisher, url, coverage, units, basis, license, obtained, caveats,"
+            " url_note FROM sources ORDER BY id"
+        )
+        return {r[0]: Source(r[0], r[1], r[2], r[3] or None, *r[4:10], r[10] or "") for r in rows}
+
+    @cached_property
+    def countries(self) -> dict[str, Country]:
+        """Every partner code of the trade data (and the U.S.), by code."""
+        rows = self._rows(
+            "SELECT code, kind, name, name_es, census_name, aliases FROM countries ORDER BY code"
+        )
+        return {
+            r[0]: Country(r[0], r[1], r[2], r[3] or "", r[4] or "", tuple(_split(r[5])))
+            for r in rows
+        }
+
+    @cached_property
+    def claims(self) -> tuple[ClaimRow, ...]:
+        """The op-ed's claims in the order of the claims file."""
+        rows = self._rows(
+            "SELECT id, number, topic, paraphrase, keywords, stated_value, stated_unit,"
+            " stated_period, stated_text, check_json, unverifiable, context_json, source_id"
+            " FROM claims ORDER BY number"
+        )
+        return tuple(
+            ClaimRow(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                tuple(json.loads(r[4] or "[]")),
+                r[5].normalize() if r[5] is not None else None,
+                r[6],
+                r[7],
+                r[8],
+                json.loads(r[9]) if r[9] else None,
+                r[10],
+                tuple(json.loads(r[11] or "[]")),
+                r[12],
+            )
+            for r in rows
+        )
+
+    @cached_property
+    def coverage(self) -> Coverage:
+        """First and last periods of every table."""
+        trade = self._rows("SELECT min(year), max(year) FROM trade_annual")[0]
+        latest = self._rows(
+            "SELECT year, max(month) FROM trade_monthly WHERE year = (SELECT max(year) FROM"
+            " trade_monthly) GROUP BY year"
+        )[0]
+        population = self._rows("SELECT min(year), max(year) FROM population")[0]
+        encounters = {
+            r[0]: ((r[1] // 100, r[1] % 100), (r[2] // 100, r[2] % 100))
+            for r in self._rows(
+                "SELECT series, min(year * 100 + month), max(year * 100 + month) FROM encounters"
+                " GROUP BY series"
+            )
+        }
+        seizures = self._rows(
+            "SELECT min(year * 100 + month), max(year * 100 + month) FROM seizures"
+        )[0]
+        return Coverage(
+            (trade[0], trade[1]),
+            (latest[0], latest[1]),
+            (population[0], population[1]),
+            encounters,
+            ((seizures[0] // 100, seizures[0] % 100), (seizures[1] // 100, seizures[1] % 100)),
+        )
+
+    @cached_property
+    def drugs(self) -> tuple[str, ...]:
+        """Drug ids in the seizure data."""
+        return tuple(r[0] for r in self._rows("SELECT DISTINCT drug FROM seizures ORDER BY drug"))
+
+    def table_counts(self) -> dict[str, int]:
+        """Rows per table (for `tradefact build`'s summary)."""
+        names = [
+            r[0]
+            for r in self._rows(
+                "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1"
+            )
+        ]
+        # Table names come from DuckDB's own catalogue, not from input.
+        return {n: int(self._rows(f'SELECT count(*) FROM "{n}"')[0][0]) for n in names}
+
+    # --- trade ----------------------------------------------------------------------------
+
+    def trade_year(self, metric: str, partner: str, year: int) -> Fact | None:
+        """A partner's trade in one calendar year (partial years carry a note)."""
+        rows = self._rows(
+            f"SELECT {_TRADE_VALUE[metric]}, min(months), count(*) FROM trade_annual"
+            " WHERE partner = ? AND year = ?",
+            [partner, year],
+        )
+        value, months, count = rows[0]
+        if not count or value is None:
+            return None
+        note = "" if months == 12 else f"January–{_MONTH_NAMES[months - 1]} only"
+        return Fact(metric, partner, str(year), value, "USD", TRADE_SOURCE, note=note)
+
+    def trade_month(self, metric: str, partner: str, year: int, month: int) -> Fact | None:
+        """A partner's trade in one month."""
+        value, count = self._rows(
+            f"SELECT {_TRADE_VALUE[metric]}, count(*) FROM trade_monthly"
+            " WHERE partner = ? AND year = ? AND month = ?",
+            [partner, year, month],
+        )[0]
+        if not count:
+            return None
+        return Fact(metric, partner, f"{year}-{month:02d}", value, "USD", TRADE_SOURCE)
+
+    def trade_ytd(self, metric: str, partner: str, year: int, through_month: int) -> Fact | None:
+        """A partner's trade from January to through_month of a year (None if months are missing)."""
+        value, count = self._rows(
+            f"SELECT {_TRADE_VALUE[metric]}, count(DISTINCT month) FROM trade_monthly"
+            " WHERE partner = ? AND year = ? AND month <= ?",
+            [partner, year, through_month],
+        )[0]
+        if count != through_month:
+            return None
+        period = f"{year}-01..{year}-{through_month:02d}"
+        return Fact(metric, partner, period, value, "USD", TRADE_SOURCE)
+
+    def ranking(self, metric: str, year: int) -> list[Fact]:
+        """Countries (no aggregates) ordered by exports or imports in a year, largest first."""
+        rows = self._rows(
+            "SELECT partner, value_usd, months FROM trade_rank WHERE flow = ? AND year = ?"
+            " ORDER BY rank",
+            [metric, year],
+        )
+        return [Fact(metric, r[0], str(year), r[1], "USD", TRADE_SOURCE) for r in rows]
+
+    # --- population -----------------------------------------------------------------------
+
+    def population(self, partner: str, year: int) -> Fact | None:
+        """Mid-year population of a country."""
+        rows = self._rows(
+            "SELECT value FROM population WHERE partner = ? AND year = ?", [partner, year]
+        )
+        if not rows:
+            return None
+        return Fact(
+            "population", partner, str(year), Decimal(rows[0][0]), "people", POPULATION_SOURCE
+        )
+
+    # --- encounters -----------------------------------------------------------------------
+
+    def encounters(self, series: str, start: tuple[int, int], end: tuple[int, int]) -> list[Fact]:
+        """Monthly encounters of a series between two months, inclusive."""
+        rows = self._rows(
+            "SELECT year, month, value, source_id FROM encounters WHERE series = ?"
+            " AND year * 100 + month BETWEEN ? AND ? ORDER BY year, month",
+            [series, _ym(start), _ym(end)],
+        )
+        return [
+            Fact("encounters", series, f"{r[0]}-{r[1]:02d}", Decimal(r[2]), "encounters", r[3])
+            for r in rows
+        ]
+
+    # --- seizures -------------------------------------------------------------------------
+
+    def seizures(
+        self, drug: str, start: tuple[int, int], end: tuple[int, int], region: str | None = None
+    ) -> Fact | None:
+        """Pounds of a drug seized by CBP between two months, inclusive (optionally one region)."""
+        value, months = self._rows(
+            "SELECT sum(pounds), count(DISTINCT year * 100 + month) FROM seizures WHERE drug = ?"
+            " AND year * 100 + month BETWEEN ? AND ? AND (? IS NULL OR region = ?)",
+            [drug, _ym(start), _ym(end), region, region],
+        )[0]
+        if not months:
+            return None
+        period = _period(start, end)
+        return Fact("seizures", drug, period, value.normalize(), "lb", SEIZURE_SOURCE)
+
+
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _ym(month: tuple[int, int]) -> int:
+    return month[0] * 100 + month[1]
+
+
+def _period(start: tuple[int, int], end: tuple[int, int]) -> str:
+    first, last = f"{start[0]}-{start[1]:02d}", f"{end[0]}-{end[1]:02d}"
+    return first if first == last else f"{first}..{last}"
+
+
+def _split(aliases: str | None) -> list[str]:
+    return [a.strip() for a in (aliases or "").split("|") if a.strip()]
+
+
+def ensure_built(data_dir: Path, db_path: Path) -> bool:
+    """Rebuild db_path if it is missing or older than the files in data_dir; True if rebuilt."""
+    lock_path = db_path.with_name(db_path.name + ".lock")
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one builder at a time across processes
+        wanted = fingerprint(data_dir)
+        if _built_fingerprint(db_path) == wanted:
+            return False
+        build(data_dir, db_path)
+        return True
+
+
+def _built_fingerprint(db_path: Path) -> str | None:
+    if not db_path.exists():
+        return None
+    try:
+        con = duckdb.connect(str(db_path), read_only=True)
+    except duckdb.Error:
+        return None  # damaged: rebuild
+    try:
+        rows = con.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchall()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return str(rows[0][0]) if rows else None
