@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from bot.config import ConfigError, Settings
+from bot.render import answer_json, render_mrkdwn, render_text
+from facts.answer import ask
 from facts.load import DataError, build
 from facts.store import FactStore, FactStoreError
 
@@ -34,8 +38,10 @@ def _build(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     print(f"Built {db_path} from {data_dir}/ in {elapsed:.2f} s")
     for table, rows in report.tables.items():
         print(f"  {table:<14} {rows:>8,} rows")
-    print(f"  trade          {coverage.trade_years[0]}–{coverage.trade_years[1]}"
-          f" (latest month {coverage.trade_latest_month[0]}-{coverage.trade_latest_month[1]:02d})")
+    print(
+        f"  trade          {coverage.trade_years[0]}–{coverage.trade_years[1]}"
+        f" (latest month {coverage.trade_latest_month[0]}-{coverage.trade_latest_month[1]:02d})"
+    )
     print(f"  population     {coverage.population_years[0]}–{coverage.population_years[1]}")
     for series, (first, last) in sorted(coverage.encounter_months.items()):
         print(f"  encounters     {series}: {first[0]}-{first[1]:02d} to {last[0]}-{last[1]:02d}")
@@ -45,13 +51,50 @@ def _build(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     return 0
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace, Mapping[str, str]], int]] = {"build": _build}
+def _serve(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from bot.server import serve  # imported here: only serve and socket need Slack and gunicorn
+
+    settings = Settings.from_env(env, "http")
+    return serve(settings, lambda: open_store(env), args.host, args.port or settings.port)
+
+
+def _socket(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from bot.socket_mode import run
+
+    settings = Settings.from_env(env, "socket")
+    return run(settings, open_store(env))
+
+
+def _ask(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    store = open_store(env)
+    answer = ask(store, args.question)
+    if args.format == "json":
+        print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
+    elif args.format == "mrkdwn":
+        print(render_mrkdwn(answer))
+    else:
+        print(render_text(answer), end="")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Mapping[str, str]], int]] = {
+    "build": _build,
+    "ask": _ask,
+}
+COMMANDS.update(serve=_serve, socket=_socket)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tradefact", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("build", help="build the fact store from data/")
+    ask_parser = commands.add_parser("ask", help="answer one question")
+    ask_parser.add_argument("question", help='e.g. "mexico exports 2024"')
+    ask_parser.add_argument("--format", choices=("text", "mrkdwn", "json"), default="text")
+    serve = commands.add_parser("serve", help="answer Slack over HTTP at /slack/events")
+    serve.add_argument("--port", type=int, help="port to listen on (default: $PORT, else 3000)")
+    serve.add_argument("--host", default="0.0.0.0", help="address to bind (default: 0.0.0.0)")
+    commands.add_parser("socket", help="answer Slack over Socket Mode (no public URL needed)")
     return parser
 
 
@@ -60,7 +103,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     args = _parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args, os.environ if env is None else env)
-    except (DataError, FactStoreError) as exc:
+    except (ConfigError, DataError, FactStoreError) as exc:
         print(f"tradefact: {exc}", file=sys.stderr)
         return 2
 

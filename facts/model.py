@@ -65,19 +65,46 @@ class Derived:
 
 @dataclass(frozen=True)
 class ClaimCheck:
-    """One op-ed claim and what the store says about it."""
+    """One op-ed claim and what the store says about it (verdict computed, never stored)."""
 
     id: str
     number: int
     topic: str
     paraphrase: str
     verdict: Verdict
-    stated: Decimal | None
-    stated_text: str
-    computed: Decimal | None
-    computed_text: str
-    explanation: str
+    stated: Decimal | None  # the op-ed's figure, in `unit`
+    stated_text: str  # how the op-ed put it: "$335 billion"
+    unit: str  # unit of stated and computed: "USD", "x", "%", "rank", "USD per person"
+    computed: Decimal | None  # what the store gives for the same quantity
+    compared_to: Decimal | None = None  # the other side, when the claim compares two figures
+    difference_pct: Decimal | None = None  # (computed - stated) / stated, in %
+    why: str = ""  # why the store cannot check it
+    context: tuple[Derived, ...] = ()  # related figures shown with the verdict
     source_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period as asked: a year, a month, a range, year to date or the latest available."""
+
+    kind: Literal["year", "month", "years", "months", "ytd", "latest", "since"]
+    start: tuple[int, int] | None = None  # (year, month); month 1 for years
+    end: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question, understood: an operation over a metric, partners and a period."""
+
+    op: str  # lookup | compare | sum | rank | rank_of | trend | share | claim | claims | help
+    metric: str = ""  # exports | imports | balance | total | population | encounters | seizures
+    partners: tuple[str, ...] = ()  # country codes, or one encounter series
+    period: Period | None = None
+    per_capita: bool = False
+    top_n: int = 10
+    drug: str = ""
+    claim_ids: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()  # words that looked like a place but are not a known partner
 
 
 @dataclass(frozen=True)

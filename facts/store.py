@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -82,7 +81,6 @@ class FactStore:
     def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
         self._con = con
         self.path = path
-        self._lock = threading.Lock()
 
     @classmethod
     def open(cls, db_path: Path, data_dir: Path | None = None) -> FactStore:
@@ -245,13 +243,32 @@ class FactStore:
         return Fact(metric, partner, period, value, "USD", TRADE_SOURCE)
 
     def ranking(self, metric: str, year: int) -> list[Fact]:
-        """Countries (no aggregates) ordered by exports or imports in a year, largest first."""
-        rows = self._rows(
-            "SELECT partner, value_usd, months FROM trade_rank WHERE flow = ? AND year = ?"
-            " ORDER BY rank",
-            [metric, year],
-        )
+        """Countries (no aggregates) by exports, imports or total trade in a year, largest first."""
+        if metric == "total":
+            rows = self._rows(
+                "SELECT partner, sum(value_usd) AS v FROM trade_rank WHERE year = ?"
+                " GROUP BY partner ORDER BY v DESC, partner",
+                [year],
+            )
+        else:
+            rows = self._rows(
+                "SELECT partner, value_usd FROM trade_rank WHERE flow = ? AND year = ? ORDER BY rank",
+                [metric, year],
+            )
         return [Fact(metric, r[0], str(year), r[1], "USD", TRADE_SOURCE) for r in rows]
+
+    def trade_world(self, metric: str, year: int) -> Fact | None:
+        """Trade with all partners in a year: the sum over countries and unallocated rows."""
+        value, count, months = self._rows(
+            f"SELECT {_TRADE_VALUE[metric]}, count(*), min(months) FROM trade_annual t"
+            " JOIN countries c ON c.code = t.partner"
+            " WHERE c.kind IN ('country', 'former', 'unallocated') AND t.year = ?",
+            [year],
+        )[0]
+        if not count:
+            return None
+        note = "" if months == 12 else f"January–{_MONTH_NAMES[months - 1]} only"
+        return Fact(metric, "WORLD", str(year), value, "USD", TRADE_SOURCE, "all partners", note)
 
     # --- population -----------------------------------------------------------------------
 
@@ -282,19 +299,18 @@ class FactStore:
 
     # --- seizures -------------------------------------------------------------------------
 
-    def seizures(
-        self, drug: str, start: tuple[int, int], end: tuple[int, int], region: str | None = None
-    ) -> Fact | None:
-        """Pounds of a drug seized by CBP between two months, inclusive (optionally one region)."""
+    def seizures(self, drug: str, start: tuple[int, int], end: tuple[int, int]) -> Fact | None:
+        """Pounds of a drug ("" = all drugs) seized by CBP between two months, inclusive."""
         value, months = self._rows(
-            "SELECT sum(pounds), count(DISTINCT year * 100 + month) FROM seizures WHERE drug = ?"
-            " AND year * 100 + month BETWEEN ? AND ? AND (? IS NULL OR region = ?)",
-            [drug, _ym(start), _ym(end), region, region],
+            "SELECT sum(pounds), count(DISTINCT year * 100 + month) FROM seizures"
+            " WHERE (drug = ? OR ? = '') AND year * 100 + month BETWEEN ? AND ?",
+            [drug, drug, _ym(start), _ym(end)],
         )[0]
-        if not months:
+        expected = (end[0] - start[0]) * 12 + end[1] - start[1] + 1
+        if months != expected:
             return None
         period = _period(start, end)
-        return Fact("seizures", drug, period, value.normalize(), "lb", SEIZURE_SOURCE)
+        return Fact("seizures", drug or "all", period, value.normalize(), "lb", SEIZURE_SOURCE)
 
 
 _MONTH_NAMES = (

@@ -1,0 +1,91 @@
+"""create_app(): the Bolt app, built from Settings and a FactStore."""
+
+from __future__ import annotations
+
+import logging
+import time
+from urllib.parse import urlsplit
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+
+from bot.config import Settings
+from bot.handlers import register
+from facts.store import FactStore
+
+logger = logging.getLogger(__name__)
+
+# Slack answers an interactive request within 3 s; a Web API call that hangs far past that only
+# ties up a worker thread.
+WEB_API_TIMEOUT = 10
+
+
+def create_app(settings: Settings, store: FactStore) -> App:
+    """A Bolt app whose listeners answer from `store`; it makes no network call until needed."""
+    app = App(
+        client=web_client(settings),
+        signing_secret=settings.signing_secret,
+        # Run listeners before answering the HTTP request: the slash-command answer goes back
+        # in the HTTP response itself, and no reply is left running after the response is sent.
+        process_before_response=True,
+        # Don't call auth.test at startup: the first request that needs the bot's identity does.
+        token_verification_enabled=False,
+        logger=logging.getLogger("bot.slack"),
+    )
+    register(app, store)
+    return app
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    """Log to stderr with timestamps; tokens and secrets are never part of a log line."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def web_client(settings: Settings) -> WebClient:
+    """A Web API client for settings.api_url that waits out 429s and leaves other errors alone."""
+    # Only a 429 is safe to retry: Slack did nothing. A 5xx or a reset may follow a posted
+    # message, and retrying it could post twice.
+    return WebClient(
+        token=settings.bot_token,
+        base_url=settings.api_url,
+        timeout=WEB_API_TIMEOUT,
+        retry_handlers=[RateLimitRetry(max_retry_count=2)],
+    )
+
+
+class RateLimitRetry(RateLimitErrorRetryHandler):
+    """Retry a rate-limited (429) call after the Retry-After seconds Slack asked for, and log it."""
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        """Log the method and the wait, sleep Retry-After seconds, then let the client retry."""
+        if response is None:  # not a 429: _can_retry only accepts responses
+            raise error or RuntimeError("rate-limit retry without a response")
+        wait = _retry_after(response)
+        logger.warning(
+            "Slack API %s rate limited (HTTP 429): retrying in %s s", _method(request.url), wait
+        )
+        state.next_attempt_requested = True
+        time.sleep(wait)
+        state.increment_current_attempt()
+
+
+def _retry_after(response: HttpResponse) -> int:
+    for name, values in response.headers.items():
+        if name.lower() == "retry-after" and values and values[0].strip().isdigit():
+            return int(values[0])
+    return 1
+
+
+def _method(url: str) -> str:
+    return urlsplit(url).path.rsplit("/", 1)[-1]

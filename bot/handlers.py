@@ -1,0 +1,160 @@
+"""register(): the thin Slack listeners that hand a question to facts.answer.ask()."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from logging import Logger
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond, Say
+from slack_sdk.errors import SlackApiError
+
+from bot.dedupe import SeenEvents
+from bot.render import render_blocks, render_mrkdwn
+from facts.answer import ask
+from facts.model import Answer
+from facts.store import FactStore
+
+SHARE_ACTION = "share_answer"
+SORRY = "Sorry, something went wrong while answering. Please try again in a moment."
+MAX_BLOCKS = 50  # Block Kit's limit for one message
+MAX_BUTTON_VALUE = 2000  # Block Kit's limit for a button's value
+_NOT_SHAREABLE = frozenset({"help", "not_understood"})
+_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+
+Reply = dict[str, Any]
+
+
+def register(app: App, store: FactStore) -> None:
+    """Add the /tradefact command, the share button, mentions and DMs to `app`."""
+    seen = SeenEvents()
+
+    @app.middleware
+    def once_per_event(
+        body: dict[str, Any], next: Callable[[], None], logger: Logger
+    ) -> BoltResponse | None:
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if isinstance(event_id, str) and not seen.claim(event_id):
+            logger.info("Event %s was already handled: acknowledged, not answered", event_id)
+            return BoltResponse(status=200, body="")
+        next()
+        return None
+
+    @app.command("/tradefact")
+    def tradefact_command(ack: Ack, command: dict[str, Any]) -> None:
+        question = question_from(command.get("text", ""))
+        ack(**ephemeral_reply(question, ask(store, question)), response_type="ephemeral")
+
+    @app.action(SHARE_ACTION)
+    def share_answer(
+        ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond, logger: Logger
+    ) -> None:
+        ack()
+        answer = ask(store, action.get("value") or "help")
+        # Through response_url, so sharing works in any channel, also one the bot isn't in.
+        shared = respond(**shared_reply(answer, body["user"]["id"]), **_IN_CHANNEL)
+        if shared.status_code != 200:
+            logger.error("Sharing failed: response_url answered HTTP %s", shared.status_code)
+            return
+        respond(delete_original=True)  # the ephemeral copy has done its job
+
+    @app.event("app_mention")
+    def answer_mention(event: dict[str, Any], context: BoltContext, say: Say) -> None:
+        if is_from_a_person(event):
+            question = question_from(strip_mention(event.get("text", ""), context.bot_user_id))
+            say(
+                **message_reply(ask(store, question)),
+                thread_ts=event.get("thread_ts") or event["ts"],
+            )
+
+    @app.event("message")
+    def answer_direct_message(event: dict[str, Any], say: Say) -> None:
+        if event.get("channel_type") == "im" and is_from_a_person(event):
+            question = question_from(event.get("text", ""))
+            say(**message_reply(ask(store, question)), thread_ts=event.get("thread_ts"))
+
+    @app.error
+    def report_error(error: Exception, body: dict[str, Any], logger: Logger) -> BoltResponse | None:
+        if isinstance(error, SlackApiError):
+            logger.error("Slack API %s failed: %s", _api_method(error), _api_error(error))
+        else:
+            logger.error("Failed to handle a %s request", body.get("type"), exc_info=error)
+        if body.get("type") == "event_callback" and isinstance(body.get("event_id"), str):
+            seen.release(body["event_id"])  # the 500 makes Slack retry: let the retry through
+        if "command" in body:
+            return BoltResponse(status=200, body={"response_type": "ephemeral", "text": SORRY})
+        return None
+
+
+_IN_CHANNEL: Reply = {"response_type": "in_channel", "replace_original": False}
+_NO_UNFURL: Reply = {"unfurl_links": False, "unfurl_media": False}
+
+
+def question_from(text: str) -> str:
+    """The question as the user typed it: Slack's &amp; &lt; &gt; decoded; empty means help."""
+    plain = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
+    return plain or "help"
+
+
+def strip_mention(text: str, bot_user_id: str | None) -> str:
+    """Remove the bot's own <@U…> mentions (with or without a |label) from `text`."""
+    if not bot_user_id:
+        return text
+    return re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>", " ", text)
+
+
+def is_from_a_person(event: dict[str, Any]) -> bool:
+    """True for a plain message by a user: not a bot, an edit, a join or another subtype."""
+    return not event.get("subtype") and not event.get("bot_id") and bool(event.get("user"))
+
+
+def message_reply(answer: Answer) -> Reply:
+    """chat.postMessage arguments for an answer."""
+    return {"text": render_mrkdwn(answer), "blocks": render_blocks(answer), **_NO_UNFURL}
+
+
+def ephemeral_reply(question: str, answer: Answer) -> Reply:
+    """The slash command's reply: the answer and, when it is worth sharing, a share button."""
+    reply = message_reply(answer)
+    if _shareable(question, answer, reply["blocks"]):
+        reply["blocks"] = [*reply["blocks"], _share_button(question)]
+    return reply
+
+
+def shared_reply(answer: Answer, user_id: str) -> Reply:
+    """The answer as posted to the channel by the share button, attributed to `user_id`."""
+    who = f"<@{user_id}>" if _USER_ID.fullmatch(user_id) else "someone"
+    credit = {"type": "context", "elements": [{"type": "mrkdwn", "text": f"Shared by {who}"}]}
+    reply = message_reply(answer)
+    reply["blocks"] = [credit, *reply["blocks"][: MAX_BLOCKS - 1]]
+    return reply
+
+
+def _shareable(question: str, answer: Answer, blocks: list[dict[str, Any]]) -> bool:
+    # The button carries the question, so it must fit a button value; sharing adds a block.
+    return (
+        answer.kind not in _NOT_SHAREABLE
+        and len(question) <= MAX_BUTTON_VALUE
+        and len(blocks) < MAX_BLOCKS
+    )
+
+
+def _share_button(question: str) -> dict[str, Any]:
+    button = {
+        "type": "button",
+        "action_id": SHARE_ACTION,
+        "text": {"type": "plain_text", "text": "Share in channel"},
+        "value": question,
+    }
+    return {"type": "actions", "block_id": "share", "elements": [button]}
+
+
+def _api_method(error: SlackApiError) -> str:
+    url = getattr(error.response, "api_url", "") or ""
+    return str(url).rstrip("/").rsplit("/", 1)[-1] or "(unknown method)"
+
+
+def _api_error(error: SlackApiError) -> str:
+    data = error.response.data if isinstance(error.response.data, dict) else {}
+    return f"{data.get('error', 'no error code')} (HTTP {error.response.status_code})"

@@ -1,0 +1,255 @@
+"""Render an Answer as plain text, Slack mrkdwn or Block Kit, through Jinja2 templates."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template
+
+from facts.model import Answer
+
+SECTION_LIMIT = 3000  # characters in one section's text (Slack)
+BLOCK_LIMIT = 50  # blocks in one message (Slack)
+HEADER_LIMIT = 150  # characters in a header block (Slack)
+CONTEXT_ELEMENTS = 10  # elements in one context block (Slack)
+VERDICTS = {
+    "supported": ("✅", "Supported"),
+    "roughly": ("🟡", "Roughly right"),
+    "not_supported": ("❌", "Not supported"),
+    "unverifiable": ("❔", "Can't be checked with this data"),
+}
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")  # fmt: skip
+
+
+def escape_mrkdwn(text: str) -> str:
+    """Escape the three characters Slack treats as markup: &, < and >."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _round(value: Decimal, places: int) -> Decimal:
+    return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _grouped(value: Decimal, places: int = 0) -> str:
+    return f"{_round(value, places):,.{places}f}"
+
+
+def money(value: Decimal) -> str:
+    """$334.5 billion, $12.3 million, $4,000 — rounded for reading, never in the data."""
+    sign = "-" if value < 0 else ""
+    size = abs(Decimal(value))
+    if size >= Decimal("1e12"):
+        return f"{sign}${_grouped(size / Decimal('1e12'), 2)} trillion"
+    if size >= Decimal("1e9"):
+        return f"{sign}${_grouped(size / Decimal('1e9'), 1)} billion"
+    if size >= Decimal("1e6"):
+        return f"{sign}${_grouped(size / Decimal('1e6'), 1)} million"
+    return f"{sign}${_grouped(size, 2 if size < 1000 and size != int(size) else 0)}"
+
+
+def amount(value: Decimal | None, unit: str) -> str:
+    """A value in its unit, for reading."""
+    if value is None:
+        return "n/a"
+    if unit == "USD":
+        return money(value)
+    if unit == "USD per person":
+        return f"${_grouped(value, 0 if abs(value) >= 1000 else 2)} per person"
+    if unit == "x":
+        return f"{_grouped(value, 2)}×"
+    if unit == "%":
+        return f"{_grouped(value, 1)}%"
+    if unit == "rank":
+        return f"#{_grouped(value)}"
+    if unit in ("lb", "kg"):
+        return f"{_grouped(value, 1)} {unit}"
+    if unit in ("people", "encounters", "doses"):
+        return f"{_grouped(value)} {unit}"
+    return f"{_grouped(value, 2)} {unit}".strip()
+
+
+def exact(value: Decimal, unit: str) -> str:
+    """The figure as stored: whole dollars, people or encounters; pounds to 1/1000."""
+    if unit == "USD":
+        return f"${_grouped(value)}"
+    if unit in ("lb", "kg"):
+        return f"{_grouped(value, 3)} {unit}"
+    return f"{_grouped(value)} {unit}"
+
+
+def signed_pct(value: Decimal) -> str:
+    """+3.1% / -87.7%."""
+    places = 2 if abs(value) < 1 else 1
+    rounded = _round(value, places)
+    return f"{'+' if rounded > 0 else ''}{rounded:,.{places}f}%"
+
+
+def period_words(period: str) -> str:
+    """2024 → 2024; 2025-06 → June 2025; 2025-02..2026-04 → February 2025 – April 2026."""
+    if ".." in period:
+        first, last = period.split("..")
+        return f"{period_words(first)} – {period_words(last)}"
+    if len(period) == 7 and period[4] == "-":
+        return f"{_MONTHS[int(period[5:]) - 1]} {period[:4]}"
+    return period
+
+
+def verdict_icon(verdict: str) -> str:
+    """✅ 🟡 ❌ ❔."""
+    return VERDICTS[verdict][0]
+
+
+def verdict_label(verdict: str) -> str:
+    """Supported, Roughly right, Not supported, Can't be checked with this data."""
+    return VERDICTS[verdict][1]
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("bot"),
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        mrkdwn=escape_mrkdwn,
+        money=money,
+        amount=amount,
+        exact=exact,
+        signed_pct=signed_pct,
+        period=period_words,
+        icon=verdict_icon,
+        verdict=verdict_label,
+    )
+    return env
+
+
+def _template() -> Template:
+    return _environment().get_template("answer.j2")
+
+
+def _part(name: str, answer: Answer, md: bool) -> str:
+    macro = getattr(_template().module, name)
+    return "\n".join(line.rstrip() for line in str(macro(answer, md)).strip("\n").splitlines())
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    """The answer as one JSON-ready object (`tradefact ask --format json`)."""
+    return {
+        "kind": answer.kind,
+        "understood": answer.understood,
+        "text": render_text(answer),
+        "facts": [
+            {
+                "metric": f.metric,
+                "partner": f.partner,
+                "period": f.period,
+                "value": _number(f.value),
+                "unit": f.unit,
+                "source_id": f.source_id,
+                "label": f.label,
+                "note": f.note,
+            }
+            for f in answer.facts
+        ],
+        "derived": {d.name: _number(d.value) for d in reversed(answer.derived)},
+        "derived_all": [
+            {"name": d.name, "value": _number(d.value), "label": d.label, "unit": d.unit}
+            for d in answer.derived
+        ],
+        "claims": [
+            {
+                "id": c.id,
+                "number": c.number,
+                "verdict": c.verdict,
+                "stated": _number(c.stated),
+                "computed": _number(c.computed),
+                "unit": c.unit,
+                "paraphrase": c.paraphrase,
+            }
+            for c in answer.claims
+        ],
+        "sources": [
+            {"id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url}
+            for s in answer.sources
+        ],
+        "reason": answer.reason,
+        "suggestions": list(answer.suggestions),
+    }
+
+
+def render_text(answer: Answer) -> str:
+    """The plain-text answer (command line, logs, JSON `text`)."""
+    parts = [_part(n, answer, False) for n in ("headline", "body", "claims", "sources")]
+    return "\n".join(p for p in parts if p).strip() + "\n"
+
+
+def render_mrkdwn(answer: Answer) -> str:
+    """The answer as Slack mrkdwn; every string is escaped, so nothing in it can ping anyone."""
+    parts = [_part(n, answer, True) for n in ("headline", "body", "claims", "sources")]
+    return "\n".join(p for p in parts if p).strip()
+
+
+def render_fallback(answer: Answer) -> str:
+    """A short mrkdwn-safe `text` for notifications: the headline only."""
+    return _part("headline", answer, True).replace("*", "")
+
+
+def render_blocks(answer: Answer) -> list[dict[str, Any]]:
+    """The answer as Block Kit: header, sections (each under 3,000 characters), citations."""
+    blocks: list[dict[str, Any]] = []
+    headline = _part("headline", answer, False).replace("*", "")
+    blocks.append(
+        {
+            "type": "header",
+            "text": {"type": "plain_text", "text": _clip(headline, HEADER_LIMIT), "emoji": True},
+        }
+    )
+    for name in ("body", "claims"):
+        for chunk in _chunks(_part(name, answer, True), SECTION_LIMIT):
+            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
+    links = _part("citations", answer, True).splitlines()
+    for start in range(0, len(links), CONTEXT_ELEMENTS):
+        elements = [
+            {"type": "mrkdwn", "text": _clip(link, SECTION_LIMIT)}
+            for link in links[start : start + CONTEXT_ELEMENTS]
+        ]
+        blocks.append({"type": "context", "elements": elements})
+    if len(blocks) > BLOCK_LIMIT:
+        more = {
+            "type": "context",
+            "elements": [{"type": "mrkdwn", "text": "(shortened to fit in Slack)"}],
+        }
+        blocks = [*blocks[: BLOCK_LIMIT - 2], blocks[-1], more]
+    return blocks
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _chunks(text: str, limit: int) -> list[str]:
+    """Split on line boundaries into pieces of at most `limit` characters (no empty pieces)."""
+    chunks: list[str] = []
+    current = ""
+    for line in text.splitlines():
+        line = _clip(line, limit)
+        if current and len(current) + 1 + len(line) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current.strip():
+        chunks.append(current)
+    return chunks
