@@ -624,32 +624,32 @@ CREATE TABLE sources (
 CREATE TABLE countries (
     code VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, census_code VARCHAR, census_name VARCHAR,
     name VARCHAR NOT NULL, name_es VARCHAR, aliases VARCHAR,
-    source_id VARCHAR NOT NULL REFERENCES sources (id));
+    source_id VARCHAR NOT NULL);
 CREATE TABLE claims (
     id VARCHAR PRIMARY KEY, number INTEGER NOT NULL, topic VARCHAR NOT NULL,
     paraphrase VARCHAR NOT NULL, keywords VARCHAR, stated_value DECIMAL(38, 6),
     stated_unit VARCHAR, stated_period VARCHAR, stated_text VARCHAR, check_json VARCHAR,
-    unverifiable VARCHAR, context_json VARCHAR, source_id VARCHAR NOT NULL REFERENCES sources (id));
+    unverifiable VARCHAR, context_json VARCHAR, source_id VARCHAR NOT NULL);
 CREATE TABLE trade_monthly (
     partner VARCHAR NOT NULL, year INTEGER NOT NULL, month INTEGER NOT NULL, flow VARCHAR NOT NULL,
     value_usd DECIMAL(18, 0) NOT NULL, source_id VARCHAR NOT NULL);
 CREATE TABLE trade_annual (
     partner VARCHAR NOT NULL, year INTEGER NOT NULL, flow VARCHAR NOT NULL,
     value_usd DECIMAL(18, 0) NOT NULL, months INTEGER NOT NULL,
-    source_id VARCHAR NOT NULL REFERENCES sources (id), PRIMARY KEY (partner, year, flow));
+    source_id VARCHAR NOT NULL, PRIMARY KEY (partner, year, flow));
 CREATE TABLE population (
     partner VARCHAR NOT NULL, year INTEGER NOT NULL, value BIGINT NOT NULL,
-    source_id VARCHAR NOT NULL REFERENCES sources (id), PRIMARY KEY (partner, year));
+    source_id VARCHAR NOT NULL, PRIMARY KEY (partner, year));
 CREATE TABLE encounters (
     series VARCHAR NOT NULL, year INTEGER NOT NULL, month INTEGER NOT NULL, value BIGINT NOT NULL,
-    source_id VARCHAR NOT NULL REFERENCES sources (id), PRIMARY KEY (series, year, month));
+    source_id VARCHAR NOT NULL, PRIMARY KEY (series, year, month));
 CREATE TEMP TABLE seizures_staged (
     drug VARCHAR, region VARCHAR, component VARCHAR, year INTEGER, month INTEGER,
     pounds DECIMAL(38, 16), events BIGINT);
 CREATE TABLE seizures (
     drug VARCHAR NOT NULL, region VARCHAR NOT NULL, component VARCHAR NOT NULL,
     year INTEGER NOT NULL, month INTEGER NOT NULL, pounds DECIMAL(38, 16) NOT NULL,
-    events BIGINT NOT NULL, source_id VARCHAR NOT NULL REFERENCES sources (id),
+    events BIGINT NOT NULL, source_id VARCHAR NOT NULL,
     PRIMARY KEY (drug, region, component, year, month));
 """
 

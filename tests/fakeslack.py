@@ -1,0 +1,365 @@
+"""Fakes of Slack for tests: the Web API over HTTP and Socket Mode over WebSocket, on 127.0.0.1.
+
+    with FakeSlack() as slack:              # slack.url == "http://127.0.0.1:PORT/api/"
+        slack.fail("chat.postMessage", retry_after=1)        # one 429, then success
+        ...                                                  # point SLACK_API_URL at slack.url
+        [call] = slack.wait_for("chat.postMessage", ok=True)
+        call.params["thread_ts"]
+
+Every request is recorded as a Call, including the failed ones. Faults are queued per method and
+used up in order. POSTs to `slack.response_url(name)` are recorded as the method "response_url".
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import socket
+import struct
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.server import ServerConnection, serve
+
+RESPONSE_URL = "response_url"  # the pseudo-method of POSTs to a response_url
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the fake received, and how it answered."""
+
+    method: str  # "chat.postMessage", or "response_url"
+    params: dict[str, Any]  # JSON body, form fields or query string
+    headers: dict[str, str]  # lower-case names
+    path: str
+    status: int  # the HTTP status the fake answered with (0: connection reset)
+    ok: bool  # True when the fake answered with success
+    at: float  # time.monotonic() on arrival
+
+
+@dataclass
+class Fault:
+    """How to answer the next `times` calls of a method instead of succeeding."""
+
+    status: int = 200
+    error: str | None = None  # Slack's error code, in {"ok": false, "error": ...}
+    retry_after: int | None = None  # with status 429
+    delay: float = 0.0  # seconds to wait before answering
+    reset: bool = False  # close the connection without answering
+    times: int = 1
+
+    @property
+    def succeeds(self) -> bool:
+        """True for a fault that only delays a successful answer."""
+        return self.status == 200 and self.error is None and not self.reset
+
+
+@dataclass
+class _State:
+    calls: list[Call] = field(default_factory=list)
+    faults: dict[str, list[Fault]] = field(default_factory=dict)
+    replies: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+class FakeSlack:
+    """A recording, scriptable Slack Web API on an ephemeral loopback port."""
+
+    def __init__(self, bot_user_id: str = "UBOT", bot_id: str = "BBOT", team_id: str = "T0001"):
+        self.bot_user_id = bot_user_id
+        self.bot_id = bot_id
+        self.team_id = team_id
+        self.socket_url: str | None = None  # what apps.connections.open returns
+        self._state = _State()
+        self._changed = threading.Condition()
+        self._ts = itertools.count(1)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    def __enter__(self) -> FakeSlack:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    @property
+    def base(self) -> str:
+        """http://127.0.0.1:PORT"""
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def url(self) -> str:
+        """The Web API base URL, for SLACK_API_URL: http://127.0.0.1:PORT/api/"""
+        return f"{self.base}/api/"
+
+    def response_url(self, name: str = "r1") -> str:
+        """A response_url for a payload; POSTs to it are recorded as method "response_url"."""
+        return f"{self.base}/response/{name}"
+
+    # --- scripting -------------------------------------------------------------------------
+
+    def fail(
+        self,
+        method: str,
+        *,
+        status: int | None = None,
+        error: str | None = None,
+        retry_after: int | None = None,
+        delay: float = 0.0,
+        reset: bool = False,
+        times: int = 1,
+    ) -> None:
+        """Answer the next `times` calls of `method` with a fault.
+
+        fail(m, retry_after=2): HTTP 429 with Retry-After: 2. fail(m, status=500): HTTP 500.
+        fail(m, error="not_in_channel"): HTTP 200 {"ok": false, ...}. fail(m, reset=True): drop
+        the connection. fail(m, delay=3): a slow success (or a slow fault, with the above).
+        """
+        if status is None:
+            status = 429 if retry_after is not None else 200 if error or reset or delay else 500
+        fault = Fault(status, error, retry_after, delay, reset, times)
+        with self._changed:
+            self._state.faults.setdefault(method, []).append(fault)
+
+    def reply(self, method: str, **fields: Any) -> None:
+        """Answer successful calls of `method` with {"ok": true, **fields}."""
+        with self._changed:
+            self._state.replies[method] = {"ok": True, **fields}
+
+    def clear(self) -> None:
+        """Forget all calls, faults and custom replies."""
+        with self._changed:
+            self._state = _State()
+
+    # --- inspection ------------------------------------------------------------------------
+
+    def calls(self, method: str | None = None, *, ok: bool | None = None) -> list[Call]:
+        """The calls received so far, oldest first, for one method and/or outcome."""
+        with self._changed:
+            return [
+                call
+                for call in self._state.calls
+                if (method is None or call.method == method) and (ok is None or call.ok == ok)
+            ]
+
+    def wait_for(
+        self, method: str, count: int = 1, timeout: float = 5.0, *, ok: bool | None = None
+    ) -> list[Call]:
+        """Wait for `count` calls of `method`; return them all (AssertionError on timeout)."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while len(found := self.calls(method, ok=ok)) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    seen = [c.method for c in self._state.calls]
+                    raise AssertionError(f"{count} × {method} not received in {timeout} s: {seen}")
+                self._changed.wait(left)
+        return found
+
+    # --- answering -------------------------------------------------------------------------
+
+    def _answer(
+        self, path: str, params: dict[str, Any], headers: dict[str, str]
+    ) -> tuple[Fault | None, int, dict[str, str], bytes]:
+        arrived = time.monotonic()
+        method = RESPONSE_URL if path.startswith("/response/") else path.rsplit("/", 1)[-1]
+        with self._changed:
+            fault = self._next_fault(method)
+            if fault is not None and not fault.succeeds:
+                status, extra, body, ok = *_fault_response(fault), False
+            else:
+                answer = self._success(method, params, headers)
+                ok = answer == "ok" or (isinstance(answer, dict) and answer["ok"] is True)
+                status, extra, body = 200, {}, _json(answer) if isinstance(answer, dict) else b"ok"
+            if fault is not None and fault.reset:
+                status = 0
+            self._state.calls.append(Call(method, params, headers, path, status, ok, arrived))
+            self._changed.notify_all()
+        return fault, status, extra, body
+
+    def _next_fault(self, method: str) -> Fault | None:
+        queue = self._state.faults.get(method, [])
+        if not queue:
+            return None
+        fault = queue[0]
+        fault.times -= 1
+        if fault.times <= 0:
+            queue.pop(0)
+        return fault
+
+    def _success(
+        self, method: str, params: dict[str, Any], headers: dict[str, str]
+    ) -> dict[str, Any] | str:
+        if method == RESPONSE_URL:
+            return "ok"
+        token = _token(params, headers)
+        if not token:
+            return {"ok": False, "error": "not_authed"}
+        if method in self._state.replies:
+            return self._state.replies[method]
+        if method == "apps.connections.open":
+            if not token.startswith("xapp-"):
+                return {"ok": False, "error": "not_allowed_token_type"}
+            return {"ok": True, "url": self.socket_url or "ws://127.0.0.1:9/none"}
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://fake.slack.com/",
+                "team": "Fake",
+                "user": "tradefact",
+                "team_id": self.team_id,
+                "user_id": self.bot_user_id,
+                "bot_id": self.bot_id,
+                "is_enterprise_install": False,
+            }
+        ts = f"{1_700_000_000 + next(self._ts)}.000100"
+        if method == "chat.postMessage":
+            message = {k: params.get(k) for k in ("text", "blocks", "thread_ts") if k in params}
+            return {"ok": True, "channel": params.get("channel"), "ts": ts, "message": message}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": ts}
+        return {"ok": False, "error": "unknown_method"}
+
+
+def _fault_response(fault: Fault) -> tuple[int, dict[str, str], bytes]:
+    if fault.status == 429:
+        headers = {"Retry-After": str(fault.retry_after if fault.retry_after is not None else 1)}
+        return 429, headers, _json({"ok": False, "error": "ratelimited"})
+    if fault.error is not None:
+        return fault.status, {}, _json({"ok": False, "error": fault.error})
+    return fault.status, {}, b"Internal Server Error"
+
+
+def _json(data: dict[str, Any]) -> bytes:
+    return json.dumps(data).encode()
+
+
+def _token(params: dict[str, Any], headers: dict[str, str]) -> str:
+    bearer = headers.get("authorization", "")
+    return bearer.removeprefix("Bearer ").strip() or str(params.get("token", ""))
+
+
+def _parse(body: bytes, content_type: str, query: str) -> dict[str, Any]:
+    params: dict[str, Any] = dict(parse_qsl(query))
+    if not body:
+        return params
+    if "json" in content_type:
+        params.update(json.loads(body))
+    else:
+        params.update(parse_qsl(body.decode(), keep_blank_values=True))
+    return params
+
+
+def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (the name http.server calls)
+            self._handle()
+
+        def do_GET(self) -> None:  # noqa: N802
+            self._handle()
+
+        def _handle(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            split = urlsplit(self.path)
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            params = _parse(body, headers.get("content-type", ""), split.query)
+            fault, status, extra, payload = fake._answer(split.path, params, headers)
+            if fault is not None and fault.delay:
+                time.sleep(fault.delay)
+            if fault is not None and fault.reset:
+                # SO_LINGER 0: close() sends a TCP reset instead of a clean end of stream.
+                self.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
+                self.connection.close()
+                return
+            self.send_response(status)
+            content_type = "application/json" if payload.startswith(b"{") else "text/plain"
+            self.send_header("Content-Type", f"{content_type}; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            for name, value in extra.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass  # keep test output quiet
+
+    return Handler
+
+
+class FakeSocketMode:
+    """Slack's Socket Mode end: a loopback WebSocket server the bot connects to.
+
+    Set FakeSlack.socket_url = fake.url, then send() envelopes and wait_for_ack() their acks.
+    """
+
+    def __init__(self) -> None:
+        self._server = serve(self._session, "127.0.0.1", 0)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._changed = threading.Condition()
+        self._connections: list[ServerConnection] = []
+        self.received: list[dict[str, Any]] = []
+
+    def __enter__(self) -> FakeSocketMode:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+
+    @property
+    def url(self) -> str:
+        """The ws:// URL apps.connections.open should return."""
+        return f"ws://127.0.0.1:{self._server.socket.getsockname()[1]}/link/?ticket=fake"
+
+    def wait_connected(self, timeout: float = 10.0) -> None:
+        """Wait until the bot has connected (AssertionError if it doesn't)."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: self._connections, timeout):
+                raise AssertionError(f"no Socket Mode connection within {timeout} s")
+
+    def send(self, envelope: dict[str, Any]) -> None:
+        """Send an envelope to the most recent connection."""
+        with self._changed:
+            connection = self._connections[-1]
+        connection.send(json.dumps(envelope))
+
+    def wait_for_ack(self, envelope_id: str, timeout: float = 5.0) -> dict[str, Any]:
+        """The bot's acknowledgement of `envelope_id` (AssertionError if none arrives)."""
+        with self._changed:
+            found = self._changed.wait_for(lambda: self._ack(envelope_id), timeout)
+        if not found:
+            raise AssertionError(f"no ack for envelope {envelope_id} within {timeout} s")
+        return found
+
+    def _ack(self, envelope_id: str) -> dict[str, Any] | None:
+        return next((m for m in self.received if m.get("envelope_id") == envelope_id), None)
+
+    def _session(self, connection: ServerConnection) -> None:
+        connection.send(json.dumps({"type": "hello", "num_connections": 1}))
+        with self._changed:
+            self._connections.append(connection)
+            self._changed.notify_all()
+        for message in _messages(connection):
+            with self._changed:
+                self.received.append(json.loads(message))
+                self._changed.notify_all()
+
+
+def _messages(connection: ServerConnection) -> Iterator[str | bytes]:
+    try:
+        yield from connection
+    except ConnectionClosed:  # the bot went away: end the session quietly
+        return
