@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from facts.claims import KG_PER_LB, check_claim
-from facts.model import Answer, ClaimCheck, Derived, Fact, Period, Query
+from facts.model import Answer, AnswerKind, ClaimCheck, Derived, Fact, Period, Query
 from facts.parse import CountryIndex, normalise, parse_question
 from facts.store import FactStore
 
@@ -147,7 +147,7 @@ class Answerer:
                 "the op-ed's claim" + ("s" if len(checks) > 1 else "") + " about " + checks[0].topic
             )
         sources = self._sources({s for c in checks for s in c.source_ids})
-        kind = "claims" if query.op == "claims" else "claim"
+        kind: AnswerKind = "claims" if query.op == "claims" else "claim"
         return Answer(
             kind=kind, understood=understood, question=text, claims=checks, sources=sources
         )
@@ -266,7 +266,8 @@ class Answerer:
             year, month = period.start
             if (year, month) > (latest_year, latest_month) or year < first_year:
                 raise NoData(
-                    f"Monthly trade data run from January {first_year} to {MONTHS[latest_month - 1]} {latest_year}."
+                    f"Monthly trade data run from January {first_year} to"
+                    f" {MONTHS[latest_month - 1]} {latest_year}."
                 )
             fact = self.store.trade_month(metric, partner, year, month)
         elif period.kind == "ytd":
@@ -279,7 +280,8 @@ class Answerer:
             raise NoData("Ask for one year, a month or a range such as 2015-2024.")
         if fact is None:
             raise NoData(
-                f"The Census data have no {metric} figure for {self._name(partner)} in that period (it may not have been a separate partner then)."
+                f"The Census data have no {metric} figure for {self._name(partner)} in that"
+                " period (it may not have been a separate partner then)."
             )
         return Fact(
             fact.metric,
@@ -414,7 +416,7 @@ class Answerer:
         metric = query.metric if query.metric in ("exports", "imports", "total") else "exports"
         ranking = self.store.ranking(metric, year)
         partner = query.partners[0]
-        for position, fact in enumerate(ranking, start=1):
+        for position, fact in enumerate(ranking, start=1):  # noqa: B007 - used after the loop
             if fact.partner == partner:
                 break
         else:
@@ -493,7 +495,8 @@ class Answerer:
         self._check_trade_year(period.start[0])
         if period.start[0] > self._latest_full_year():
             raise NoData(
-                f"{period.start[0]} is a partial year; rankings use full years up to {self._latest_full_year()}."
+                f"{period.start[0]} is a partial year; rankings use full years up to"
+                f" {self._latest_full_year()}."
             )
         return period.start[0]
 
@@ -547,7 +550,8 @@ class Answerer:
             if people is None:
                 last = self.store.coverage.population_years[1]
                 raise NoData(
-                    f"World Bank population data in the store end in {last}; no population for {self._name(partner)} in {year}.",
+                    f"World Bank population data in the store end in {last}; no population"
+                    f" for {self._name(partner)} in {year}.",
                     (f"exports per person {query.partners[0].lower()} {last}", "per capita claim"),
                 )
             facts += [
@@ -659,7 +663,7 @@ class Answerer:
                         "%",
                     )
                 )
-            shown = (
+            shown: tuple[Fact, ...] = (
                 Fact(
                     fact.metric,
                     fact.partner,
@@ -688,7 +692,7 @@ class Answerer:
                     label,
                     ""
                     if len(fs) == 12
-                    else f"{MONTHS[int(fs[0].period[5:]) - 1]}–{MONTHS[int(fs[-1].period[5:]) - 1]} only",
+                    else f"{_month_name(fs[0].period)}–{_month_name(fs[-1].period)} only",
                 )
                 for y, fs in sorted(by_year.items())
             )
@@ -725,7 +729,10 @@ class Answerer:
         self, period: Period | None, first: tuple[int, int], last: tuple[int, int], what: str
     ) -> tuple[tuple[int, int], tuple[int, int]]:
         """Resolve a period to an inclusive month range within the coverage of a monthly series."""
-        coverage = f"{what} in the store run from {MONTHS[first[1] - 1]} {first[0]} to {MONTHS[last[1] - 1]} {last[0]}."
+        coverage = (
+            f"{what} in the store run from {MONTHS[first[1] - 1]} {first[0]}"
+            f" to {MONTHS[last[1] - 1]} {last[0]}."
+        )
         if period is None or period.kind == "latest":
             return last, last
         assert period.start is not None
@@ -824,7 +831,8 @@ class Answerer:
             understood="nothing I can look up",
             question=text,
             reason=reason
-            + " Ask for a trade flow, a partner and a period, a border or seizure figure, or a claim.",
+            + " Ask for a trade flow, a partner and a period, a border or seizure figure,"
+            " or a claim.",
             suggestions=EXAMPLES[:3],
         )
 
@@ -871,6 +879,10 @@ def _growth(first: Fact, last: Fact) -> list[Derived]:
     return out
 
 
+def _month_name(period: str) -> str:
+    return MONTHS[int(period[5:7]) - 1]
+
+
 def _market_word(metric: str) -> str:
     return {
         "exports": "export markets",
@@ -892,7 +904,8 @@ def _period_words(period: Period | None) -> str:
     if period.kind == "years" and period.start and period.end:
         return f"{period.start[0]}–{period.end[0]}"
     if period.kind == "since" and period.start:
-        return f"since {MONTHS[period.start[1] - 1] + ' ' if period.start[1] != 1 else ''}{period.start[0]}"
+        month = f"{MONTHS[period.start[1] - 1]} " if period.start[1] != 1 else ""
+        return f"since {month}{period.start[0]}"
     if period.kind == "ytd":
         return f"year to date{' ' + str(period.start[0]) if period.start else ''}"
     return "that period"

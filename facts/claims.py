@@ -161,12 +161,12 @@ def evaluate(store: FactStore, expr: dict[str, Any]) -> Value:
     if op == "series_sum":
         start, end = _month(expr["from"]), _month(expr["to"])
         if "drug" in expr:
-            fact = store.seizures(expr["drug"], start, end)
-            if fact is None:
+            seized = store.seizures(expr["drug"], start, end)
+            if seized is None:
                 raise ClaimDataMissing(f"{expr['drug']} seizures {expr['from']}–{expr['to']}")
             if expr.get("unit") == "kg":
-                return Value(fact.value * KG_PER_LB, "kg", frozenset({fact.source_id}))
-            return Value(fact.value, "lb", frozenset({fact.source_id}))
+                return Value(seized.value * KG_PER_LB, "kg", frozenset({seized.source_id}))
+            return Value(seized.value, "lb", frozenset({seized.source_id}))
         months = _series(store, expr["series"], start, end)
         return Value(
             sum((f.value for f in months), Decimal(0)),

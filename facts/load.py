@@ -9,8 +9,8 @@ import hashlib
 import json
 import os
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -44,7 +44,7 @@ COMPONENT_SERIES = {
     "U.S. Border Patrol": "usbp-southwest",
     "Office of Field Operations": "ofo-southwest",
 }
-# The first month the unrounded CBP Southwest file covers; OHSS supplies Border Patrol months before.
+# The first month of the unrounded CBP Southwest file; OHSS supplies Border Patrol months before.
 SW_FILE_START = (2021, 10)
 
 
@@ -139,8 +139,8 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any
 def _check_references(con: duckdb.DuckDBPyConnection, source_ids: set[str]) -> None:
     """Every trade partner has a country row; every row's source id is a known source."""
     missing = con.execute(
-        "SELECT DISTINCT partner FROM trade_annual WHERE partner NOT IN (SELECT code FROM countries)"
-        " ORDER BY 1 LIMIT 1"
+        "SELECT DISTINCT partner FROM trade_annual"
+        " WHERE partner NOT IN (SELECT code FROM countries) ORDER BY 1 LIMIT 1"
     ).fetchall()
     if missing:
         raise DataError("countries.csv", None, f"trade partner {missing[0][0]!r} has no row")
@@ -198,8 +198,8 @@ def _load_countries(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     _no_duplicates(con, rel, ["code"])
     _allowed(con, rel, "kind", list(_KINDS))
     empty = con.execute(
-        "SELECT line FROM staged WHERE coalesce(trim(code), '') = '' OR coalesce(trim(name), '') = ''"
-        " ORDER BY line LIMIT 1"
+        "SELECT line FROM staged WHERE coalesce(trim(code), '') = ''"
+        " OR coalesce(trim(name), '') = '' ORDER BY line LIMIT 1"
     ).fetchall()
     if empty:
         raise DataError(rel, empty[0][0], "code and name must not be empty")
@@ -264,7 +264,8 @@ _TRADE_CHECKS = (
     (
         "country_code IS NULL OR year IS NULL OR exports IS NULL OR imports IS NULL"
         " OR exports_year IS NULL OR imports_year IS NULL OR balance_year IS NULL",
-        "missing a column (country_code, year, exports, imports, exports_year, imports_year, balance_year)",
+        "missing a column (country_code, year, exports, imports, exports_year, imports_year,"
+        " balance_year)",
     ),
     ("year <> file_year", "'year' does not match the file name"),
     ("len(exports) <> 12 OR len(imports) <> 12", "exports and imports must list 12 months"),
@@ -279,8 +280,9 @@ _TRADE_CHECKS = (
         "a value is negative",
     ),
     (
-        "len(list_filter(exports[1:len(list_filter(exports, lambda x: x IS NOT NULL))], lambda x: x IS NULL))"
-        " + len(list_filter(imports[1:len(list_filter(imports, lambda x: x IS NOT NULL))], lambda x: x IS NULL)) > 0",
+        "len(list_filter(exports[1:len(list_filter(exports, lambda x: x IS NOT NULL))],"
+        " lambda x: x IS NULL)) + len(list_filter(imports[1:len(list_filter(imports,"
+        " lambda x: x IS NOT NULL))], lambda x: x IS NULL)) > 0",
         "a month is missing before a later month",
     ),
     (
@@ -322,7 +324,8 @@ def _load_trade(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
             ) from exc
     for condition, problem in _TRADE_CHECKS:
         bad = con.execute(
-            f"SELECT file, n, country_code FROM trade_staged WHERE {condition} ORDER BY file, n LIMIT 1"
+            f"SELECT file, n, country_code FROM trade_staged WHERE {condition}"
+            " ORDER BY file, n LIMIT 1"
         ).fetchall()
         if bad:
             raise DataError(bad[0][0], bad[0][1], f"{bad[0][2]}: {problem}")
@@ -459,7 +462,8 @@ def _load_encounters(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
         "Title of Authority",
     ]
     con.execute(
-        "CREATE TEMP TABLE nationwide (release INTEGER, region VARCHAR, year INTEGER, month INTEGER, n BIGINT)"
+        "CREATE TEMP TABLE nationwide"
+        " (release INTEGER, region VARCHAR, year INTEGER, month INTEGER, n BIGINT)"
     )
     for release, rel in enumerate(NATIONWIDE_FILES):
         _stage_csv(con, data_dir, rel, [*keys, "Encounter Count"])
@@ -470,7 +474,8 @@ def _load_encounters(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
         con.execute(
             f"""INSERT INTO nationwide SELECT $2, "Land Border Region",
                 {_calendar_sql("Fiscal Year", "Month (abbv)")},
-                sum(CAST(replace("Encounter Count", ',', '') AS BIGINT)) FROM staged GROUP BY ALL""",
+                sum(CAST(replace("Encounter Count", ',', '') AS BIGINT))
+                FROM staged GROUP BY ALL""",
             [list(MONTHS), release],
         )
     # A newer release replaces every month it covers (the overlaps are identical today).
@@ -480,7 +485,8 @@ def _load_encounters(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     )
     con.execute(
         """INSERT INTO encounters
-           SELECT 'nationwide', year, month, sum(n), 'cbp-nationwide-encounters' FROM latest GROUP BY ALL
+           SELECT 'nationwide', year, month, sum(n), 'cbp-nationwide-encounters'
+           FROM latest GROUP BY ALL
            UNION ALL
            SELECT $2[list_position($1, region)], year, month, n, 'cbp-nationwide-encounters'
            FROM latest""",
@@ -568,7 +574,8 @@ def _load_seizures(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
         _no_duplicates(con, rel, keys)
         con.execute(
             f"""INSERT INTO seizures_staged
-               SELECT lower(trim(regexp_replace("Drug Type", '\\s*(\\(.*\\)|\\*+|Drugs)\\s*', ' ', 'g'))),
+               SELECT lower(trim(regexp_replace("Drug Type",
+                          '\\s*(\\(.*\\)|\\*+|Drugs)\\s*', ' ', 'g'))),
                       "Region", "Component", {_calendar_sql("FY", "Month (abbv)")},
                       CAST("Sum Qty (lbs)" AS DECIMAL(38, 16)),
                       CAST(replace("Count of Event", ',', '') AS BIGINT)
@@ -576,8 +583,10 @@ def _load_seizures(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
             [list(MONTHS)],
         )
     con.execute(
-        """INSERT INTO seizures SELECT drug, region, component, year, month, sum(pounds), sum(events),
-           'cbp-drug-seizures' FROM seizures_staged GROUP BY ALL"""
+        """INSERT INTO seizures
+           SELECT drug, region, component, year, month, sum(pounds), sum(events),
+                  'cbp-drug-seizures'
+           FROM seizures_staged GROUP BY ALL"""
     )
 
 

@@ -11,6 +11,7 @@ from rapidfuzz import fuzz, process
 
 from facts.model import Period, Query
 
+METRIC_WORDS = ("exports", "imports", "balance", "total")
 MAX_QUESTION = 500  # characters; longer input is not a question we answer
 
 MONTH_WORDS = {
@@ -44,14 +45,18 @@ PER_CAPITA = re.compile(
     r"\b(per (capita|person|head|persona)|por (persona|habitante)|each person)\b"
 )
 HELP = re.compile(
-    r"^\s*(help|ayuda|\?|what can (you|i) (do|ask)|how does this work|usage|hi|hello|hola)\s*[?!.]*\s*$"
+    r"^\s*(help|ayuda|\?|what can (you|i) (do|ask)|how does this work|usage|hi|hello|hola)"
+    r"\s*[?!.]*\s*$"
 )
 CLAIMS_LIST = re.compile(
-    r"^\s*(list (all )?(the )?claims|all claims|claims|the claims|op-?ed( claims)?|show claims|afirmaciones)\s*[?!.]*\s*$"
+    r"^\s*(list (all )?(the )?claims|all claims|claims|the claims|op-?ed( claims)?|show claims"
+    r"|afirmaciones)\s*[?!.]*\s*$"
 )
 CLAIM_NUMBER = re.compile(r"\bclaim\s*#?\s*(\d{1,3})\b")
-VERIFY = re.compile(r"\b(is it true|true that|really|fact[- ]check|verify|check|claim(s|ed)?|op-?ed|"
-                    r"es (cierto|verdad)|seriously)\b")  # fmt: skip
+VERIFY = re.compile(
+    r"\b(is it true|true that|really|fact[- ]check|verify|check|claim(s|ed)?|op-?ed|"
+    r"es (cierto|verdad)|seriously)\b"
+)
 COMPARE = re.compile(
     r"\b(vs\.?|versus|compared?( to| with)?|against|frente a|contra|comparado con)\b"
 )
@@ -66,7 +71,8 @@ TREND = re.compile(
 )
 YEAR = r"(19[89]\d|20\d\d)"
 RANGE = re.compile(
-    rf"\b(?:from |between |de |entre )?{YEAR}\s*(?:-|–|—|to|through|thru|until|and|a|al|hasta|y)\s*{YEAR}\b"
+    rf"\b(?:from |between |de |entre )?{YEAR}\s*"
+    rf"(?:-|–|—|to|through|thru|until|and|a|al|hasta|y)\s*{YEAR}\b"
 )
 SINCE = re.compile(rf"\b(?:since|desde|after)\s+{YEAR}\b")
 ISO_MONTH = re.compile(rf"\b{YEAR}-(0[1-9]|1[0-2])\b")
@@ -97,15 +103,15 @@ SERIES_PATTERNS = (
     ("nationwide", r"\b(nationwide|national|total|all)\b"),
 )
 # Words never taken for a misspelt country name.
-VOCABULARY = set(
-    "what how much many did does do is are was were the a an of to from in on for with by and or "
-    "vs versus us usa u.s. america american united states exports export imports import trade "
-    "balance deficit surplus total buy buys bought sell sells sold goods top rank ranking largest "
-    "biggest market markets partner partners share per capita person population encounters border "
-    "seizures seized drugs claim claims true latest last month year since between compare compared "
-    "combined together plus help trend growth history who which where when than more less times "
-    "cuanto cuantas cuantos compro vendio exportaciones importaciones comercio desde entre frente "
-    "contra poblacion frontera estados unidos eeuu mexico canada china really check verify".split()
+VOCABULARY = frozenset(
+    """what how much many did does do is are was were the a an of to from in on for with by and
+    or vs versus us usa u.s. america american united states exports export imports import trade
+    balance deficit surplus total buy buys bought sell sells sold goods top rank ranking largest
+    biggest market markets partner partners share per capita person population encounters border
+    seizures seized drugs claim claims true latest last month year since between compare compared
+    combined together plus help trend growth history who which where when than more less times
+    cuanto cuantas cuantos compro vendio exportaciones importaciones comercio desde entre frente
+    contra poblacion frontera estados unidos eeuu mexico canada china really check verify""".split()
 )
 
 
@@ -200,13 +206,15 @@ WORLD = re.compile(
     r"\b(us|usa|u\.s|america|united states|world|all partners|global|overall|total|eeuu)\b"
 )
 _PLACE_PREPOSITIONS = {"to", "with", "from", "con", "hacia", "desde"}
-_NOT_PLACES = {"date", "which", "whom", "where", "them", "there", "this", "that", "each", "every",
-               "other", "all", "any", "its", "their", "our", "your", "now", "then", "here", "buy",
-               "sell", "ports", "field", "mexicans", "canadians", "chinese", "americans"}  # fmt: skip
-_SHOUTED_WORDS = {"IN", "IT", "NO", "DE", "ES", "LA", "AS", "AT", "BE", "BY", "IS", "ME", "MY", "OR",
-                  "TO", "SO", "AM", "AN", "ID", "IF", "OF", "ON", "AND", "ARE", "CAN", "PER", "NOR",
-                  "THE", "FOR", "NOT", "BUT", "ALL", "ANY", "HOW", "WHO", "TOP", "VS", "YTD", "OFO",
-                  "USBP", "LSD", "CBP", "GDP", "SME", "MDMA"}  # fmt: skip
+_NOT_PLACES = set(
+    "date which whom where them there this that each every other all any its their our your now"
+    " then here buy sell ports field mexicans canadians chinese americans".split()
+)
+# Upper-case words that are codes only when the whole question is not shouted.
+_SHOUTED_WORDS = set(
+    "IN IT NO DE ES LA AS AT BE BY IS ME MY OR TO SO AM AN ID IF OF ON AND ARE CAN PER NOR THE FOR"
+    " NOT BUT ALL ANY HOW WHO TOP VS YTD OFO USBP LSD CBP GDP SME MDMA".split()
+)
 
 
 def normalise(text: str) -> str:
@@ -266,10 +274,10 @@ def parse_question(
     if metric == "population" and not partners and found.us_mentioned:
         partners = ("USA",)
     per_capita = bool(PER_CAPITA.search(norm)) and metric in ("exports", "imports", "total")
-    if not partners and not found.unknown and metric in ("exports", "imports", "balance", "total"):
-        # Without a partner, only an explicit period or "U.S."/"world" makes it a world question.
-        if not (period or WORLD.search(norm) or TOP.search(norm)):
-            return None
+    # Without a partner, only an explicit period or "U.S."/"world" makes it a world question.
+    world_words = period or WORLD.search(norm) or TOP.search(norm)
+    if not partners and not found.unknown and metric in METRIC_WORDS and not world_words:
+        return None
     return Query(
         _operation(norm, partners, period),
         metric,
@@ -307,7 +315,9 @@ def _metric(norm: str, found: _Found) -> str:
 def _bought_from_partner(norm: str) -> bool:
     """'did the US buy from Mexico' asks for U.S. imports; 'Mexico buy from the US' for exports."""
     match = re.search(r"\b(buys?|bought|purchased?|compro|compra)\b.*\bfrom\s+(the\s+)?(\S+)", norm)
-    return bool(match) and match.group(3) not in ("us", "usa", "u.s", "america", "united", "eeuu")
+    if match is None:
+        return False
+    return match.group(3) not in ("us", "usa", "u.s", "america", "united", "eeuu")
 
 
 def _period(norm: str) -> Period | None:

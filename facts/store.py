@@ -121,7 +121,22 @@ class FactStore:
             "SELECT id, title, publisher, url, coverage, units, basis, license, obtained, caveats,"
             " url_note FROM sources ORDER BY id"
         )
-        return {r[0]: Source(r[0], r[1], r[2], r[3] or None, *r[4:10], r[10] or "") for r in rows}
+        return {
+            r[0]: Source(
+                id=r[0],
+                title=r[1],
+                publisher=r[2],
+                url=r[3] or None,
+                coverage=r[4],
+                units=r[5],
+                basis=r[6],
+                license=r[7],
+                obtained=r[8],
+                caveats=r[9],
+                url_note=r[10] or "",
+            )
+            for r in rows
+        }
 
     @cached_property
     def countries(self) -> dict[str, Country]:
@@ -231,7 +246,7 @@ class FactStore:
         return Fact(metric, partner, f"{year}-{month:02d}", value, "USD", TRADE_SOURCE)
 
     def trade_ytd(self, metric: str, partner: str, year: int, through_month: int) -> Fact | None:
-        """A partner's trade from January to through_month of a year (None if months are missing)."""
+        """A partner's trade from January to through_month (None if a month is missing)."""
         value, count = self._rows(
             f"SELECT {_TRADE_VALUE[metric]}, count(DISTINCT month) FROM trade_monthly"
             " WHERE partner = ? AND year = ? AND month <= ?",
@@ -252,7 +267,8 @@ class FactStore:
             )
         else:
             rows = self._rows(
-                "SELECT partner, value_usd FROM trade_rank WHERE flow = ? AND year = ? ORDER BY rank",
+                "SELECT partner, value_usd FROM trade_rank WHERE flow = ? AND year = ?"
+                " ORDER BY rank",
                 [metric, year],
             )
         return [Fact(metric, r[0], str(year), r[1], "USD", TRADE_SOURCE) for r in rows]
