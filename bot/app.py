@@ -7,6 +7,7 @@ import time
 from urllib.parse import urlsplit
 
 from slack_bolt import App
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.http_retry.request import HttpRequest
@@ -27,6 +28,7 @@ WEB_API_TIMEOUT = 10
 def create_app(settings: Settings, store: FactStore) -> App:
     """A Bolt app whose listeners answer from `store`; it makes no network call until needed."""
     app = App(
+        name="tradefact",
         client=web_client(settings),
         signing_secret=settings.signing_secret,
         # Run listeners before answering the HTTP request: the slash-command answer goes back
@@ -34,10 +36,22 @@ def create_app(settings: Settings, store: FactStore) -> App:
         process_before_response=True,
         # Don't call auth.test at startup: the first request that needs the bot's identity does.
         token_verification_enabled=False,
-        logger=logging.getLogger("bot.slack"),
+        logger=_bolt_logger(),
     )
     register(app, store)
     return app
+
+
+def _bolt_logger() -> logging.Logger:
+    bolt_logger = logging.getLogger("bot.slack")
+    bolt_logger.addFilter(_same_token_notice)  # adding the same filter twice is a no-op
+    return bolt_logger
+
+
+def _same_token_notice(record: logging.LogRecord) -> bool:
+    # Bolt reads SLACK_BOT_TOKEN from os.environ by itself, then warns that the client's token
+    # wins over it. It is the same token, read once by Settings: drop the misleading warning.
+    return record.getMessage() != warning_client_prioritized_and_token_skipped()
 
 
 def configure_logging(level: int = logging.INFO) -> None:

@@ -20,7 +20,7 @@ SHARE_ACTION = "share_answer"
 SORRY = "Sorry, something went wrong while answering. Please try again in a moment."
 MAX_BLOCKS = 50  # Block Kit's limit for one message
 MAX_BUTTON_VALUE = 2000  # Block Kit's limit for a button's value
-_NOT_SHAREABLE = frozenset({"help", "not_understood"})
+_NOT_SHAREABLE = frozenset({"help", "not_understood", "no_data"})
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 
 Reply = dict[str, Any]

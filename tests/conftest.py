@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fakeslack import FakeSlack
+from slack_helpers import BotServer
 
 from facts.load import build
 from facts.store import FactStore
@@ -28,3 +30,25 @@ def store(store_path: Path) -> Iterator[FactStore]:
     opened = FactStore.open(store_path)
     yield opened
     opened.close()
+
+
+# --- Slack bot: a fake Slack and the real `tradefact serve` (see tests/slack_helpers.py) ---
+
+
+@pytest.fixture(scope="module")
+def bot_server(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotServer]:
+    """`tradefact serve` in a subprocess on loopback, talking to a FakeSlack; one per module."""
+    with FakeSlack() as fake:
+        server = BotServer(fake, store_path, tmp_path_factory.mktemp("serve") / "serve.log")
+        try:
+            server.wait_healthy()
+            yield server
+        finally:
+            server.stop()
+
+
+@pytest.fixture
+def served(bot_server: BotServer) -> BotServer:
+    """The module's server, with the fake Slack's calls and faults cleared."""
+    bot_server.fake.clear()
+    return bot_server
