@@ -8,9 +8,10 @@ import os
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bot.config import ConfigError, Settings
+from bot.config import ConfigError, DigestSettings, Settings, channel_id
 from bot.render import answer_json, render_mrkdwn, render_text
 from facts.answer import ask
 from facts.load import DataError, build
@@ -84,6 +85,53 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Mapping[str, str]], int]] = {
 COMMANDS.update(serve=_serve, socket=_socket)
 
 
+def _digest(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    # Imported here: only digest and schedule need slack_sdk and the state database.
+    from bot.digest import digest_message, open_ledger, post_digest
+    from facts.digest import build_digest
+
+    config = DigestSettings.from_env(env)
+    channel = channel_id(args.channel)
+    day = args.date or datetime.now(config.timezone).date()
+    if args.dry_run:  # no token, no ledger, no network: the message as it would be posted
+        message = digest_message(build_digest(open_store(env), day))
+        as_json = json.dumps({"channel": channel, **message}, ensure_ascii=False, indent=2)
+        print(as_json if args.json else message["text"])
+        return 0
+    from bot.app import configure_logging, web_client
+
+    settings = Settings.from_env(env, "digest")
+    store, ledger = open_store(env), open_ledger(config)
+    configure_logging()
+    now = datetime.now(UTC)
+    outcome = post_digest(web_client(settings), ledger, store, channel, day, now)
+    print(outcome.describe())
+    return 1 if outcome.status in ("failed", "unknown") else 0
+
+
+def _schedule(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from bot.app import configure_logging, web_client
+    from bot.digest import open_ledger, run_schedule
+
+    config = DigestSettings.from_env(env)
+    if not config.channels:
+        raise ConfigError("TRADEFACT_DIGEST_CHANNELS is not set: the channel IDs to post to")
+    settings = Settings.from_env(env, "digest")
+    store, ledger = open_store(env), open_ledger(config)
+    configure_logging()
+    return run_schedule(web_client(settings), ledger, store, config, lambda: datetime.now(UTC))
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+COMMANDS.update(digest=_digest, schedule=_schedule)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tradefact", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -95,6 +143,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port to listen on (default: $PORT, else 3000)")
     serve.add_argument("--host", default="0.0.0.0", help="address to bind (default: 0.0.0.0)")
     commands.add_parser("socket", help="answer Slack over Socket Mode (no public URL needed)")
+    digest = commands.add_parser("digest", help="post the weekly digest to a channel, once a week")
+    digest.add_argument("--channel", required=True, help="channel ID, e.g. C0123ABCD")
+    digest.add_argument("--date", type=_date, help="a day of the week to post (default: today)")
+    digest.add_argument("--dry-run", action="store_true", help="print the message, post nothing")
+    digest.add_argument("--json", action="store_true", help="with --dry-run: the whole payload")
+    commands.add_parser("schedule", help="post the digest on TRADEFACT_DIGEST_CRON until stopped")
     return parser
 
 

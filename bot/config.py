@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-Mode = Literal["http", "socket"]
+if TYPE_CHECKING:
+    from apscheduler.triggers.cron import CronTrigger
+
+Mode = Literal["http", "socket", "digest"]
 SLACK_API_URL = "https://slack.com/api/"
 
 # What each variable is, for the one-line error when it is missing.
@@ -18,6 +24,7 @@ _HELP = {
 _REQUIRED: dict[Mode, tuple[str, ...]] = {
     "http": ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"),
     "socket": ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"),
+    "digest": ("SLACK_BOT_TOKEN",),  # `tradefact digest` and `tradefact schedule` only post
 }
 
 
@@ -62,3 +69,97 @@ def _api_url(text: str) -> str:
         raise ConfigError(f"SLACK_API_URL must be an http(s) URL, not {url!r}")
     # The SDK joins method names onto the base URL, which only works with a trailing slash.
     return url if url.endswith("/") else url + "/"
+
+
+# --- the weekly digest: `tradefact digest` and `tradefact schedule` ---------------------------
+
+DEFAULT_DIGEST_CRON = "0 9 * * 1"  # Mondays at 09:00
+DEFAULT_TZ = "America/New_York"
+DEFAULT_STATE_DB = "state/tradefact.sqlite3"
+# Public and private channel IDs. Names (#general) are refused: the ledger and the check of the
+# channel's history after a crash both need the ID that Slack reports.
+_CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")
+_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    """Where and when the weekly digest is posted (no token: a dry run needs none)."""
+
+    channels: tuple[str, ...] = ()  # TRADEFACT_DIGEST_CHANNELS: comma-separated channel IDs
+    cron: str = DEFAULT_DIGEST_CRON  # TRADEFACT_DIGEST_CRON: crontab syntax, 0 or 7 = Sunday
+    timezone: ZoneInfo = ZoneInfo(DEFAULT_TZ)  # TRADEFACT_TZ: an IANA time zone
+    state_db: Path = Path(DEFAULT_STATE_DB)  # TRADEFACT_STATE_DB: the SQLite ledger of posts
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> DigestSettings:
+        """Read the digest settings; raise ConfigError naming the first malformed one."""
+        names = env.get("TRADEFACT_DIGEST_CHANNELS", "").split(",")
+        settings = cls(
+            channels=tuple(dict.fromkeys(channel_id(n) for n in names if n.strip())),
+            cron=" ".join(env.get("TRADEFACT_DIGEST_CRON", "").split()) or DEFAULT_DIGEST_CRON,
+            timezone=_zone(env.get("TRADEFACT_TZ", "").strip() or DEFAULT_TZ),
+            state_db=Path(env.get("TRADEFACT_STATE_DB", "").strip() or DEFAULT_STATE_DB),
+        )
+        settings.trigger()  # a bad schedule stops startup, not the first run a week later
+        return settings
+
+    def trigger(self) -> CronTrigger:
+        """The APScheduler trigger for `cron` in `timezone`."""
+        from apscheduler.triggers.cron import CronTrigger
+
+        fields = self.cron.split()
+        try:
+            if len(fields) != 5:
+                raise ValueError(f"{len(fields)} fields, not 5")
+            fields[4] = _crontab_weekdays(fields[4])
+            return CronTrigger.from_crontab(" ".join(fields), timezone=self.timezone)
+        except (ValueError, IndexError) as exc:
+            raise ConfigError(
+                f"TRADEFACT_DIGEST_CRON {self.cron!r} is not a crontab: {exc}"
+            ) from exc
+
+
+def channel_id(text: str) -> str:
+    """A channel ID such as C0123ABCD, stripped; ConfigError for anything else."""
+    name = text.strip()
+    if not _CHANNEL_ID.fullmatch(name):
+        raise ConfigError(
+            f"{name!r} is not a channel ID (like C0123ABCD, from the channel's details)"
+        )
+    return name
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"TRADEFACT_TZ {name!r} is not an IANA time zone") from exc
+
+
+def _crontab_weekdays(field: str) -> str:
+    """A crontab day-of-week field as APScheduler 3 day names.
+
+    APScheduler 3 numbers weekdays from Monday = 0, crontab from Sunday = 0 (or 7), so the default
+    "0 9 * * 1" would fire on Tuesdays if passed through; names mean the same to both.
+    """
+    if field == "*":
+        return field
+    days: set[int] = set()
+    for item in field.lower().split(","):
+        spec, _, step = item.partition("/")
+        first, dash, last = ("0-7" if spec == "*" else spec).partition("-")
+        start = _weekday(first)
+        end = _weekday(last) if dash else 7 if step else start  # "2/2": every other day from 2
+        if start > end or (step and not (step.isdigit() and int(step) > 0)):
+            raise ValueError(f"bad day of week {item!r}")
+        days.update(d % 7 for d in range(start, end + 1, int(step or 1)))
+    return ",".join(_WEEKDAYS[d] for d in sorted(days))
+
+
+def _weekday(token: str) -> int:
+    if token.isdigit() and int(token) <= 7:
+        return int(token)
+    if token[:3] in _WEEKDAYS and len(token) == 3:
+        return _WEEKDAYS.index(token)
+    raise ValueError(f"bad day of week {token!r}")

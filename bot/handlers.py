@@ -79,7 +79,8 @@ def register(app: App, store: FactStore) -> None:
         if isinstance(error, SlackApiError):
             logger.error("Slack API %s failed: %s", _api_method(error), _api_error(error))
         else:
-            logger.error("Failed to handle a %s request", body.get("type"), exc_info=error)
+            kind = body.get("command") or body.get("type") or "Slack"
+            logger.error("Failed to handle a Slack request (%s)", kind, exc_info=error)
         if body.get("type") == "event_callback" and isinstance(body.get("event_id"), str):
             seen.release(body["event_id"])  # the 500 makes Slack retry: let the retry through
         if "command" in body:

@@ -8,6 +8,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 
+from facts.digest import Digest
 from facts.model import Answer
 
 SECTION_LIMIT = 3000  # characters in one section's text (Slack)
@@ -253,3 +254,44 @@ def _chunks(text: str, limit: int) -> list[str]:
     if current.strip():
         chunks.append(current)
     return chunks
+
+
+# --- the weekly digest (facts.digest.Digest) ---------------------------------------------------
+
+_DIGEST_PARTS = (
+    ("trade", "trade_sources"),
+    ("border", "border_sources"),
+    ("claim", "claim_sources"),
+)
+
+
+def _digest_part(name: str, digest: Digest, md: bool) -> str:
+    macro = getattr(_environment().get_template("digest.j2").module, name)
+    return "\n".join(line.rstrip() for line in str(macro(digest, md)).strip("\n").splitlines())
+
+
+def render_digest_text(digest: Digest) -> str:
+    """The digest as escaped Slack mrkdwn with citation links: the message's `text` fallback."""
+    names = ["title", *(name for part in _DIGEST_PARTS for name in part)]
+    parts = [_digest_part(name, digest, True) for name in names]
+    return "\n\n".join(p for p in parts if p)
+
+
+def render_digest_blocks(digest: Digest) -> list[dict[str, Any]]:
+    """The digest as Block Kit: a header, then each part's sections and its citations."""
+    title = _digest_part("title", digest, False).replace("*", "")
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": _clip(title, HEADER_LIMIT)}}
+    ]
+    for body, sources in _DIGEST_PARTS:
+        chunks = _chunks(_digest_part(body, digest, True), SECTION_LIMIT)
+        if not chunks:
+            continue
+        if len(blocks) > 1:
+            blocks.append({"type": "divider"})
+        blocks.extend({"type": "section", "text": {"type": "mrkdwn", "text": c}} for c in chunks)
+        links = _digest_part(sources, digest, True).splitlines()[:CONTEXT_ELEMENTS]
+        if links:
+            elements = [{"type": "mrkdwn", "text": _clip(link, SECTION_LIMIT)} for link in links]
+            blocks.append({"type": "context", "elements": elements})
+    return blocks[:BLOCK_LIMIT]

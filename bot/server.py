@@ -23,6 +23,7 @@ MAX_BODY_BYTES = 1 << 20  # Slack's payloads are a few kB; refuse anything near 
 # Answers take milliseconds, so a few threads keep up with a whole workspace; the rest wait in
 # the listen queue rather than in memory.
 THREADS = 8
+_NEWER_SETTINGS = frozenset({"control_socket_disable"})  # skipped where gunicorn lacks them
 
 
 def create_wsgi(app: App) -> WSGIApplication:
@@ -74,6 +75,9 @@ def gunicorn_options(host: str, port: int) -> dict[str, Any]:
         "errorlog": "-",
         "loglevel": "info",
         "proc_name": "tradefact",
+        # No control socket (gunicorn >= 25.1): it could change the worker count at run time,
+        # and it writes to $HOME.
+        "control_socket_disable": True,
     }
 
 
@@ -99,7 +103,8 @@ class _Gunicorn(BaseApplication):
     def load_config(self) -> None:
         """Apply the options (no command line, no config file)."""
         for key, value in self._options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings or key not in _NEWER_SETTINGS:
+                self.cfg.set(key, value)
 
     def load(self) -> WSGIApplication:
         """Build the app in the worker process."""

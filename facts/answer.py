@@ -529,7 +529,8 @@ class Answerer:
         self, period: Period | None, first: int, last_available: int
     ) -> tuple[int, int]:
         last = min(last_available, self._latest_full_year())
-        assert period is not None and period.start is not None
+        if period is None or period.start is None:
+            return last - 9, last  # "mexico exports trend": the last ten full years
         start = period.start[0]
         end = period.end[0] if period.end else last
         if start > last or end < first:
@@ -735,14 +736,14 @@ class Answerer:
         )
         if period is None or period.kind == "latest":
             return last, last
-        assert period.start is not None
+        if period.kind == "ytd":
+            year = period.start[0] if period.start else last[0]
+            return self._months(Period("months", (year, 1), (year, last[1])), first, last, what)
+        assert period.start is not None  # every other kind has a start
         if period.kind == "month":
             start = end = period.start
         elif period.kind == "year":
             start, end = (period.start[0], 1), (period.start[0], 12)
-        elif period.kind == "ytd":
-            year = period.start[0] if period.start else last[0]
-            start, end = (year, 1), (year, last[1])
         elif period.kind == "since":
             start, end = period.start, last
         else:

@@ -36,10 +36,12 @@ METRIC_PATTERNS = (
     ("encounters", r"\b(encounters?|crossings?|apprehensions?|migrants?|encuentros|cruces|"
                    r"detenciones|border patrol|usbp|illegal)\b"),
     ("balance", r"\b(balance|deficit|surplus|trade gap|saldo|balanza|superavit)\b"),
-    ("imports", r"\b(imports?|imported|importaciones|importa|sells?|sold|vende|vendio)\b"),
-    ("exports", r"\b(exports?|exported|exportaciones|exporta|buys?|bought|purchases?|purchased|"
-                r"compra|compro|compran|compraron|markets?|mercados?|customers?|clientes?)\b"),
-    ("total", r"\b(total trade|two[- ]way|trade|trading|comercio|intercambio)\b"),
+    ("imports", r"\b(import(s|ed|ing|aciones|a|an|aron|o)?|sells?|sold|selling|vende|vendio|"
+                r"venden|vendieron)\b"),
+    ("exports", r"\b(export(s|ed|ing|aciones|a|an|aron|o)?|buys?|bought|buyers?|purchases?|"
+                r"purchased|compra|compro|compran|compraron|markets?|mercados?|customers?|"
+                r"clientes?)\b"),
+    ("total", r"\b(total trade|two way|trade|trading|comercio|intercambio)\b"),
 )  # fmt: skip
 PER_CAPITA = re.compile(
     r"\b(per (capita|person|head|persona)|por (persona|habitante)|each person)\b"
@@ -49,12 +51,12 @@ HELP = re.compile(
     r"\s*[?!.]*\s*$"
 )
 CLAIMS_LIST = re.compile(
-    r"^\s*(list (all )?(the )?claims|all claims|claims|the claims|op-?ed( claims)?|show claims"
+    r"^\s*(list (all )?(the )?claims|all claims|claims|the claims|op ?ed( claims)?|show claims"
     r"|afirmaciones)\s*[?!.]*\s*$"
 )
 CLAIM_NUMBER = re.compile(r"\bclaim\s*#?\s*(\d{1,3})\b")
 VERIFY = re.compile(
-    r"\b(is it true|true that|really|fact[- ]check|verify|check|claim(s|ed)?|op-?ed|"
+    r"\b(is it true|true that|really|fact[- ]check|verify|check|claim(s|ed)?|op ?ed|"
     r"es (cierto|verdad)|seriously)\b"
 )
 COMPARE = re.compile(
@@ -63,13 +65,14 @@ COMPARE = re.compile(
 SUM = re.compile(r"(\band\b|\bplus\b|\+|\bcombined\b|\btogether\b|\by\b|\bjuntos\b|\bsum\b)")
 RANK_OF = re.compile(r"\b(where does|rank of|ranking of|'s rank|position|lugar|rank(ed|s)?)\b")
 TOP = re.compile(
-    r"\b(top|largest|biggest|leading|main|principales|mayores|ranking|rank)\b(\s+(\d{1,3}))?"
+    r"\b(top|largest|biggest|leading|main|principales|mayores|ranking|rank|the most(?! recent))\b"
+    r"(\s+(\d{1,3})\b(?!\.\d))?"
 )
 SHARE = re.compile(r"\b(share|percent of|% of|proportion|porcentaje|participacion|fraction)\b")
 TREND = re.compile(
     r"\b(trend|over time|history|historical|growth|evolution|evolucion|tendencia|since|desde)\b"
 )
-YEAR = r"(19[89]\d|20\d\d)"
+YEAR = r"(1[89]\d\d|20\d\d)"
 RANGE = re.compile(
     rf"\b(?:from |between |de |entre )?{YEAR}\s*"
     rf"(?:-|–|—|to|through|thru|until|and|a|al|hasta|y)\s*{YEAR}\b"
@@ -78,7 +81,7 @@ SINCE = re.compile(rf"\b(?:since|desde|after)\s+{YEAR}\b")
 ISO_MONTH = re.compile(rf"\b{YEAR}-(0[1-9]|1[0-2])\b")
 SLASH_MONTH = re.compile(rf"\b(0?[1-9]|1[0-2])/{YEAR}\b")
 YTD = re.compile(
-    r"\b(ytd|year to date|year-to-date|so far this year|en lo que va del ano|this year)\b"
+    r"\b(ytd|year to date|so far this year|en lo que va del ano|this year)\b"
 )
 LATEST = re.compile(
     r"\b(latest|last month|most recent|recent|newest|current|ultimo mes|mas reciente|now)\b"
@@ -97,7 +100,7 @@ SERIES_PATTERNS = (
     ("usbp-southwest", r"\b(border patrol|usbp|patrulla fronteriza)\b"),
     (
         "southwest",
-        r"\b(southwest|south west|southern|sw|mexico border|frontera sur|us-mexico border)\b",
+        r"\b(southwest|south west|southern|sw|mexico border|frontera sur|us mexico border)\b",
     ),
     ("northern", r"\b(northern|north|canada border|frontera norte)\b"),
     ("nationwide", r"\b(nationwide|national|total|all)\b"),
@@ -168,10 +171,11 @@ class CountryIndex:
             best = process.extractOne(word, self._single, scorer=fuzz.ratio, score_cutoff=80)
             if best:
                 hits.append((i, self.names[best[0]]))
+        spanish = bool(SPANISH.search(text))
         for i, word in enumerate(words[:-1]):
             nxt = words[i + 1]
             if (
-                word in _PLACE_PREPOSITIONS
+                (word in _PLACE_PREPOSITIONS or (word == "a" and spanish))
                 and not used[i + 1]
                 and nxt.isalpha()
                 and len(nxt) >= 3
@@ -197,14 +201,19 @@ class CountryIndex:
 
 # Short names matched in any case; every other code of two or three letters must be upper case.
 SAFE_SHORT = {"eu", "ue", "uk", "us", "usa", "prc", "uae", "drc", "rok", "mex", "eeuu"}
+# SQL, not a question: statements, comments and table functions (a plain "union" or "update"
+# in a question is fine: "European Union", "latest update").
 SQL_LIKE = re.compile(
-    r"(;|--|/\*|\*/|\b(select|union|drop|insert|delete|update|pragma|attach|copy|read_csv\w*|"
-    r"read_parquet|read_json\w*|glob)\b\s*[\w*(])",
+    r"(['\"]\s*(;|--|\bor\b|\band\b)|;\s*(drop|delete|select|insert|update|attach|copy|pragma|"
+    r"create|alter)\b|--\s*$|/\*|\bunion\s+(all\s+)?select\b|\bselect\b.+\bfrom\b|"
+    r"\bdrop\s+(table|view|schema|database)\b|\bdelete\s+from\b|\binsert\s+into\b|"
+    r"\bupdate\s+\w+\s+set\b|\b(read_\w+|glob|pragma_\w+|attach|copy|load|install)\s*\()",
     re.IGNORECASE,
 )
 WORLD = re.compile(
     r"\b(us|usa|u\.s|america|united states|world|all partners|global|overall|total|eeuu)\b"
 )
+SPANISH = re.compile(r"\b(exportaciones|importaciones|comercio|cuanto|compro|vendio|hacia|del|los)\b")
 _PLACE_PREPOSITIONS = {"to", "with", "from", "con", "hacia", "desde"}
 _NOT_PLACES = set(
     "date which whom where them there this that each every other all any its their our your now"
@@ -212,18 +221,27 @@ _NOT_PLACES = set(
 )
 # Upper-case words that are codes only when the whole question is not shouted.
 _SHOUTED_WORDS = set(
-    "IN IT NO DE ES LA AS AT BE BY IS ME MY OR TO SO AM AN ID IF OF ON AND ARE CAN PER NOR THE FOR"
+    "IN IT NO DE ES LA AS AT BE BY IS ME MY OR TO SO AM AN ID IF OF ON AND ARE PER NOR THE FOR"
     " NOT BUT ALL ANY HOW WHO TOP VS YTD OFO USBP LSD CBP GDP SME MDMA".split()
 )
 
 
+US_SPELLINGS = re.compile(r"\b(U\.\s?S\.(\s?A\.?)?|EE\.\s?UU\.?|E\.\s?U\.(?=\s|$))", re.IGNORECASE)
+
+
+def _unify(text: str) -> str:
+    """U.S., U.S.A., EE.UU. -> US; E.U. -> EU (before dots become spaces)."""
+    return US_SPELLINGS.sub(lambda m: "EU" if m.group(1).upper().startswith("E.") and "UU" not in m.group(1).upper() else "US", text)
+
+
 def normalise(text: str) -> str:
     """Lower case, accents removed, punctuation to spaces (keeps digits, '.', '-', '%', '/')."""
-    text = unicodedata.normalize("NFKD", text)
+    text = unicodedata.normalize("NFKD", _unify(text))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = re.sub(r"[’'`]s\b", " 's", text)
     text = re.sub(r"[^a-z0-9.%/\-–—+' ]+", " ", text)
     text = re.sub(r"(?<![0-9])\.|\.(?![0-9])", " ", text)  # keep decimal points only
+    text = re.sub(r"(?<=[a-z])[-–—/](?=[a-z])", " ", text)  # "u.s.-mexico", "op-ed", "t-mec"
     return " ".join(text.split())
 
 
@@ -248,7 +266,7 @@ def parse_question(
     if number:
         claim = claim_numbers.get(int(number.group(1)))
         return Query("claim", claim_ids=(claim,)) if claim else Query("claim", claim_ids=("",))
-    found = countries.find(text, norm)
+    found = countries.find(_unify(text), norm)
     metric = _metric(norm, found)
     period = _period(norm)
     claims = _claims(norm, claim_keywords, claim_topics, metric, period, found)
@@ -296,11 +314,7 @@ def _metric(norm: str, found: _Found) -> str:
         if re.search(pattern, norm):
             if metric == "exports" and _bought_from_partner(norm):
                 return "imports"
-            if (
-                metric == "imports"
-                and re.search(r"\bsells? to|sold to|vendio a\b", norm)
-                and "us" not in norm.split()
-            ):
+            if metric == "imports" and _sold_to_partner(norm):
                 return "exports"
             return metric
     if any(w in DRUGS for w in norm.split()):
@@ -310,6 +324,12 @@ def _metric(norm: str, found: _Found) -> str:
     if found.partners:
         return "total"
     return ""
+
+
+def _sold_to_partner(norm: str) -> bool:
+    """'did the US sell to Canada' asks for U.S. exports; 'Mexico sold to the US' for imports."""
+    match = re.search(r"\b(sells?|sold|selling|vende|vendio)\b.*\b(to|a)\s+(the\s+)?(\S+)", norm)
+    return match is not None and match.group(4) not in ("us", "usa", "america", "united", "eeuu")
 
 
 def _bought_from_partner(norm: str) -> bool:

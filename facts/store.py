@@ -328,6 +328,20 @@ class FactStore:
         period = _period(start, end)
         return Fact("seizures", drug or "all", period, value.normalize(), "lb", SEIZURE_SOURCE)
 
+    # --- monthly ranking (weekly digest) ----------------------------------------------------
+
+    def ranking_month(self, metric: str, year: int, month: int) -> list[Fact]:
+        """Countries (no aggregates) by a trade metric in a month, largest first."""
+        rows = self._rows(
+            f"SELECT t.partner, {_TRADE_VALUE[metric]} AS v FROM trade_monthly t"
+            " JOIN countries c ON c.code = t.partner"
+            " WHERE c.kind IN ('country', 'former') AND t.year = ? AND t.month = ?"
+            " GROUP BY t.partner HAVING v IS NOT NULL ORDER BY v DESC, t.partner",
+            [year, month],
+        )
+        period = f"{year}-{month:02d}"
+        return [Fact(metric, r[0], period, r[1], "USD", TRADE_SOURCE) for r in rows]
+
 
 _MONTH_NAMES = (
     "January",

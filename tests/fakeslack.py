@@ -80,7 +80,9 @@ class FakeSlack:
         self._ts = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -363,3 +365,44 @@ def _messages(connection: ServerConnection) -> Iterator[str | bytes]:
         yield from connection
     except ConnectionClosed:  # the bot went away: end the session quietly
         return
+
+
+# --- conversations.history, for the weekly digest's check after a crash (tests/test_digest*.py) ---
+
+
+class FakeSlackWithHistory(FakeSlack):
+    """A FakeSlack that keeps each channel's posted messages and serves conversations.history.
+
+    Messages come back newest first, in one page; `metadata` only with include_all_metadata, as
+    Slack does. `oldest` and `latest` are not applied: the fake's ts are not wall-clock times.
+    """
+
+    def __init__(self, **kwargs: str) -> None:
+        super().__init__(**kwargs)
+        self._history: dict[str, list[dict[str, Any]]] = {}
+
+    def clear(self) -> None:
+        """Forget calls, faults, replies and the channels' history."""
+        super().clear()
+        with self._changed:
+            self._history = {}
+
+    def _success(
+        self, method: str, params: dict[str, Any], headers: dict[str, str]
+    ) -> dict[str, Any] | str:
+        if method == "conversations.history" and method not in self._state.replies:
+            if not _token(params, headers):
+                return {"ok": False, "error": "not_authed"}
+            with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+            messages = [
+                m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
+                for m in reversed(self._history.get(str(params.get("channel")), []))
+            ]
+            return {"ok": True, "messages": messages, "has_more": False}
+        answer = super()._success(method, params, headers)
+        if method == "chat.postMessage" and isinstance(answer, dict) and answer["ok"]:
+            message = {"type": "message", "ts": answer["ts"], "text": params.get("text", "")}
+            if params.get("metadata"):
+                message["metadata"] = params["metadata"]
+            self._history.setdefault(str(params.get("channel")), []).append(message)
+        return answer

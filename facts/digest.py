@@ -1,0 +1,172 @@
+"""build_digest(): the weekly digest's figures for a date, each one carrying its source id.
+
+The trade, rank and border figures are the latest the store holds, whatever the date: a digest
+reports the newest published data. The date picks the ISO week (the key under which a digest is
+posted once per channel) and the claim of the week, so the digest for a date never changes while
+the store stays the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+from facts.answer import SERIES_WORDS, answerer_for
+from facts.model import ClaimCheck, Fact, Source
+from facts.store import FactStore, FactStoreError
+
+PARTNER = "MEX"
+SERIES = "nationwide"
+HUNDRED = Decimal(100)
+_TRADE_WORDS = {
+    "exports": "U.S. exports to {name} (what {name} buys from the U.S.)",
+    "imports": "U.S. imports from {name}",
+    "balance": "U.S. trade balance with {name}",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """A figure against the same period a year earlier."""
+
+    label: str  # "U.S. imports from Mexico"
+    now: Fact
+    before: Fact | None
+    change_pct: Decimal | None  # None without an earlier figure, or when a sign makes % misleading
+
+
+@dataclass(frozen=True)
+class MarketRank:
+    """Where the partner ranks among U.S. export markets in a month, and the gap to the next one."""
+
+    fact: Fact  # the partner's exports that month
+    rank: int
+    markets: int  # countries the U.S. exported to that month
+    neighbour: Fact  # the next market: the one just ahead, or #2 when the partner is #1
+    neighbour_rank: int
+    gap: Decimal  # fact.value - neighbour.value: positive when ahead, negative when behind
+
+
+@dataclass(frozen=True)
+class Digest:
+    """Everything the weekly digest says for one ISO week."""
+
+    day: date
+    week: str  # "2025-W28": the ledger key
+    week_of: date  # the Monday that starts the week
+    partner: str  # "Mexico"
+    month: tuple[Change, ...]  # exports, imports, balance in the latest month
+    ytd: tuple[Change, ...]  # the same from January to the latest month
+    rank: MarketRank | None
+    border: Change | None
+    claim: ClaimCheck
+    trade_sources: tuple[Source, ...]
+    border_sources: tuple[Source, ...]
+    claim_sources: tuple[Source, ...]
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """Every source cited, once each, in order of first use."""
+        cited = (*self.trade_sources, *self.border_sources, *self.claim_sources)
+        return tuple({s.id: s for s in cited}.values())
+
+
+def iso_week(day: date) -> str:
+    """The ISO week of a date: 2025-07-07 → "2025-W28"."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def claim_of_the_week(checks: Iterable[ClaimCheck], day: date) -> ClaimCheck:
+    """The claim for the week of `day`: each week the next claim, round and round."""
+    ordered = list(checks)
+    # Day 1 (0001-01-01) is a Monday, so this counts whole ISO weeks: one more each week.
+    return ordered[(day.toordinal() - 1) // 7 % len(ordered)]
+
+
+def build_digest(store: FactStore, day: date) -> Digest:
+    """The digest for the week containing `day`, from the newest data in the store."""
+    name = store.countries[PARTNER].name
+    year, month = store.coverage.trade_latest_month
+    claim = claim_of_the_week(answerer_for(store).checks.values(), day)
+    border = _border(store)
+    return Digest(
+        day=day,
+        week=iso_week(day),
+        week_of=day - timedelta(days=day.weekday()),
+        partner=name,
+        month=tuple(
+            _change(_TRADE_WORDS[m].format(name=name), *_trade_month(store, m, year, month))
+            for m in _TRADE_WORDS
+        ),
+        ytd=tuple(
+            _change(_TRADE_WORDS[m].format(name=name), *_trade_ytd(store, m, year, month))
+            for m in _TRADE_WORDS
+        ),
+        rank=_rank(store, year, month),
+        border=border,
+        claim=claim,
+        trade_sources=_sources(store, [store.trade_month("exports", PARTNER, year, month)]),
+        border_sources=_sources(store, [border.now if border else None]),
+        claim_sources=tuple(store.sources[i] for i in claim.source_ids),
+    )
+
+
+def _trade_month(store: FactStore, metric: str, year: int, month: int) -> tuple[Fact, Fact | None]:
+    now = store.trade_month(metric, PARTNER, year, month)
+    if now is None:
+        raise FactStoreError(f"the store has no {metric} for {PARTNER} in {year}-{month:02d}")
+    return now, store.trade_month(metric, PARTNER, year - 1, month)
+
+
+def _trade_ytd(store: FactStore, metric: str, year: int, month: int) -> tuple[Fact, Fact | None]:
+    now = store.trade_ytd(metric, PARTNER, year, month)
+    if now is None:
+        raise FactStoreError(f"the store lacks months of {year} for {PARTNER} {metric}")
+    return now, store.trade_ytd(metric, PARTNER, year - 1, month)
+
+
+def _change(label: str, now: Fact, before: Fact | None) -> Change:
+    pct = None
+    # A percentage change of a deficit (or across a change of sign) reads backwards: leave it out.
+    if before is not None and before.value > 0 and now.value > 0:
+        pct = (now.value - before.value) / before.value * HUNDRED
+    return Change(label, now, before, pct)
+
+
+def _rank(store: FactStore, year: int, month: int) -> MarketRank | None:
+    ranking = store.ranking_month("exports", year, month)
+    position = next((i for i, f in enumerate(ranking) if f.partner == PARTNER), None)
+    if position is None or len(ranking) < 2:
+        return None
+    other = 1 if position == 0 else position - 1
+    names = store.countries
+    fact, neighbour = ranking[position], ranking[other]
+    return MarketRank(
+        fact=replace(fact, label=names[fact.partner].name),
+        rank=position + 1,
+        markets=sum(1 for f in ranking if f.value > 0),
+        neighbour=replace(neighbour, label=names[neighbour.partner].name),
+        neighbour_rank=other + 1,
+        gap=fact.value - neighbour.value,
+    )
+
+
+def _border(store: FactStore) -> Change | None:
+    months = store.coverage.encounter_months.get(SERIES)
+    if months is None:
+        return None
+    (year, month) = months[1]
+    latest = store.encounters(SERIES, (year, month), (year, month))
+    earlier = store.encounters(SERIES, (year - 1, month), (year - 1, month))
+    label = SERIES_WORDS[SERIES]
+    now = replace(latest[0], label=label)
+    before = replace(earlier[0], label=label) if earlier else None
+    return _change(label, now, before)
+
+
+def _sources(store: FactStore, facts: Iterable[Fact | None]) -> tuple[Source, ...]:
+    ids = dict.fromkeys(f.source_id for f in facts if f is not None)
+    return tuple(store.sources[i] for i in ids)

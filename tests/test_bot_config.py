@@ -1,0 +1,138 @@
+"""Settings come from the environment once; a missing variable stops startup with one line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.cli import main
+from bot.config import ConfigError, Mode, Settings
+from bot.server import gunicorn_options
+
+ROOT = Path(__file__).resolve().parent.parent
+HTTP_ENV = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s3cret"}
+
+
+def test_settings_read_every_variable() -> None:
+    env = {
+        **HTTP_ENV,
+        "SLACK_APP_TOKEN": "xapp-1",
+        "PORT": "8080",
+        "SLACK_API_URL": "http://127.0.0.1:9000/api/",
+    }
+    assert Settings.from_env(env) == Settings(
+        bot_token="xoxb-1",
+        signing_secret="s3cret",
+        app_token="xapp-1",
+        port=8080,
+        api_url="http://127.0.0.1:9000/api/",
+    )
+
+
+def test_settings_default_to_port_3000_and_slacks_web_api() -> None:
+    settings = Settings.from_env(HTTP_ENV)
+    assert (settings.port, settings.api_url) == (3000, "https://slack.com/api/")
+
+
+def test_settings_give_the_api_url_its_trailing_slash() -> None:
+    env = {**HTTP_ENV, "SLACK_API_URL": "http://127.0.0.1:9000/api"}
+    assert Settings.from_env(env).api_url == "http://127.0.0.1:9000/api/"
+
+
+def test_settings_repr_never_shows_a_token_or_secret() -> None:
+    text = repr(Settings.from_env({**HTTP_ENV, "SLACK_APP_TOKEN": "xapp-1"}))
+    assert "xoxb-1" not in text and "s3cret" not in text and "xapp-1" not in text
+
+
+@pytest.mark.parametrize(
+    ("mode", "env", "missing"),
+    [
+        ("http", {"SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN"),
+        (
+            "http",
+            {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": " "},
+            "SLACK_SIGNING_SECRET",
+        ),
+        ("socket", {"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_APP_TOKEN"),
+        ("socket", {"SLACK_APP_TOKEN": "xapp-1"}, "SLACK_BOT_TOKEN"),
+    ],
+)
+def test_a_missing_variable_is_named_in_a_one_line_error(
+    mode: Mode, env: dict[str, str], missing: str
+) -> None:
+    with pytest.raises(ConfigError, match=f"^{missing} is not set: [^\n]+$"):
+        Settings.from_env(env, mode)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("PORT", "http"), ("PORT", "70000"), ("SLACK_API_URL", "slack.com/api")],
+)
+def test_a_malformed_variable_is_a_one_line_error(name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=f"^{name} must be"):
+        Settings.from_env({**HTTP_ENV, name: value})
+
+
+@pytest.mark.parametrize(
+    ("command", "env", "missing"),
+    [
+        ("serve", {"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
+        ("serve", {}, "SLACK_BOT_TOKEN"),
+        ("socket", {"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_APP_TOKEN"),
+    ],
+)
+def test_serve_and_socket_without_a_variable_print_one_line_naming_it_and_exit_2(
+    command: str, env: dict[str, str], missing: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([command], env) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"tradefact: {missing} is not set")
+    assert err.count("\n") == 1
+
+
+def test_serve_without_a_store_refuses_to_start_with_a_clear_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = {
+        **HTTP_ENV,
+        "TRADEFACT_DATA_DIR": str(tmp_path / "no-data"),
+        "TRADEFACT_DB": str(tmp_path / "missing.duckdb"),
+    }
+    assert main(["serve", "--port", "1"], env) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tradefact: no fact store at ")
+    assert err.count("\n") == 1
+
+
+def test_gunicorn_runs_one_worker_process_with_threads() -> None:
+    options = gunicorn_options("127.0.0.1", 3000)
+    assert options["workers"] == 1  # the set of handled event ids lives in that process
+    assert options["worker_class"] == "gthread"
+    assert options["threads"] > 1
+    assert options["bind"] == ["127.0.0.1:3000"]
+
+
+def test_manifest_asks_for_only_the_scopes_and_events_the_bot_uses() -> None:
+    manifest = yaml.safe_load((ROOT / "manifest.yml").read_text())
+    assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == [
+        "app_mentions:read",
+        "chat:write",
+        "commands",
+        "im:history",
+    ]
+    settings = manifest["settings"]
+    assert sorted(settings["event_subscriptions"]["bot_events"]) == ["app_mention", "message.im"]
+    assert settings["interactivity"]["is_enabled"] is True
+    assert settings["socket_mode_enabled"] is False
+    [command] = manifest["features"]["slash_commands"]
+    assert command["command"] == "/tradefact"
+    urls = {
+        command["url"],
+        settings["event_subscriptions"]["request_url"],
+        settings["interactivity"]["request_url"],
+    }
+    assert urls == {"https://YOUR-HOST/slack/events"}
+    assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
