@@ -56,10 +56,12 @@ def main() -> None:
                 started = time.perf_counter()
                 answerer._answer(question)  # noqa: SLF001 - the uncached path, for the record
                 uncached[kind].append((time.perf_counter() - started) * 1000)
-    print(f"store build: {build_s:.2f} s; Answerer init (claims verdicts, indexes): {init_ms:.1f} ms")
+    print(f"store build: {build_s:.2f} s; Answerer init (verdicts, indexes): {init_ms:.1f} ms")
     print(f"{len(questions)} questions, {ROUNDS} warm rounds each; times in ms")
-    print(f"{'kind':<15}{'n':>4}{'first p50':>11}{'first p99':>11}{'uncached p50':>14}"
-          f"{'warm p50':>10}{'warm p99':>10}")
+    print(
+        f"{'kind':<15}{'n':>4}{'first p50':>11}{'first p99':>11}{'uncached p50':>14}"
+        f"{'warm p50':>10}{'warm p99':>10}"
+    )
     for kind in sorted(first):
         print(
             f"{kind:<15}{len(first[kind]):>4}{_percentile(first[kind], 50):>11.3f}"

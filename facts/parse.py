@@ -80,9 +80,7 @@ RANGE = re.compile(
 SINCE = re.compile(rf"\b(?:since|desde|after)\s+{YEAR}\b")
 ISO_MONTH = re.compile(rf"\b{YEAR}-(0[1-9]|1[0-2])\b")
 SLASH_MONTH = re.compile(rf"\b(0?[1-9]|1[0-2])/{YEAR}\b")
-YTD = re.compile(
-    r"\b(ytd|year to date|so far this year|en lo que va del ano|this year)\b"
-)
+YTD = re.compile(r"\b(ytd|year to date|so far this year|en lo que va del ano|this year)\b")
 LATEST = re.compile(
     r"\b(latest|last month|most recent|recent|newest|current|ultimo mes|mas reciente|now)\b"
 )
@@ -213,7 +211,9 @@ SQL_LIKE = re.compile(
 WORLD = re.compile(
     r"\b(us|usa|u\.s|america|united states|world|all partners|global|overall|total|eeuu)\b"
 )
-SPANISH = re.compile(r"\b(exportaciones|importaciones|comercio|cuanto|compro|vendio|hacia|del|los)\b")
+SPANISH = re.compile(
+    r"\b(exportaciones|importaciones|comercio|cuanto|compro|vendio|hacia|del|los)\b"
+)
 _PLACE_PREPOSITIONS = {"to", "with", "from", "con", "hacia", "desde"}
 _NOT_PLACES = set(
     "date which whom where them there this that each every other all any its their our your now"
@@ -231,7 +231,12 @@ US_SPELLINGS = re.compile(r"\b(U\.\s?S\.(\s?A\.?)?|EE\.\s?UU\.?|E\.\s?U\.(?=\s|$
 
 def _unify(text: str) -> str:
     """U.S., U.S.A., EE.UU. -> US; E.U. -> EU (before dots become spaces)."""
-    return US_SPELLINGS.sub(lambda m: "EU" if m.group(1).upper().startswith("E.") and "UU" not in m.group(1).upper() else "US", text)
+
+    def spelled(match: re.Match[str]) -> str:
+        found = match.group(1).upper()
+        return "EU" if found.startswith("E.") and "UU" not in found else "US"
+
+    return US_SPELLINGS.sub(spelled, text)
 
 
 def normalise(text: str) -> str:

@@ -1,4 +1,4 @@
-"""Answers render as plain text, mrkdwn and Block Kit: exact figures, citations, escaping, limits."""
+"""Answers render as text, mrkdwn and Block Kit: exact figures, citations, escaping, limits."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def test_text_answer_gives_figure_exact_value_claim_and_source(store: FactStore)
     assert "(exactly $334,492,100,000)" in text
     assert "✅ Supported — Claim 1 (trade)" in text
     assert "Op-ed: $335 billion · Data: $334.5 billion (-0.15% off)" in text
-    assert f"U.S. Census Bureau, Foreign Trade Division, U.S. Trade in Goods by Country" in text
+    assert "U.S. Census Bureau, Foreign Trade Division, U.S. Trade in Goods by Country" in text
     assert CENSUS_URL in text
 
 
