@@ -1,0 +1,159 @@
+"""AnswerBase: the state and helpers every kind of answer shares (store, names, claims)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from facts.claims import check_claim
+from facts.model import Answer, ClaimCheck, Derived, Fact, Period, Query
+from facts.parse import CountryIndex, normalise
+from facts.related import anchors, overlaps
+from facts.store import FactStore
+from facts.words import METRIC_WORDS, MONTHS, SERIES_WORDS, market_word, period_words
+
+
+class NoData(Exception):
+    """The question was understood but the store has no figure for it."""
+
+    def __init__(self, reason: str, suggestions: tuple[str, ...] = ()) -> None:
+        super().__init__(reason)
+        self.reason, self.suggestions = reason, suggestions
+
+
+class AnswerBase:
+    """The store, its reference data and claim verdicts, and helpers the answer mixins share."""
+
+    def __init__(self, store: FactStore) -> None:
+        self.store = store
+        countries = store.countries
+        self.index = CountryIndex(
+            (c.code, c.kind, (c.name, c.name_es, c.census_name, *c.aliases))
+            for c in countries.values()
+        )
+        self.checks = {c.id: check_claim(store, c) for c in store.claims}
+        self._claim_rows = {c.id: c for c in store.claims}
+        self._keywords = {c.id: list(c.keywords) for c in store.claims}
+        self._topics: dict[str, list[str]] = {}
+        for claim in store.claims:
+            self._topics.setdefault(normalise(claim.topic), []).append(claim.id)
+        self._numbers = {c.number: c.id for c in store.claims}
+
+    def _related_claims(
+        self, kind: str, metric: str, partners: tuple[str, ...], period: str
+    ) -> tuple[ClaimCheck, ...]:
+        """Claims whose check (or anchored context) measures the same thing as the answer."""
+        wanted = {
+            "lookup": {"lookup", "rank", "low_rank_since", "change_vs_average"},
+            "rank_of": {"rank"},
+            "compare": {"ratio"},
+            "sum": {"sum"},
+            "per_capita": {"per_capita"},
+            "rank": {"rank", "ranked_sum"},
+            "seizures": {"series_sum"},
+        }[kind]
+        related = []
+        for claim_id, row in self._claim_rows.items():
+            for op, e_metric, e_partners, e_period in anchors(row.check, row.context):
+                if op not in wanted or e_metric != metric:
+                    continue
+                if kind == "seizures":
+                    hit = e_partners == set(partners) and overlaps(e_period, period)
+                elif kind == "rank":
+                    hit = e_period == period
+                elif kind == "per_capita":
+                    hit = set(partners) <= e_partners and e_period == period
+                else:
+                    hit = e_partners == set(partners) and e_period == period
+                if hit:
+                    related.append(self.checks[claim_id])
+                    break
+        return tuple(related)
+
+    def _check_trade_year(self, year: int) -> None:
+        first, last = self.store.coverage.trade_years
+        if not first <= year <= last:
+            raise NoData(
+                f"Census trade data in the store cover {first} to {last} ({last} through "
+                f"{MONTHS[self.store.coverage.trade_latest_month[1] - 1]} only).",
+                (f"mexico exports {last - 1}", f"mexico exports {first}-{last - 1}", "help"),
+            )
+
+    def _latest_full_year(self) -> int:
+        year, month = self.store.coverage.trade_latest_month
+        return year if month == 12 else year - 1
+
+    def _year_of(self, period: Period | None) -> int:
+        if period is None or period.kind == "latest":
+            return self._latest_full_year()
+        if period.kind != "year" or period.start is None:
+            raise NoData(
+                "Rankings are by calendar year: ask e.g. 'top 10 export markets 2024'.",
+                ("top 10 export markets 2024", "where does mexico rank 2025"),
+            )
+        self._check_trade_year(period.start[0])
+        if period.start[0] > self._latest_full_year():
+            raise NoData(
+                f"{period.start[0]} is a partial year; rankings use full years up to"
+                f" {self._latest_full_year()}."
+            )
+        return period.start[0]
+
+    def _answer_of(
+        self,
+        kind: Any,
+        query: Query,
+        text: str,
+        facts: tuple[Fact, ...],
+        derived: tuple[Derived, ...],
+        claims: tuple[ClaimCheck, ...],
+    ) -> Answer:
+        source_ids = {f.source_id for f in facts} | {s for c in claims for s in c.source_ids}
+        notes = tuple(
+            dict.fromkeys(f"{f.label or f.partner} {f.period}: {f.note}" for f in facts if f.note)
+        )
+        return Answer(
+            kind=kind,
+            understood=self._understood(query),
+            question=text,
+            facts=facts,
+            derived=derived,
+            sources=self._sources(source_ids),
+            claims=claims,
+            notes=notes,
+        )
+
+    def _sources(self, ids: set[str]) -> tuple[Any, ...]:
+        return tuple(self.store.sources[i] for i in sorted(ids) if i in self.store.sources)
+
+    def _name(self, code: str) -> str:
+        country = self.store.countries.get(code)
+        return country.name if country else code
+
+    def _understood(self, query: Query) -> str:
+        """What was understood, in words (never echoes the user's text)."""
+        names = " and ".join(self._name(p) for p in query.partners) or (
+            "a partner I don't know" if query.unknown else "all partners"
+        )
+        when = period_words(query.period)
+        if query.op == "help":
+            return "a request for help"
+        if query.metric in METRIC_WORDS:
+            what = f"{METRIC_WORDS[query.metric]} {names}"
+            if query.per_capita:
+                what += ", per person"
+            if query.op == "rank":
+                what = f"the top {query.top_n} U.S. {market_word(query.metric)}"
+            elif query.op == "rank_of":
+                what = f"where {names} ranks among U.S. {market_word(query.metric)}"
+            elif query.op == "compare":
+                what += ", compared"
+            elif query.op == "share":
+                what += ", as a share of all partners"
+            return f"{what}, {when}"
+        if query.metric == "encounters":
+            return f"{SERIES_WORDS[query.partners[0]]}, {when}"
+        if query.metric == "seizures":
+            return f"CBP seizures of {query.drug or 'all drugs'}, {when}"
+        if query.metric == "population":
+            return f"population of {names}, {when}"
+        return "your question"

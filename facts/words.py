@@ -1,0 +1,60 @@
+"""Words and names shared by the answer modules (no formatting of numbers here)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from facts.model import Period
+
+HUNDRED = Decimal(100)
+METRIC_WORDS = {
+    "exports": "U.S. goods exports to",
+    "imports": "U.S. goods imports from",
+    "balance": "U.S. goods trade balance with",
+    "total": "U.S. goods trade (exports + imports) with",
+}
+SERIES_WORDS = {
+    "nationwide": "CBP encounters nationwide",
+    "southwest": "CBP encounters at the Southwest land border",
+    "northern": "CBP encounters at the Northern land border",
+    "other-air-sea-interior": "CBP encounters away from land borders (air, sea, interior)",
+    "usbp-southwest": "U.S. Border Patrol encounters at the Southwest border",
+    "ofo-southwest": "Field Operations (ports of entry) encounters at the Southwest border",
+}
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")  # fmt: skip
+
+
+def month_name(period: str) -> str:
+    """The month of "2025-06": June."""
+    return MONTHS[int(period[5:7]) - 1]
+
+
+def market_word(metric: str) -> str:
+    """What a ranking by this metric ranks: export markets, import suppliers, ..."""
+    return {
+        "exports": "export markets",
+        "imports": "import suppliers",
+        "total": "trading partners",
+    }.get(metric, "partners")
+
+
+def period_words(period: Period | None) -> str:
+    """A period as asked, in words: "2024", "June 2025", "2015–2024", "since 2019"."""
+    if period is None:
+        return "latest available"
+    if period.kind == "latest":
+        return "latest full year" if period.end == (0, 0) else "latest month available"
+    assert period.start is not None or period.kind == "ytd"
+    if period.kind == "year" and period.start:
+        return str(period.start[0])
+    if period.kind == "month" and period.start:
+        return f"{MONTHS[period.start[1] - 1]} {period.start[0]}"
+    if period.kind == "years" and period.start and period.end:
+        return f"{period.start[0]}–{period.end[0]}"
+    if period.kind == "since" and period.start:
+        month = f"{MONTHS[period.start[1] - 1]} " if period.start[1] != 1 else ""
+        return f"since {month}{period.start[0]}"
+    if period.kind == "ytd":
+        return f"year to date{' ' + str(period.start[0]) if period.start else ''}"
+    return "that period"
