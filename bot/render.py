@@ -75,10 +75,24 @@ def amount(value: Decimal | None, unit: str) -> str:
 def exact(value: Decimal, unit: str) -> str:
     """The figure as stored: whole dollars, people or encounters; pounds to 1/1000."""
     if unit == "USD":
-        return f"${_grouped(value)}"
+        return f"{'-' if value < 0 else ''}${_grouped(abs(value))}"
     if unit in ("lb", "kg"):
         return f"{_grouped(value, 3)} {unit}"
     return f"{_grouped(value)} {unit}"
+
+
+_FACT_NAMES = {
+    "exports": "Exports to {}",
+    "imports": "Imports from {}",
+    "balance": "Trade balance with {}",
+    "total": "Total trade with {}",
+    "population": "Population of {}",
+}
+
+
+def fact_name(metric: str, label: str) -> str:
+    """What a figure measures, for a list line: "Exports to Mexico"; series keep their label."""
+    return _FACT_NAMES.get(metric, "{}").format(label)
 
 
 def signed_pct(value: Decimal) -> str:
@@ -126,6 +140,7 @@ def _environment() -> Environment:
         period=period_words,
         icon=verdict_icon,
         verdict=verdict_label,
+        fact_name=fact_name,
     )
     return env
 

@@ -13,9 +13,10 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from facts.answer import SERIES_WORDS, answerer_for
+from facts.answer import answerer_for
 from facts.model import ClaimCheck, Fact, Source
 from facts.store import FactStore, FactStoreError
+from facts.words import SERIES_WORDS
 
 PARTNER = "MEX"
 SERIES = "nationwide"

@@ -315,6 +315,8 @@ def parse_question(
 def _metric(norm: str, found: _Found) -> str:
     if PER_CAPITA.search(norm) and not re.search(r"\b(imports?|importaciones)\b", norm):
         return "exports"
+    if re.search(r"\bexport", norm) and re.search(r"\bimport", norm):
+        return "balance"  # "exports vs imports": the balance, shown with both flows
     for metric, pattern in METRIC_PATTERNS:
         if re.search(pattern, norm):
             if metric == "exports" and _bought_from_partner(norm):

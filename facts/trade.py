@@ -8,6 +8,8 @@ from facts.base import AnswerBase, NoData
 from facts.model import Answer, Derived, Fact, Period, Query
 from facts.words import HUNDRED, MONTHS, market_word
 
+FLOWS = ("exports", "imports")
+
 
 class TradeAnswers(AnswerBase):
     """Answers about U.S. goods trade with named partners or with the world."""
@@ -64,6 +66,10 @@ class TradeAnswers(AnswerBase):
             kind = "lookup"
             derived.extend(self._change(query.metric, facts[0]))
             derived.extend(self._rank_extra(query.metric, facts[0]))
+            if query.metric in ("balance", "total"):
+                # A balance or a total is read with the two flows it is made of.
+                partner = partners[0]
+                facts += tuple(self._trade_fact(m, partner, query.period) for m in FLOWS)
         claims = self._related_claims(
             "lookup" if kind in ("lookup", "share") else kind,
             query.metric,
