@@ -8,8 +8,10 @@ from urllib.parse import urlsplit
 
 from slack_bolt import App
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+from slack_bolt.middleware.request_verification import RequestVerification
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
@@ -19,17 +21,16 @@ from bot.handlers import register
 from facts.store import FactStore
 
 logger = logging.getLogger(__name__)
-
-# Slack answers an interactive request within 3 s; a Web API call that hangs far past that only
-# ties up a worker thread.
-WEB_API_TIMEOUT = 10
+REFUSED = "Refused a request without a valid signature from the last 5 minutes (HTTP 401)"
 
 
 def create_app(settings: Settings, store: FactStore) -> App:
     """A Bolt app whose listeners answer from `store`; it makes no network call until needed."""
+    client = web_client(settings)
+    client.retry_handlers.append(NoAnswerLog())  # the digest logs such failures its own way
     app = App(
         name="tradefact",
-        client=web_client(settings),
+        client=client,
         signing_secret=settings.signing_secret,
         # Run listeners before answering the HTTP request: the slash-command answer goes back
         # in the HTTP response itself, and no reply is left running after the response is sent.
@@ -45,6 +46,7 @@ def create_app(settings: Settings, store: FactStore) -> App:
 def _bolt_logger() -> logging.Logger:
     bolt_logger = logging.getLogger("bot.slack")
     bolt_logger.addFilter(_same_token_notice)  # adding the same filter twice is a no-op
+    logging.getLogger(f"slack_bolt.{RequestVerification.__name__}").addFilter(_refusal_notice)
     return bolt_logger
 
 
@@ -52,6 +54,13 @@ def _same_token_notice(record: logging.LogRecord) -> bool:
     # Bolt reads SLACK_BOT_TOKEN from os.environ by itself, then warns that the client's token
     # wins over it. It is the same token, read once by Settings: drop the misleading warning.
     return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+def _refusal_notice(record: logging.LogRecord) -> bool:
+    # Bolt logs every request it refuses with its signature header and its whole body: up to
+    # 1 MiB per request, chosen by whoever sent it. Keep the event, drop their text.
+    record.msg, record.args = REFUSED, ()
+    return True
 
 
 def configure_logging(level: int = logging.INFO) -> None:
@@ -66,7 +75,9 @@ def web_client(settings: Settings) -> WebClient:
     return WebClient(
         token=settings.bot_token,
         base_url=settings.api_url,
-        timeout=WEB_API_TIMEOUT,
+        # Slack wants an answer to a request within 3 s; a Web API call that hangs far past that
+        # only ties up a worker thread (settings.api_timeout: 10 s unless SLACK_API_TIMEOUT).
+        timeout=settings.api_timeout,
         retry_handlers=[RateLimitRetry(max_retry_count=2)],
     )
 
@@ -103,3 +114,23 @@ def _retry_after(response: HttpResponse) -> int:
 
 def _method(url: str) -> str:
     return urlsplit(url).path.rsplit("/", 1)[-1]
+
+
+class NoAnswerLog(RetryHandler):
+    """Log a Web API call that got no HTTP answer (timeout, reset, refused) with its method."""
+
+    def can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        """Log the method and the error when no response came; never ask for a retry."""
+        if response is None and error is not None:
+            # Not retried: Slack may have acted on a request whose answer was lost.
+            logger.error(
+                "Slack API %s failed: %s (%s)", _method(request.url), type(error).__name__, error
+            )
+        return False

@@ -111,7 +111,8 @@ def _digest(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 def _schedule(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from bot.app import configure_logging, web_client
-    from bot.digest import open_ledger, run_schedule
+    from bot.digest import open_ledger
+    from bot.schedule import run_schedule
 
     config = DigestSettings.from_env(env)
     if not config.channels:

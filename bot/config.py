@@ -41,6 +41,7 @@ class Settings:
     app_token: str = field(default="", repr=False)  # SLACK_APP_TOKEN (Socket Mode)
     port: int = 3000  # PORT
     api_url: str = SLACK_API_URL  # SLACK_API_URL: the Web API base URL, ending in "/"
+    api_timeout: int = 10  # SLACK_API_TIMEOUT: seconds to wait for a Web API answer
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], mode: Mode = "http") -> Settings:
@@ -54,12 +55,20 @@ class Settings:
             app_token=env.get("SLACK_APP_TOKEN", "").strip(),
             port=_port(env.get("PORT", "3000")),
             api_url=_api_url(env.get("SLACK_API_URL", "")),
+            api_timeout=_seconds(env, "SLACK_API_TIMEOUT", cls.api_timeout),
         )
 
 
 def _port(text: str) -> int:
     if not text.strip().isdigit() or not 0 < int(text) < 65536:
         raise ConfigError(f"PORT must be a TCP port number, not {text!r}")
+    return int(text)
+
+
+def _seconds(env: Mapping[str, str], name: str, default: int) -> int:
+    text = env.get(name, "").strip() or str(default)
+    if not text.isdigit() or not 0 < int(text) <= 300:
+        raise ConfigError(f"{name} must be a whole number of seconds from 1 to 300, not {text!r}")
     return int(text)
 
 
@@ -78,7 +87,7 @@ DEFAULT_TZ = "America/New_York"
 DEFAULT_STATE_DB = "state/tradefact.sqlite3"
 # Public and private channel IDs. Names (#general) are refused: the ledger and the check of the
 # channel's history after a crash both need the ID that Slack reports.
-_CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")
+_CHANNEL_ID = re.compile(r"[CG][A-Z0-9]+")
 _WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
 

@@ -1,4 +1,4 @@
-"""Post the weekly digest once per channel and ISO week, and schedule it.
+"""Post the weekly digest once per channel and ISO week (bot.schedule decides when).
 
 Exactly once, step by step (the ledger is bot.ledger):
 1. build and render the digest, so that a bug there leaves nothing in the ledger;
@@ -7,21 +7,21 @@ Exactly once, step by step (the ledger is bot.ledger):
 4. record Slack's ts.
 A run that dies between 2 and 4 leaves a pending claim. When its lease has run out, the next run
 takes it over but first looks for the week's metadata in the channel's history since the claim:
-if Slack has the message, its ts is recorded and nothing is posted again. When Slack answers with
-an error code nothing was posted, so the row is marked failed and a later run may simply retry.
+if Slack has the message, its ts is recorded and nothing is posted again (and if the history
+can't be read, nothing is posted). When Slack answers with an error code nothing was posted, so
+the row is marked failed and a later run may simply retry. A first claim also looks, in case the
+ledger file was lost, but posts if the look fails.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import signal
+import re
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from http.client import HTTPException
-from types import FrameType
 from typing import Any, Literal
 
 from slack_sdk import WebClient
@@ -37,9 +37,9 @@ logger = logging.getLogger(__name__)
 
 EVENT_TYPE = "tradefact_digest"  # the message metadata that marks a digest and its week
 CLOCK_SKEW = timedelta(minutes=5)  # our clock and Slack's may disagree this much
-HISTORY_PAGES = 20  # of 200 messages: more since a claim, and we can't tell, so we don't post
-SWEEP_EVERY = timedelta(minutes=5)  # how often the scheduler looks for a missed or stuck week
+HISTORY_PAGES = 20  # pages of 200 messages; with more since the claim we cannot be sure: no post
 
+_ERROR_CODE = re.compile(r"[a-z0-9_]{1,64}")
 OutcomeStatus = Literal["posted", "found", "done", "busy", "failed", "unknown"]
 
 
@@ -66,10 +66,11 @@ _WORDS: dict[OutcomeStatus, str] = {
     "posted": "posted",
     "found": "already in the channel (recorded, not posted again)",
     "done": "already posted",
-    "busy": "another run is posting it",
+    "busy": "another run is posting it (a dead run's claim is taken over after its lease)",
     "failed": "not posted, Slack refused it",
     "unknown": "not known whether Slack got it; checked again later",
 }
+_NOT_WON: dict[Status, OutcomeStatus] = {"posted": "done", "pending": "busy", "failed": "failed"}
 
 
 def open_ledger(settings: DigestSettings) -> Ledger:
@@ -78,9 +79,6 @@ def open_ledger(settings: DigestSettings) -> Ledger:
         return Ledger(settings.state_db)
     except (OSError, sqlite3.Error) as exc:
         raise ConfigError(f"TRADEFACT_STATE_DB {settings.state_db} cannot be used: {exc}") from exc
-
-
-_NOT_WON: dict[Status, OutcomeStatus] = {"posted": "done", "pending": "busy", "failed": "failed"}
 
 
 def digest_message(digest: Digest) -> dict[str, Any]:
@@ -102,27 +100,73 @@ def post_digest(
     channel: str,
     day: date,
     now: datetime,
-    *,
-    retry_failed: bool = True,
+    retry_failed_after: timedelta = timedelta(0),
 ) -> Outcome:
     """Post the digest for the week of `day` to `channel`, unless it is posted or being posted."""
     message = digest_message(build_digest(store, day))
     week = iso_week(day)
-    claim = ledger.claim(channel, week, now, retry_failed=retry_failed)
-    entry = claim.entry
+    claim = ledger.claim(channel, week, now, retry_failed_after)
     if not claim.won:
+        entry = claim.entry
         return Outcome(channel, week, _NOT_WON[entry.status], entry.ts, entry.error)
     if claim.verify:
-        try:
-            ts = _find_posted(client, channel, week, entry.first_claimed_at)
-        except (SlackApiError, OSError, HTTPException, _TooMuchHistory) as exc:
-            return _unknown(ledger, claim, "conversations.history", exc, now)
-        if ts is not None:
-            ledger.mark_posted(channel, week, ts, now)
-            logger.info("Digest %s for %s was already in the channel: recorded", week, channel)
-            return Outcome(channel, week, "found", ts)
-        if not ledger.holds(claim):  # the look took so long that another run took over
-            return Outcome(channel, week, "busy")
+        found = _look_before_retrying(client, ledger, claim, now)
+        if found is not None:
+            return found
+    elif claim.entry.attempts == 1:
+        found = _look_in_case(client, ledger, claim, day, now)
+        if found is not None:
+            return found
+    return _send(client, ledger, claim, message, now)
+
+
+def _look_before_retrying(
+    client: WebClient, ledger: Ledger, claim: Claim, now: datetime
+) -> Outcome | None:
+    """The outcome if the channel already has the week's digest or can't be read; else None."""
+    channel, week = claim.entry.channel, claim.entry.week
+    try:
+        ts = _find_posted(client, channel, week, claim.entry.first_claimed_at)
+    except (SlackApiError, OSError, HTTPException, _TooMuchHistory) as exc:
+        return _unknown(ledger, claim, "conversations.history", exc, now)
+    if ts is not None:
+        ledger.mark_posted(channel, week, ts, now)
+        return Outcome(channel, week, "found", ts)
+    if not ledger.holds(claim):  # the look took so long that another run took over
+        return Outcome(channel, week, "busy")
+    return None
+
+
+def _look_in_case(
+    client: WebClient, ledger: Ledger, claim: Claim, day: date, now: datetime
+) -> Outcome | None:
+    """A first claim: the week's digest may be in the channel if the ledger file was lost."""
+    # A platform with an ephemeral disk loses the ledger at every restart, and the catch-up on
+    # start would then post the week again. This look can't fail a post, only prevent a second.
+    channel, week = claim.entry.channel, claim.entry.week
+    monday = datetime.combine(day - timedelta(days=day.weekday()), time(), UTC)
+    since = min(monday.timestamp() - 86400, claim.entry.first_claimed_at)  # any time zone's Monday
+    try:
+        ts = _find_posted(client, channel, week, since)
+    except (SlackApiError, OSError, HTTPException, _TooMuchHistory) as exc:
+        code = _code(exc) if isinstance(exc, SlackApiError) else type(exc).__name__
+        logger.warning(
+            "Slack API conversations.history failed for %s (%s): %s; posting without the look",
+            channel,
+            week,
+            code,
+        )
+        return None
+    if ts is None:
+        return None
+    ledger.mark_posted(channel, week, ts, now)
+    return Outcome(channel, week, "found", ts)
+
+
+def _send(
+    client: WebClient, ledger: Ledger, claim: Claim, message: dict[str, Any], now: datetime
+) -> Outcome:
+    channel, week = claim.entry.channel, claim.entry.week
     try:
         response = client.chat_postMessage(channel=channel, **message)
     except SlackApiError as exc:
@@ -136,7 +180,6 @@ def post_digest(
         return _unknown(ledger, claim, "chat.postMessage", exc, now)
     ts = str(response["ts"])
     ledger.mark_posted(channel, week, ts, now)
-    logger.info("Posted digest %s to %s (ts %s)", week, channel, ts)
     return Outcome(channel, week, "posted", ts)
 
 
@@ -147,16 +190,13 @@ def post_all(
     channels: Sequence[str],
     day: date,
     now: datetime,
-    *,
-    retry_failed: bool = True,
+    retry_failed_after: timedelta = timedelta(0),
 ) -> list[Outcome]:
     """post_digest to each channel in turn; one channel's failure doesn't stop the others."""
     outcomes = []
     for channel in channels:
         try:
-            outcome = post_digest(
-                client, ledger, store, channel, day, now, retry_failed=retry_failed
-            )
+            outcome = post_digest(client, ledger, store, channel, day, now, retry_failed_after)
         except Exception:
             # Whatever went wrong, the other channels still get their digest. A claim left
             # pending here is checked and retried once its lease runs out.
@@ -164,75 +204,6 @@ def post_all(
             outcome = Outcome(channel, iso_week(day), "unknown", error="unexpected error")
         outcomes.append(outcome)
     return outcomes
-
-
-def due_day(settings: DigestSettings, now: datetime) -> date | None:
-    """Today (in the digest's time zone) if this week's scheduled time has passed, else None."""
-    local = now.astimezone(settings.timezone)
-    monday = local.date() - timedelta(days=local.weekday())
-    first = settings.trigger().get_next_fire_time(
-        None, datetime.combine(monday, time(), settings.timezone)
-    )
-    return local.date() if first is not None and first <= local else None
-
-
-def catch_up(
-    client: WebClient,
-    ledger: Ledger,
-    store: FactStore,
-    settings: DigestSettings,
-    now: datetime,
-    *,
-    retry_failed: bool,
-) -> list[Outcome]:
-    """Post this week's digest where it is due but missing, or stuck in a dead run's claim."""
-    day = due_day(settings, now)
-    if day is None:
-        return []
-    return post_all(client, ledger, store, settings.channels, day, now, retry_failed=retry_failed)
-
-
-def run_schedule(
-    client: WebClient,
-    ledger: Ledger,
-    store: FactStore,
-    settings: DigestSettings,
-    clock: Callable[[], datetime],
-) -> int:
-    """Post the digest on schedule until stopped; on start, post a week that was missed."""
-    from apscheduler.schedulers.blocking import BlockingScheduler
-    from apscheduler.triggers.interval import IntervalTrigger
-
-    def weekly() -> None:
-        now = clock()
-        day = now.astimezone(settings.timezone).date()
-        _log(post_all(client, ledger, store, settings.channels, day, now))
-
-    def sweep(retry_failed: bool = False) -> None:
-        _log(catch_up(client, ledger, store, settings, clock(), retry_failed=retry_failed))
-
-    scheduler = BlockingScheduler(timezone=settings.timezone)
-    # Jobs may overlap (the sweep and the weekly run): the ledger lets only one of them post.
-    scheduler.add_job(weekly, settings.trigger(), id="digest", misfire_grace_time=3600)
-    scheduler.add_job(sweep, IntervalTrigger(seconds=SWEEP_EVERY.total_seconds()), id="sweep")
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        scheduler.shutdown(wait=False)
-
-    signal.signal(signal.SIGTERM, stop)
-    logger.info(
-        "Digest scheduled for %s at %r (%s); state in %s",
-        ", ".join(settings.channels),
-        settings.cron,
-        settings.timezone.key,
-        ledger.path,
-    )
-    # A week missed while the process was down is posted now. Weeks that Slack refused are
-    # retried too: a restart is how a fixed token or an invitation to the channel takes effect.
-    sweep(retry_failed=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        scheduler.start()  # blocks until SIGTERM or Ctrl-C
-    return 0
 
 
 class _TooMuchHistory(Exception):
@@ -276,11 +247,6 @@ def _unknown(ledger: Ledger, claim: Claim, method: str, exc: Exception, now: dat
 
 def _code(exc: SlackApiError) -> str:
     data = exc.response.data if isinstance(exc.response.data, dict) else {}
-    code = str(data.get("error") or f"HTTP {exc.response.status_code}")
-    return code if len(code) < 80 else f"HTTP {exc.response.status_code}"  # not a whole HTML page
-
-
-def _log(outcomes: list[Outcome]) -> None:
-    for outcome in outcomes:
-        level = logging.INFO if outcome.status in ("posted", "found", "done") else logging.WARNING
-        logger.log(level, "Digest %s", outcome.describe())
+    code = str(data.get("error") or "")
+    # Slack's codes are snake_case words; anything else is the SDK describing an odd response.
+    return code if _ERROR_CODE.fullmatch(code) else f"HTTP {exc.response.status_code}"

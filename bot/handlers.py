@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from http.client import HTTPException
 from logging import Logger
 from typing import Any
+from urllib.error import URLError
 
 from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond, Say
 from slack_sdk.errors import SlackApiError
 
 from bot.dedupe import SeenEvents
 from bot.render import render_blocks, render_mrkdwn
+from bot.replies import Reply, Replies
 from facts.answer import ask
 from facts.model import Answer
 from facts.store import FactStore
@@ -23,12 +26,11 @@ MAX_BUTTON_VALUE = 2000  # Block Kit's limit for a button's value
 _NOT_SHAREABLE = frozenset({"help", "not_understood", "no_data"})
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 
-Reply = dict[str, Any]
-
 
 def register(app: App, store: FactStore) -> None:
     """Add the /tradefact command, the share button, mentions and DMs to `app`."""
     seen = SeenEvents()
+    replies = Replies(store, lambda question: answered(question, store))
 
     @app.middleware
     def once_per_event(
@@ -44,16 +46,17 @@ def register(app: App, store: FactStore) -> None:
     @app.command("/tradefact")
     def tradefact_command(ack: Ack, command: dict[str, Any]) -> None:
         question = question_from(command.get("text", ""))
-        ack(**ephemeral_reply(question, ask(store, question)), response_type="ephemeral")
+        answer, reply = replies.get(question)
+        ack(**ephemeral_reply(question, answer, reply), response_type="ephemeral")
 
     @app.action(SHARE_ACTION)
     def share_answer(
         ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond, logger: Logger
     ) -> None:
         ack()
-        answer = ask(store, action.get("value") or "help")
+        answer, reply = replies.get(action.get("value") or "help")
         # Through response_url, so sharing works in any channel, also one the bot isn't in.
-        shared = respond(**shared_reply(answer, body["user"]["id"]), **_IN_CHANNEL)
+        shared = respond(**shared_reply(answer, body["user"]["id"], reply), **_IN_CHANNEL)
         if shared.status_code != 200:
             logger.error("Sharing failed: response_url answered HTTP %s", shared.status_code)
             return
@@ -63,26 +66,28 @@ def register(app: App, store: FactStore) -> None:
     def answer_mention(event: dict[str, Any], context: BoltContext, say: Say) -> None:
         if is_from_a_person(event):
             question = question_from(strip_mention(event.get("text", ""), context.bot_user_id))
-            say(
-                **message_reply(ask(store, question)),
-                thread_ts=event.get("thread_ts") or event["ts"],
-            )
+            say(**replies.get(question)[1], thread_ts=event.get("thread_ts") or event["ts"])
 
     @app.event("message")
     def answer_direct_message(event: dict[str, Any], say: Say) -> None:
         if event.get("channel_type") == "im" and is_from_a_person(event):
             question = question_from(event.get("text", ""))
-            say(**message_reply(ask(store, question)), thread_ts=event.get("thread_ts"))
+            say(**replies.get(question)[1], thread_ts=event.get("thread_ts"))
 
     @app.error
     def report_error(error: Exception, body: dict[str, Any], logger: Logger) -> BoltResponse | None:
+        kind = body.get("command") or body.get("type") or "Slack"
         if isinstance(error, SlackApiError):
             logger.error("Slack API %s failed: %s", _api_method(error), _api_error(error))
+        elif isinstance(error, (OSError, HTTPException)):  # bot.app.NoAnswerLog named the method
+            logger.error("Failed to answer a Slack request (%s): %s", kind, type(error).__name__)
         else:
-            kind = body.get("command") or body.get("type") or "Slack"
             logger.error("Failed to handle a Slack request (%s)", kind, exc_info=error)
-        if body.get("type") == "event_callback" and isinstance(body.get("event_id"), str):
-            seen.release(body["event_id"])  # the 500 makes Slack retry: let the retry through
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if isinstance(event_id, str) and reply_may_have_arrived(error):
+            logger.error("Event %s is not answered again: Slack may have the reply", event_id)
+        elif isinstance(event_id, str):
+            seen.release(event_id)  # nothing was posted; the 500 makes Slack retry: let it through
         if "command" in body:
             return BoltResponse(status=200, body={"response_type": "ephemeral", "text": SORRY})
         return None
@@ -110,26 +115,31 @@ def is_from_a_person(event: dict[str, Any]) -> bool:
     return not event.get("subtype") and not event.get("bot_id") and bool(event.get("user"))
 
 
+def answered(question: str, store: FactStore) -> tuple[Answer, Reply]:
+    """The answer to `question` and its chat.postMessage arguments (what Replies caches)."""
+    answer = ask(store, question)
+    return answer, message_reply(answer)
+
+
 def message_reply(answer: Answer) -> Reply:
     """chat.postMessage arguments for an answer."""
     return {"text": render_mrkdwn(answer), "blocks": render_blocks(answer), **_NO_UNFURL}
 
 
-def ephemeral_reply(question: str, answer: Answer) -> Reply:
+def ephemeral_reply(question: str, answer: Answer, reply: Reply | None = None) -> Reply:
     """The slash command's reply: the answer and, when it is worth sharing, a share button."""
-    reply = message_reply(answer)
+    reply = message_reply(answer) if reply is None else reply
     if _shareable(question, answer, reply["blocks"]):
-        reply["blocks"] = [*reply["blocks"], _share_button(question)]
+        return {**reply, "blocks": [*reply["blocks"], _share_button(question)]}
     return reply
 
 
-def shared_reply(answer: Answer, user_id: str) -> Reply:
+def shared_reply(answer: Answer, user_id: str, reply: Reply | None = None) -> Reply:
     """The answer as posted to the channel by the share button, attributed to `user_id`."""
     who = f"<@{user_id}>" if _USER_ID.fullmatch(user_id) else "someone"
     credit = {"type": "context", "elements": [{"type": "mrkdwn", "text": f"Shared by {who}"}]}
-    reply = message_reply(answer)
-    reply["blocks"] = [credit, *reply["blocks"][: MAX_BLOCKS - 1]]
-    return reply
+    reply = message_reply(answer) if reply is None else reply
+    return {**reply, "blocks": [credit, *reply["blocks"][: MAX_BLOCKS - 1]]}
 
 
 def _shareable(question: str, answer: Answer, blocks: list[dict[str, Any]]) -> bool:
@@ -149,6 +159,15 @@ def _share_button(question: str) -> dict[str, Any]:
         "value": question,
     }
     return {"type": "actions", "block_id": "share", "elements": [button]}
+
+
+def reply_may_have_arrived(error: Exception) -> bool:
+    """True if a Web API call failed after Slack got it (HTTP 5xx, timeout, reset): don't resend."""
+    if isinstance(error, SlackApiError):
+        return error.response.status_code >= 500
+    # urllib raises URLError when it could not connect or send the whole request; an error
+    # while waiting for the answer comes as it is.
+    return isinstance(error, (OSError, HTTPException)) and not isinstance(error, URLError)
 
 
 def _api_method(error: SlackApiError) -> str:

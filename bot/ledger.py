@@ -38,7 +38,9 @@ CREATE TABLE IF NOT EXISTS digest_posts (
     PRIMARY KEY (channel, week)
 )
 """
-_COLUMNS = "channel, week, status, claim, claimed_at, first_claimed_at, attempts, ts, error"
+_COLUMNS = (
+    "channel, week, status, claim, claimed_at, first_claimed_at, attempts, ts, error, updated_at"
+)
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Entry:
     attempts: int
     ts: str | None
     error: str | None
+    updated_at: float
 
 
 @dataclass(frozen=True)
@@ -111,24 +114,20 @@ class Ledger:
             rows = con.execute(f"SELECT {_COLUMNS} FROM digest_posts ORDER BY week, channel")
             return [Entry(*row) for row in rows]
 
-    def claim(self, channel: str, week: str, now: datetime, *, retry_failed: bool = True) -> Claim:
-        """Claim the week's post for this run, unless it is posted or another run holds it."""
+    def claim(
+        self, channel: str, week: str, now: datetime, retry_failed_after: timedelta = timedelta(0)
+    ) -> Claim:
+        """Claim the week's post for this run, unless it is posted, held, or failed too recently."""
         at, token = now.timestamp(), uuid.uuid4().hex
         with self._transaction() as con:
             entry = _entry(con, channel, week)
             if entry is None:
                 con.execute(
-                    f"INSERT INTO digest_posts ({_COLUMNS}, updated_at)"
+                    f"INSERT INTO digest_posts ({_COLUMNS})"
                     " VALUES (?, ?, 'pending', ?, ?, ?, 1, NULL, NULL, ?)",
                     (channel, week, token, at, at, at),
                 )
-            elif (
-                entry.status == "posted"
-                or (entry.status == "failed" and not retry_failed)
-                or (
-                    entry.status == "pending" and at < entry.claimed_at + self.lease.total_seconds()
-                )
-            ):
+            elif not self._claimable(entry, at, retry_failed_after):
                 return Claim(entry, won=False, verify=False)
             else:
                 con.execute(
@@ -140,6 +139,13 @@ class Ledger:
         assert claimed is not None
         # A failed row is retried without a look: Slack refused that post, so none is out there.
         return Claim(claimed, won=True, verify=entry is not None and entry.status == "pending")
+
+    def _claimable(self, entry: Entry, at: float, retry_failed_after: timedelta) -> bool:
+        if entry.status == "pending":  # a live run's claim, until its lease runs out
+            return at >= entry.claimed_at + self.lease.total_seconds()
+        if entry.status == "failed":
+            return at >= entry.updated_at + retry_failed_after.total_seconds()
+        return False  # posted
 
     def holds(self, claim: Claim) -> bool:
         """True while the claim is still this run's (no other run took it over)."""

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 
-from bot.app import configure_logging, create_app
-from bot.config import Settings
-from facts.store import FactStore
-
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+    from bot.config import Settings
+    from facts.store import FactStore
 
 SLACK_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -24,6 +24,8 @@ MAX_BODY_BYTES = 1 << 20  # Slack's payloads are a few kB; refuse anything near 
 # the listen queue rather than in memory.
 THREADS = 8
 _NEWER_SETTINGS = frozenset({"control_socket_disable"})  # skipped where gunicorn lacks them
+
+logger = logging.getLogger(__name__)
 
 
 def create_wsgi(app: App) -> WSGIApplication:
@@ -44,6 +46,12 @@ def create_wsgi(app: App) -> WSGIApplication:
 
 def serve(settings: Settings, open_store: Callable[[], FactStore], host: str, port: int) -> int:
     """Run the HTTP app under gunicorn until it is stopped; returns its exit status."""
+    # Imported here, so that this module is the server stack alone: bench/floor_app.py runs a
+    # bare Bolt app on it without loading the fact store's dependencies.
+    from bot.app import configure_logging, create_app
+    from bot.replies import warm_up
+    from facts.store import FactStore
+
     # Open the store here, in the arbiter, so that a missing or broken store stops startup with
     # a clear message; the worker then reopens the checked file without the data check.
     checked = open_store()
@@ -52,10 +60,18 @@ def serve(settings: Settings, open_store: Callable[[], FactStore], host: str, po
     configure_logging()
 
     def load() -> WSGIApplication:
-        return create_wsgi(create_app(settings, FactStore.open(db_path)))
+        store = FactStore.open(db_path)
+        wsgi = create_wsgi(create_app(settings, store))
+        warm_up(store)  # before /healthz answers, so that the first question is not the slow one
+        return wsgi
 
-    _Gunicorn(load, gunicorn_options(host, port)).run()
+    run(load, host, port)
     return 0
+
+
+def run(load: Callable[[], WSGIApplication], host: str, port: int) -> None:
+    """Serve the WSGI app that `load()` builds in the worker, with gunicorn_options(host, port)."""
+    _Gunicorn(load, gunicorn_options(host, port)).run()
 
 
 def gunicorn_options(host: str, port: int) -> dict[str, Any]:
@@ -82,14 +98,23 @@ def gunicorn_options(host: str, port: int) -> dict[str, Any]:
 
 
 class _SlackHandler(SlackRequestHandler):
-    """Bolt's WSGI handler, answering 400 to a body Bolt cannot decode instead of crashing."""
+    """Bolt's WSGI handler, refusing what would make Bolt crash before it checks the signature."""
 
     def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
-        """Dispatch to Bolt; a body that is not UTF-8 or JSON where JSON is due gets a 400."""
+        """Dispatch to Bolt: 400 for a body it cannot parse, 401 for malformed signature headers."""
         try:
-            return super().dispatch(request)
-        except ValueError:  # raised while parsing, before the signature is checked
+            bolt_request = BoltRequest(
+                body=request.get_body(), query=request.query_string, headers=request.get_headers()
+            )
+        except (ValueError, TypeError, AttributeError, LookupError):
+            # Bolt parses the body and reads ids out of it before it checks the signature: a
+            # body that isn't UTF-8, JSON where JSON is due, or a JSON object would be a 500.
             return BoltResponse(status=400, body="Bad Request")
+        if not _well_formed_signature(bolt_request):
+            # Bolt's check would raise on it, and its error handler answer 500 (or 200).
+            logger.info("Refused a request with malformed signature headers (HTTP 401)")
+            return BoltResponse(status=401, body={"error": "invalid request"})
+        return self.app.dispatch(bolt_request)
 
 
 class _Gunicorn(BaseApplication):
@@ -109,6 +134,14 @@ class _Gunicorn(BaseApplication):
     def load(self) -> WSGIApplication:
         """Build the app in the worker process."""
         return self._load()
+
+
+def _well_formed_signature(request: BoltRequest) -> bool:
+    """False for a timestamp that isn't a number or a signature that isn't ASCII."""
+    timestamp = request.headers.get("x-slack-request-timestamp", ["0"])[0]
+    signature = request.headers.get("x-slack-signature", [""])[0]
+    number = timestamp.isascii() and timestamp.isdigit() and len(timestamp) < 16
+    return number and signature.isascii()
 
 
 def _content_length(environ: WSGIEnvironment) -> int:

@@ -41,7 +41,7 @@ class Answerer(TradeAnswers, RankingAnswers, BorderAnswers):
 
     def ask(self, text: str) -> Answer:
         """One Answer for a question; never raises for any input."""
-        key = text if len(text) > 500 else " ".join(text.split()).lower()
+        key = cache_key(text)
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
@@ -138,6 +138,11 @@ class Answerer(TradeAnswers, RankingAnswers, BorderAnswers):
             " or a claim.",
             suggestions=EXAMPLES[:3],
         )
+
+
+def cache_key(text: str) -> str:
+    """What answers are cached by: the question with case and spacing folded (up to 500 chars)."""
+    return text if len(text) > 500 else " ".join(text.split()).lower()
 
 
 def _with_question(answer: Answer, text: str) -> Answer:

@@ -91,6 +91,9 @@ class FactStore:
             raise FactStoreError(f"no fact store at {db_path}: run `tradefact build`")
         try:
             con = duckdb.connect(str(db_path), read_only=True)
+            # No query reads a file but the store: not even read_csv('/etc/passwd'), however
+            # it got in. Once off, it cannot be turned back on while the database is open.
+            con.execute("SET enable_external_access = false")
             con.execute("SELECT count(*) FROM meta").fetchone()
         except duckdb.Error as exc:
             raise FactStoreError(f"the fact store {db_path} cannot be read: {exc}") from exc

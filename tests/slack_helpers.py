@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -26,6 +27,40 @@ SECRET = "test-signing-secret-8c1f"
 BOT_TOKEN = "xoxb-test-5f2e9a"
 APP_TOKEN = "xapp-test-7d41b0"
 BOT_USER_ID = "UBOT"
+
+
+# The only <…> a reply may contain: links the renderer made (<url|label>), never a user's markup.
+_MARKUP = re.compile(r"<[^>]*>")
+_LINK = re.compile(r"<https?://[^|>\s]+(\|[^<>]*)?>")
+# What a reply or an HTTP body must never show: a traceback, a path on the server, the engine.
+INTERNALS = ("Traceback", 'File "', "/work/", "site-packages", ".py", "duckdb", str(REPO))
+
+
+def sent_text(data: Any) -> str:
+    """Every string of a reply that Slack shows (text, blocks; not a button's value), joined."""
+    if isinstance(data, str):
+        return data + "\n"
+    if isinstance(data, dict):
+        return "".join(sent_text(v) for k, v in data.items() if k != "value")
+    if isinstance(data, list):
+        return "".join(sent_text(v) for v in data)
+    return ""
+
+
+def assert_no_user_markup(data: Any) -> None:
+    """Assert that a reply holds no Slack markup but the renderer's own links."""
+    text = sent_text(data)
+    for markup in _MARKUP.findall(text):
+        assert _LINK.fullmatch(markup), f"unescaped Slack markup sent: {markup}"
+    for control in ("<!channel>", "<!here>", "<!everyone>", "<@U123>", "<https://evil"):
+        assert control not in text
+
+
+def assert_no_internals(text: str, echo: str = "") -> None:
+    """Assert that `text` shows no traceback, server path or database detail (unless in `echo`)."""
+    for internal in INTERNALS:
+        if internal.lower() not in echo.lower():
+            assert internal not in text, f"{internal!r} shown: {text[:300]!r}"
 
 
 def payload(name: str) -> dict[str, Any]:
@@ -146,20 +181,24 @@ class BotProcess:
 
 
 class BotServer(BotProcess):
-    """`tradefact serve` on a free loopback port, talking to `fake`, with a store built at `db`."""
+    """`tradefact serve` on a free loopback port, talking to `fake`, with a store built at `db`.
 
-    def __init__(self, fake: FakeSlack, db: Path, log_path: Path) -> None:
+    Keyword arguments are more environment variables, or replace the defaults.
+    """
+
+    def __init__(self, fake: FakeSlack, db: Path, log_path: Path, **env: str) -> None:
         self.fake = fake
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = clean_env(
-            SLACK_SIGNING_SECRET=SECRET,
-            SLACK_BOT_TOKEN=BOT_TOKEN,
-            SLACK_API_URL=fake.url,
-            TRADEFACT_DATA_DIR=str(REPO / "data"),
-            TRADEFACT_DB=str(db),
-        )
-        super().__init__(["serve", "--host", "127.0.0.1", "--port", str(self.port)], env, log_path)
+        defaults = {
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_API_URL": fake.url,
+            "TRADEFACT_DATA_DIR": str(REPO / "data"),
+            "TRADEFACT_DB": str(db),
+        }
+        args = ["serve", "--host", "127.0.0.1", "--port", str(self.port)]
+        super().__init__(args, clean_env(**{**defaults, **env}), log_path)
 
     def wait_healthy(self, timeout: float = 20.0) -> None:
         """Poll GET /healthz until it answers 200 (AssertionError if the server dies or hangs)."""

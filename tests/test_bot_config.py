@@ -119,8 +119,10 @@ def test_manifest_asks_for_only_the_scopes_and_events_the_bot_uses() -> None:
     manifest = yaml.safe_load((ROOT / "manifest.yml").read_text())
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == [
         "app_mentions:read",
+        "channels:history",
         "chat:write",
         "commands",
+        "groups:history",
         "im:history",
     ]
     settings = manifest["settings"]

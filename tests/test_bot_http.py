@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
 from typing import Any
@@ -16,35 +15,15 @@ from slack_helpers import (
     SECRET,
     BotServer,
     HttpResult,
+    assert_no_user_markup,
     block_action,
     event_callback,
     request,
+    sent_text,
     slash_command,
 )
 
 CENSUS_URL = "https://www.census.gov/foreign-trade/balance/country.xlsx"
-# The only <…> a reply may contain: links the renderer made (<url|label>), never a user's markup.
-_MARKUP = re.compile(r"<[^>]*>")
-_LINK = re.compile(r"<https?://[^|>\s]+(\|[^<>]*)?>")
-
-
-def _sent_text(data: Any) -> str:
-    """Every string of a reply that Slack shows (text, blocks; not a button's value), joined."""
-    if isinstance(data, str):
-        return data + "\n"
-    if isinstance(data, dict):
-        return "".join(_sent_text(v) for k, v in data.items() if k != "value")
-    if isinstance(data, list):
-        return "".join(_sent_text(v) for v in data)
-    return ""
-
-
-def _assert_no_user_markup(data: Any) -> None:
-    text = _sent_text(data)
-    for markup in _MARKUP.findall(text):
-        assert _LINK.fullmatch(markup), f"unescaped Slack markup sent: {markup}"
-    for control in ("<!channel>", "<!here>", "<!everyone>", "<@U123>", "<https://evil"):
-        assert control not in text
 
 
 def _buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -80,8 +59,8 @@ def test_slash_command_answers_in_the_http_response_as_an_ephemeral_with_a_share
     assert reply["response_type"] == "ephemeral"
     assert "$334.5 billion" in reply["text"]
     assert CENSUS_URL in reply["text"]
-    assert "$334.5 billion" in _sent_text(reply["blocks"])
-    assert f"<{CENSUS_URL}|" in _sent_text(reply["blocks"])
+    assert "$334.5 billion" in sent_text(reply["blocks"])
+    assert f"<{CENSUS_URL}|" in sent_text(reply["blocks"])
     [button] = _buttons(reply["blocks"])
     assert (button["action_id"], button["value"]) == ("share_answer", "mexico exports 2024")
     assert button["text"]["text"] == "Share in channel"
@@ -116,7 +95,7 @@ def test_slash_command_never_sends_a_users_slack_markup_back_unescaped(
     text = f"<!channel> <@U123> &lt;!here&gt; <https://evil.example|click> {question}"
     reply = served.post(slash_command(text, served.fake.response_url())).json()
     assert reply["response_type"] == "ephemeral"
-    _assert_no_user_markup(reply)
+    assert_no_user_markup(reply)
 
 
 def test_share_button_posts_the_answer_to_the_channel_attributed_to_the_sharer(
@@ -134,7 +113,7 @@ def test_share_button_posts_the_answer_to_the_channel_attributed_to_the_sharer(
         "elements": [{"type": "mrkdwn", "text": "Shared by <@U0SHARER>"}],
     }
     assert "$334.5 billion" in shared.params["text"]
-    assert f"<{CENSUS_URL}|" in _sent_text(shared.params["blocks"])
+    assert f"<{CENSUS_URL}|" in sent_text(shared.params["blocks"])
     assert _buttons(shared.params["blocks"]) == []
     assert deleted.params["delete_original"] is True
 
@@ -151,7 +130,7 @@ def test_mention_is_answered_once_in_a_thread_under_it_without_the_bots_own_ment
     assert post.params["channel"] == "C2147483705"
     assert post.params["thread_ts"] == "1715.000200"
     assert "$334.5 billion" in post.params["text"]
-    assert f"<{CENSUS_URL}|" in _sent_text(post.params["blocks"])
+    assert f"<{CENSUS_URL}|" in sent_text(post.params["blocks"])
     assert post.headers["authorization"] == f"Bearer {BOT_TOKEN}"
 
 
@@ -164,7 +143,7 @@ def test_mention_inside_a_thread_is_answered_in_that_thread(served: BotServer) -
 
 def test_mention_with_slack_markup_never_pings_anyone(served: BotServer) -> None:
     _, [post] = _mention(served, f"<@{BOT_USER_ID}> <!channel> <!here> <@U123> exports to narnia")
-    _assert_no_user_markup(post.params)
+    assert_no_user_markup(post.params)
 
 
 def test_direct_message_is_answered_in_the_dm(served: BotServer) -> None:
@@ -306,13 +285,15 @@ def test_web_api_server_error_is_not_retried_by_the_client(served: BotServer) ->
     assert "(HTTP 500)" in served.log()
 
 
-def test_web_api_connection_reset_is_logged_and_slacks_retry_answers(served: BotServer) -> None:
+def test_web_api_connection_reset_is_logged_and_not_posted_again(served: BotServer) -> None:
+    # The reset came after Slack had the whole request: it may have posted, so nothing may
+    # post again, neither the client nor Slack's retry of the event.
     served.fake.fail("chat.postMessage", reset=True)
     body = event_callback("message_im", "mexico exports 2024")
     assert served.post(body, form=False).status == 500
-    served.wait_for_log("ConnectionResetError")
+    served.wait_for_log("Slack API chat.postMessage failed: ConnectionResetError")
     assert served.post(body, form=False, headers={"X-Slack-Retry-Num": "1"}).status == 200
-    assert [c.ok for c in served.fake.calls("chat.postMessage")] == [False, True]
+    assert len(served.fake.calls("chat.postMessage")) == 1
 
 
 def test_server_log_never_contains_the_bot_token_or_signing_secret(served: BotServer) -> None:

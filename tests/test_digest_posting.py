@@ -22,8 +22,9 @@ from slack_sdk import WebClient
 from bot.app import web_client
 from bot.cli import main
 from bot.config import ConfigError, DigestSettings, Settings
-from bot.digest import CLOCK_SKEW, Outcome, catch_up, digest_message, due_day, post_all, post_digest
+from bot.digest import CLOCK_SKEW, Outcome, digest_message, post_all, post_digest
 from bot.ledger import LEASE, Entry, Ledger
+from bot.schedule import RETRY_FAILED_AFTER, catch_up, due_day
 from facts.digest import build_digest
 from facts.store import FactStore
 
@@ -76,7 +77,7 @@ def test_post_sends_the_digest_with_its_week_and_records_slacks_ts(
     at = NOW.timestamp()
     claim = ledger.entries()[0].claim
     assert ledger.get("C0TEST", WEEK) == Entry(
-        "C0TEST", WEEK, "posted", claim, at, at, 1, outcome.ts, None
+        "C0TEST", WEEK, "posted", claim, at, at, 1, outcome.ts, None, at
     )
 
 
@@ -93,6 +94,32 @@ def test_a_second_run_a_restart_and_a_later_day_of_the_week_do_not_post_again(
     assert next_week.status == "posted"
     weeks = [c.params["metadata"]["event_payload"]["week"] for c in _posts(slack)]
     assert weeks == [WEEK, "2025-W29"]
+
+
+def test_a_claim_is_held_until_posted_a_lease_runs_out_or_a_refusal_is_an_hour_old(
+    ledger: Ledger,
+) -> None:
+    first = ledger.claim("C1", WEEK, NOW)
+    assert (first.won, first.verify, first.entry.status) == (True, False, "pending")
+    assert not ledger.claim("C1", WEEK, NOW + LEASE - timedelta(seconds=1)).won
+    ledger.mark_failed(first, "chat.postMessage: not_in_channel", NOW)
+    assert not ledger.claim("C1", WEEK, NOW + timedelta(minutes=59), RETRY_FAILED_AFTER).won
+    retry = ledger.claim("C1", WEEK, NOW + RETRY_FAILED_AFTER, RETRY_FAILED_AFTER)
+    assert (retry.won, retry.verify, retry.entry.attempts) == (True, False, 2)
+    stale = NOW + RETRY_FAILED_AFTER + LEASE
+    taken = ledger.claim("C1", WEEK, stale)  # retry's run died: look before posting again
+    assert (taken.won, taken.verify, taken.entry.attempts) == (True, True, 3)
+    assert not ledger.holds(retry) and ledger.holds(taken)
+    ledger.mark_failed(retry, "too late", stale)  # only the holder may change a pending claim
+    ledger.mark_posted("C1", WEEK, "1700000001.000100", stale)
+    assert not ledger.claim("C1", WEEK, stale + timedelta(days=1)).won
+    entry = ledger.get("C1", WEEK)
+    assert entry is not None and (entry.status, entry.ts, entry.error) == (
+        "posted",
+        "1700000001.000100",
+        None,
+    )
+    assert entry.first_claimed_at == NOW.timestamp()
 
 
 def test_concurrent_posters_in_threads_post_once(
@@ -176,12 +203,12 @@ def test_a_run_that_died_after_its_claim_is_retried_once_after_the_lease(
         patch.setattr(client, "chat_postMessage", _die)
         with pytest.raises(SystemExit):
             post_digest(client, ledger, store, "C0TEST", DAY, NOW)
-    assert slack.calls() == []
+    assert [c.method for c in slack.calls()] == [HISTORY]  # a first claim's look
     soon = post_digest(client, ledger, store, "C0TEST", DAY, NOW + timedelta(minutes=1))
-    assert soon.status == "busy" and slack.calls() == []  # the claim may still be live
+    assert soon.status == "busy" and len(slack.calls()) == 1  # the claim may still be live
     later = post_digest(client, ledger, store, "C0TEST", DAY, AFTER_LEASE)
     assert later.status == "posted"
-    [look] = slack.calls(HISTORY)
+    first_look, look = slack.calls(HISTORY)  # the dead run's first look, then the retry's
     assert look.params["include_all_metadata"] in ("1", "true")
     assert float(look.params["oldest"]) == NOW.timestamp() - CLOCK_SKEW.total_seconds()
     assert post_digest(client, ledger, store, "C0TEST", DAY, AFTER_LEASE + LEASE).status == "done"
@@ -210,10 +237,67 @@ def test_a_run_that_died_after_slack_got_the_post_is_not_posted_again(
     assert ledger.get("C0TEST", WEEK).ts == post_ts(slack)  # type: ignore[union-attr]
 
 
+def test_a_digest_process_killed_while_posting_is_recorded_not_posted_again(
+    slack: FakeSlackWithHistory,
+    client: WebClient,
+    store: FactStore,
+    store_path: Path,
+    tmp_path: Path,
+) -> None:
+    state = tmp_path / "state.sqlite3"
+    slack.fail(POST, delay=5)  # Slack has the message; its answer comes after the kill
+    argv = [*tradefact_command(), "digest", "--channel", "C0TEST", "--date", "2025-07-07"]
+    process = subprocess.Popen(argv, env=_cli_env(slack, store_path, state), cwd=REPO)
+    try:
+        slack.wait_for(POST, timeout=20)
+    finally:
+        process.kill()  # SIGKILL: no cleanup of any kind
+        process.wait()
+    ledger = Ledger(state)
+    entry = ledger.get("C0TEST", WEEK)
+    assert entry is not None and (entry.status, entry.ts) == ("pending", None)
+    later = datetime.fromtimestamp(entry.claimed_at, UTC) + LEASE + timedelta(seconds=1)
+    outcome = post_digest(client, ledger, store, "C0TEST", DAY, later)
+    assert outcome == Outcome("C0TEST", WEEK, "found", post_ts(slack))
+    assert len(slack.calls(POST)) == 1
+
+
+def test_a_lost_ledger_file_does_not_post_the_week_again(
+    slack: FakeSlackWithHistory, client: WebClient, store: FactStore, tmp_path: Path
+) -> None:
+    first = post_digest(client, Ledger(tmp_path / "a.sqlite3"), store, "C0TEST", DAY, NOW)
+    wiped = Ledger(tmp_path / "b.sqlite3")  # e.g. a restart on a platform with an ephemeral disk
+    later = post_digest(client, wiped, store, "C0TEST", DAY, NOW + timedelta(days=2))
+    assert later == Outcome("C0TEST", WEEK, "found", first.ts)
+    assert len(_posts(slack)) == 1
+    monday = datetime(2025, 7, 7, tzinfo=UTC).timestamp()
+    assert float(slack.calls(HISTORY)[-1].params["oldest"]) == (
+        monday - 86400 - CLOCK_SKEW.total_seconds()
+    )
+
+
+def test_a_first_post_goes_out_even_if_the_history_cannot_be_read(
+    slack: FakeSlackWithHistory,
+    client: WebClient,
+    ledger: Ledger,
+    store: FactStore,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    slack.fail(HISTORY, error="missing_scope")
+    with caplog.at_level(logging.WARNING, logger="bot.digest"):
+        outcome = post_digest(client, ledger, store, "C0TEST", DAY, NOW)
+    assert outcome.status == "posted" and len(_posts(slack)) == 1
+    assert (
+        "Slack API conversations.history failed for C0TEST (2025-W28): missing_scope;"
+        " posting without the look"
+    ) in caplog.text
+
+
 def test_a_post_that_timed_out_but_reached_slack_is_not_posted_again(
     slack: FakeSlackWithHistory, ledger: Ledger, store: FactStore
 ) -> None:
-    impatient = WebClient(token=BOT_TOKEN, base_url=slack.url, timeout=0.3, retry_handlers=[])
+    # urllib takes any float as a timeout, whatever the SDK's annotation says.
+    impatient = WebClient(token=BOT_TOKEN, base_url=slack.url, timeout=0.3, retry_handlers=[])  # type: ignore[arg-type]
     slack.fail(POST, delay=0.8)  # Slack posts, then answers too late
     first = post_digest(impatient, ledger, store, "C0TEST", DAY, NOW)
     assert first.status == "unknown" and first.error == "chat.postMessage: TimeoutError"
@@ -229,7 +313,7 @@ def test_a_server_error_is_checked_then_retried_once(
     first = post_digest(client, ledger, store, "C0TEST", DAY, NOW)
     assert first == Outcome("C0TEST", WEEK, "unknown", error="chat.postMessage: HTTP 500")
     assert post_digest(client, ledger, store, "C0TEST", DAY, AFTER_LEASE).status == "posted"
-    assert len(slack.calls(HISTORY)) == 1 and len(_posts(slack)) == 1
+    assert len(slack.calls(HISTORY)) == 2 and len(_posts(slack)) == 1
 
 
 def test_no_retry_while_the_channel_history_cannot_be_read(
@@ -276,13 +360,14 @@ def test_a_slack_error_in_one_channel_is_logged_recorded_and_others_still_post(
         "failed",
         f"chat.postMessage: {error}",
     )
-    # The periodic sweep leaves a refused week alone; a restart or a manual run retries it,
-    # without a look at the history: Slack refused it, so nothing is out there.
-    swept = post_all(client, ledger, store, ["C1"], DAY, NOW, retry_failed=False)
+    # The sweep asks again an hour after a refusal; a manual run (or a restart) at once. Neither
+    # looks in the history first: Slack refused the post, so nothing is out there.
+    later = NOW + timedelta(minutes=5)
+    swept = post_all(client, ledger, store, ["C1"], DAY, later, RETRY_FAILED_AFTER)
     assert [o.status for o in swept] == ["failed"]
-    retried = post_all(client, ledger, store, ["C1", "C2", "C3"], DAY, NOW)
+    retried = post_all(client, ledger, store, ["C1", "C2", "C3"], DAY, later)
     assert [o.status for o in retried] == ["posted", "done", "done"]
-    assert slack.calls(HISTORY) == []
+    assert [c.params["channel"] for c in slack.calls(HISTORY)] == ["C1", "C2", "C3"]  # first
     assert sorted(c.params["channel"] for c in _posts(slack)) == ["C1", "C2", "C3"]
 
 
@@ -373,11 +458,11 @@ def test_catch_up_posts_a_missed_week_once_and_nothing_before_its_time(
 ) -> None:
     settings = _settings()
     early = datetime(2025, 7, 7, 12, 0, tzinfo=UTC)
-    assert catch_up(client, ledger, store, settings, early, retry_failed=True) == []
+    assert catch_up(client, ledger, store, settings, early) == []
     wednesday = datetime(2025, 7, 9, 15, 0, tzinfo=UTC)  # the process was down on Monday
-    first = catch_up(client, ledger, store, settings, wednesday, retry_failed=True)
+    first = catch_up(client, ledger, store, settings, wednesday)
     assert [(o.channel, o.status) for o in first] == [("C1", "posted"), ("C2", "posted")]
-    again = catch_up(client, Ledger(ledger.path), store, settings, wednesday, retry_failed=True)
+    again = catch_up(client, Ledger(ledger.path), store, settings, wednesday)
     assert [o.status for o in again] == ["done", "done"]
     assert len(_posts(slack)) == 2
 

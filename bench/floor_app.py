@@ -1,0 +1,67 @@
+"""The floor: a bare Bolt app that acks /tradefact with a constant, on tradefact serve's stack.
+
+Same gunicorn settings (bot.server.gunicorn_options: one gthread worker, 8 threads), same WSGI
+wrapper (/slack/events, /healthz), process_before_response=True, and the signing secret and token
+from the same environment variables. Only the listener differs: no store, no parsing, no template.
+
+Run: SLACK_SIGNING_SECRET=… SLACK_BOT_TOKEN=xoxb-… [SLACK_API_URL=…] python bench/floor_app.py --port 3001
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# A script's own directory comes first on sys.path, and bench/http.py would hide the standard
+# library's http package: import from the repository root instead.
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
+
+import argparse  # noqa: E402
+import logging  # noqa: E402
+import os  # noqa: E402
+
+from slack_bolt import Ack, App  # noqa: E402
+from slack_sdk import WebClient  # noqa: E402
+
+from bot.server import create_wsgi, run  # noqa: E402
+
+CONSTANT = "Mexico bought $334.5 billion of U.S. goods in 2024."
+
+
+def create_floor_app(signing_secret: str, token: str, api_url: str) -> App:
+    """A Bolt app configured like bot.app.create_app whose only listener acks a constant."""
+    app = App(
+        name="floor",
+        # Bolt calls auth.test once, on the first request, as it does for tradefact serve.
+        client=WebClient(token=token, base_url=api_url),
+        signing_secret=signing_secret,
+        process_before_response=True,
+        token_verification_enabled=False,
+    )
+
+    @app.command("/tradefact")
+    def constant(ack: Ack) -> None:
+        ack(CONSTANT)
+
+    return app
+
+
+def main() -> int:
+    """Serve the floor app until stopped."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=3001)
+    args = parser.parse_args()
+    secret, token = os.environ["SLACK_SIGNING_SECRET"], os.environ["SLACK_BOT_TOKEN"]
+    api_url = os.environ.get("SLACK_API_URL", "https://slack.com/api/")
+    # As bot.app.configure_logging does for tradefact serve.
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    run(lambda: create_wsgi(create_floor_app(secret, token, api_url)), args.host, args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
