@@ -85,6 +85,8 @@ class Answerer(TradeAnswers, RankingAnswers, BorderAnswers):
             return self._population(query, text)
         if query.op == "rank":
             return self._rank(query, text)
+        if query.op == "compare_years" and not query.partners:
+            return self._compare_years(query, text)
         if not query.partners:
             if query.unknown:
                 raise NoData(

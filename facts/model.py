@@ -87,7 +87,7 @@ class ClaimCheck:
 class Period:
     """A period as asked: a year, a month, a range, year to date or the latest available."""
 
-    kind: Literal["year", "month", "years", "months", "ytd", "latest", "since"]
+    kind: Literal["year", "month", "years", "months", "ytd", "latest", "since", "pair"]
     start: tuple[int, int] | None = None  # (year, month); month 1 for years
     end: tuple[int, int] | None = None
 
@@ -96,7 +96,8 @@ class Period:
 class Query:
     """A question, understood: an operation over a metric, partners and a period."""
 
-    op: str  # lookup | compare | sum | rank | rank_of | trend | share | claim | claims | help
+    # lookup, compare, compare_years, sum, rank, rank_of, trend, share, claim, claims or help
+    op: str
     metric: str = ""  # exports | imports | balance | total | population | encounters | seizures
     partners: tuple[str, ...] = ()  # country codes, or one encounter series
     period: Period | None = None

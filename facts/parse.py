@@ -77,6 +77,15 @@ RANGE = re.compile(
     rf"\b(?:from |between |de |entre )?{YEAR}\s*"
     rf"(?:-|–|—|to|through|thru|until|and|a|al|hasta|y)\s*{YEAR}\b"
 )
+YEAR_VS_YEAR = re.compile(
+    rf"\b{YEAR}\s*(?:vs\.?|versus|compared (?:to|with)|against|frente a|contra|or)\s*{YEAR}\b"
+)
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+QUARTER = re.compile(
+    rf"\b(?:q([1-4])|([1-4])(?:st|nd|rd|th) quarter|(first|second|third|fourth) quarter)"
+    rf"\s*(?:of\s+|de\s+)?{YEAR}\b"
+)
+HALF = re.compile(rf"\b(?:h([12])|(first|second) half)\s*(?:of\s+)?{YEAR}\b")
 SINCE = re.compile(rf"\b(?:since|desde|after)\s+{YEAR}\b")
 ISO_MONTH = re.compile(rf"\b{YEAR}-(0[1-9]|1[0-2])\b")
 SLASH_MONTH = re.compile(rf"\b(0?[1-9]|1[0-2])/{YEAR}\b")
@@ -348,6 +357,16 @@ def _bought_from_partner(norm: str) -> bool:
 
 
 def _period(norm: str) -> Period | None:
+    if match := YEAR_VS_YEAR.search(norm):
+        return Period("pair", (int(match.group(1)), 1), (int(match.group(2)), 12))
+    if match := QUARTER.search(norm):
+        quarter = int(match.group(1) or match.group(2) or ORDINALS[match.group(3)])
+        year = int(match.group(4))
+        return Period("months", (year, 3 * quarter - 2), (year, 3 * quarter))
+    if match := HALF.search(norm):
+        half = int(match.group(1) or ORDINALS[match.group(2)])
+        year = int(match.group(3))
+        return Period("months", (year, 6 * half - 5), (year, 6 * half))
     if match := RANGE.search(norm):
         first, last = sorted((int(match.group(1)), int(match.group(2))))
         return Period("years", (first, 1), (last, 12))
@@ -361,11 +380,11 @@ def _period(norm: str) -> Period | None:
         return Period("month", (int(match.group(2)), int(match.group(1))))
     if match := MONTH_NAME.search(norm):
         return Period("month", (int(match.group(2)), MONTH_WORDS[match.group(1)]))
-    year = re.search(rf"\b{YEAR}\b", norm)
+    found = re.search(rf"\b{YEAR}\b", norm)
     if YTD.search(norm):
-        return Period("ytd", (int(year.group(1)), 1) if year else None)
-    if year:
-        return Period("year", (int(year.group(1)), 1))
+        return Period("ytd", (int(found.group(1)), 1) if found else None)
+    if found:
+        return Period("year", (int(found.group(1)), 1))
     if LAST_YEAR.search(norm):
         return Period("latest", None, (0, 0))  # end (0, 0): the latest full year
     if LATEST.search(norm):
@@ -374,6 +393,8 @@ def _period(norm: str) -> Period | None:
 
 
 def _operation(norm: str, partners: tuple[str, ...], period: Period | None) -> str:
+    if period and period.kind == "pair":
+        return "compare_years"
     if SHARE.search(norm) and partners:
         return "share"
     if len(partners) >= 2:

@@ -14,8 +14,47 @@ FLOWS = ("exports", "imports")
 class TradeAnswers(AnswerBase):
     """Answers about U.S. goods trade with named partners or with the world."""
 
+    def _months_sum(
+        self, metric: str, partner: str, start: tuple[int, int], end: tuple[int, int]
+    ) -> Fact | None:
+        """Trade over consecutive months of one year: a quarter, a half."""
+        year = start[0]
+        months = [
+            self.store.trade_month(metric, partner, year, m) for m in range(start[1], end[1] + 1)
+        ]
+        if any(m is None for m in months):
+            latest = self.store.coverage.trade_latest_month
+            raise NoData(
+                f"Monthly trade data end in {MONTHS[latest[1] - 1]} {latest[0]}; that period is"
+                " not complete."
+            )
+        total = sum((m.value for m in months if m), Decimal(0))
+        period = f"{year}-{start[1]:02d}..{year}-{end[1]:02d}"
+        return Fact(metric, partner, period, total, "USD", months[0].source_id if months[0] else "")
+
+    def _compare_years(self, query: Query, text: str) -> Answer:
+        assert query.period and query.period.start and query.period.end
+        partner = query.partners[0] if query.partners else ""
+        years = (query.period.start[0], query.period.end[0])
+        facts = tuple(
+            self._trade_fact(query.metric, partner, Period("year", (y, 1)))
+            if partner
+            else self._world_fact(query.metric, str(y))
+            for y in years
+        )
+        first, second = facts
+        derived = [
+            Derived("difference", second.value - first.value, f"{years[1]} − {years[0]}", "USD")
+        ]
+        if first.value:
+            change = (second.value - first.value) / abs(first.value) * HUNDRED
+            derived.append(Derived("change_pct", change, f"from {years[0]} to {years[1]}", "%"))
+        return self._answer_of("compare", query, text, facts, tuple(derived), ())
+
     def _trade(self, query: Query, text: str) -> Answer:
         partners = query.partners
+        if query.op == "compare_years":
+            return self._compare_years(query, text)
         if query.per_capita:
             return self._per_capita(query, text)
         facts = tuple(self._trade_fact(query.metric, p, query.period) for p in partners)
@@ -105,6 +144,8 @@ class TradeAnswers(AnswerBase):
             year = period.start[0] if period.start else latest_year
             self._check_trade_year(year)
             fact = self.store.trade_ytd(metric, partner, year, latest_month)
+        elif period.kind == "months" and period.start and period.end:
+            fact = self._months_sum(metric, partner, period.start, period.end)
         else:
             raise NoData("Ask for one year, a month or a range such as 2015-2024.")
         if fact is None:

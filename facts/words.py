@@ -45,7 +45,6 @@ def period_words(period: Period | None) -> str:
         return "latest available"
     if period.kind == "latest":
         return "latest full year" if period.end == (0, 0) else "latest month available"
-    assert period.start is not None or period.kind == "ytd"
     if period.kind == "year" and period.start:
         return str(period.start[0])
     if period.kind == "month" and period.start:
@@ -57,4 +56,11 @@ def period_words(period: Period | None) -> str:
         return f"since {month}{period.start[0]}"
     if period.kind == "ytd":
         return f"year to date{' ' + str(period.start[0]) if period.start else ''}"
+    if period.kind == "pair" and period.start and period.end:
+        return f"{period.start[0]} vs {period.end[0]}"
+    if period.kind == "months" and period.start and period.end:
+        first, last = MONTHS[period.start[1] - 1], MONTHS[period.end[1] - 1]
+        if period.start[0] == period.end[0]:
+            return f"{first}–{last} {period.end[0]}"
+        return f"{first} {period.start[0]} – {last} {period.end[0]}"
     return "that period"
