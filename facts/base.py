@@ -108,9 +108,6 @@ class AnswerBase:
         claims: tuple[ClaimCheck, ...],
     ) -> Answer:
         source_ids = {f.source_id for f in facts} | {s for c in claims for s in c.source_ids}
-        notes = tuple(
-            dict.fromkeys(f"{f.label or f.partner} {f.period}: {f.note}" for f in facts if f.note)
-        )
         return Answer(
             kind=kind,
             understood=self._understood(query),
@@ -119,7 +116,6 @@ class AnswerBase:
             derived=derived,
             sources=self._sources(source_ids),
             claims=claims,
-            notes=notes,
         )
 
     def _sources(self, ids: set[str]) -> tuple[Any, ...]:

@@ -53,6 +53,11 @@ class BorderAnswers(AnswerBase):
     def _encounters(self, query: Query, text: str) -> Answer:
         series = query.partners[0]
         (first, last) = self.store.coverage.encounter_months[series]
+        if query.op == "trend" and query.period is None:
+            # "encounters trend": the last twelve months, month by month
+            query = Query(
+                "trend", query.metric, query.partners, Period("since", _months_before(last, 11))
+            )
         start, end = self._months(query.period, first, last, "Encounter data")
         facts = self.store.encounters(series, start, end)
         label = SERIES_WORDS[series]
@@ -93,7 +98,7 @@ class BorderAnswers(AnswerBase):
             claims = self._related_claims("lookup", "encounters", (series,), fact.period)
             return self._answer_of("lookup", query, text, shown, tuple(derived), claims)
         total = sum((f.value for f in facts), Decimal(0))
-        if query.op == "trend" or len(facts) > 12:
+        if len(facts) > 12:  # more than a year: one line a year
             by_year: dict[int, list[Fact]] = {}
             for f in facts:
                 by_year.setdefault(int(f.period[:4]), []).append(f)
@@ -106,9 +111,7 @@ class BorderAnswers(AnswerBase):
                     "encounters",
                     fs[-1].source_id,
                     label,
-                    ""
-                    if len(fs) == 12
-                    else f"{month_name(fs[0].period)}–{month_name(fs[-1].period)} only",
+                    "" if len(fs) == 12 else f"{_span(fs[0].period, fs[-1].period)} only",
                 )
                 for y, fs in sorted(by_year.items())
             )
@@ -168,3 +171,12 @@ class BorderAnswers(AnswerBase):
                 return max(start, first), min(end, last)
             raise NoData(coverage)
         return start, end
+
+
+def _span(first: str, last: str) -> str:
+    return month_name(first) if first == last else f"{month_name(first)}–{month_name(last)}"
+
+
+def _months_before(month: tuple[int, int], count: int) -> tuple[int, int]:
+    index = month[0] * 12 + month[1] - 1 - count
+    return index // 12, index % 12 + 1

@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import yaml
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: trade_detail (trade by commodity)
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 
 NATIONWIDE_FILES = (  # oldest release first: a newer release replaces overlapping months
@@ -35,6 +34,8 @@ SEIZURE_FILES = (
 )
 POPULATION_FILE = "raw/worldbank-population/population.csv"
 TRADE_DIR = "raw/census-trade-by-country"
+# Optional monthly trade by commodity, in any source's directory (the directory names the source).
+COMMODITY_GLOB = "raw/*/trade-by-commodity*.parquet"
 REGION_SERIES = {
     "Southwest Land Border": "southwest",
     "Northern Land Border": "northern",
@@ -112,6 +113,7 @@ def _build_into(con: duckdb.DuckDBPyConnection, data_dir: Path, digest: str) -> 
         _load_countries(con, data_dir)
         _insert(con, "claims", _read_claims(data_dir))
         _load_trade(con, data_dir)
+        _load_commodity_trade(con, data_dir)
         _load_population(con, data_dir)
         _load_encounters(con, data_dir)
         _load_seizures(con, data_dir)
@@ -159,6 +161,7 @@ _FACT_TABLES = (
     "claims",
     "trade_monthly",
     "trade_annual",
+    "trade_detail",
     "population",
     "encounters",
     "seizures",
@@ -357,6 +360,74 @@ def _load_trade(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
                   len(list_filter(imports, lambda x: x IS NOT NULL)), 'census-trade-by-country'
            FROM trade_staged"""
     )
+
+
+_COMMODITY_CHECK = (
+    "partner IS NULL OR year IS NULL OR month IS NULL OR flow IS NULL OR commodity IS NULL"
+    " OR value_usd IS NULL OR TRY_CAST(year AS INTEGER) IS NULL"
+    " OR TRY_CAST(month AS INTEGER) NOT BETWEEN 1 AND 12 OR flow NOT IN ('exports', 'imports')"
+    " OR TRY_CAST(value_usd AS DECIMAL(18, 0)) IS NULL OR TRY_CAST(value_usd AS DECIMAL(18, 0)) < 0"
+)
+
+
+def _load_commodity_trade(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
+    """Monthly trade by commodity, if any: kept as detail, and checked against partner totals.
+
+    Answers read the partner totals (trade_monthly, trade_annual, trade_rank), never the detail,
+    so that answer time does not grow with it: the detail must add up to those totals.
+    """
+    files = sorted(data_dir.glob(COMMODITY_GLOB))
+    for path in files:
+        rel = path.relative_to(data_dir).as_posix()
+        try:
+            bad = con.execute(
+                "SELECT file_row_number + 1, partner, year, month, flow FROM"
+                f" read_parquet($1, file_row_number = true) WHERE {_COMMODITY_CHECK} LIMIT 1",
+                [str(path)],
+            ).fetchall()
+            if not bad:
+                con.execute(
+                    "INSERT INTO trade_detail SELECT partner, year, month, flow, commodity,"
+                    " value_usd, $2 FROM read_parquet($1)",
+                    [str(path), path.parent.name],
+                )
+        except duckdb.Error as exc:  # not Parquet, or a column is missing
+            raise DataError(
+                rel,
+                None,
+                "not Parquet with partner, year, month, flow, commodity, value_usd"
+                f" ({_first_line(exc)})",
+            ) from exc
+        if bad:
+            raise DataError(
+                rel,
+                bad[0][0],
+                f"{bad[0][1:]!r}: a missing value, a month outside 1–12, a flow"
+                " other than exports/imports, or a value that is not a number ≥ 0",
+            )
+    if files:
+        _check_commodity_totals(con)
+
+
+def _check_commodity_totals(con: duckdb.DuckDBPyConnection) -> None:
+    """Every partner-month's commodities add up to its total in trade_monthly (within $1M)."""
+    bad = con.execute(
+        """SELECT d.source_id, d.partner, d.year, d.month, d.flow, d.total, m.value_usd
+           FROM (SELECT source_id, partner, year, month, flow, sum(value_usd) AS total
+                 FROM trade_detail GROUP BY ALL) AS d
+           LEFT JOIN trade_monthly AS m USING (partner, year, month, flow)
+           WHERE m.value_usd IS NULL OR abs(d.total - m.value_usd) > 1000000
+           ORDER BY ALL LIMIT 1"""
+    ).fetchall()
+    if bad:
+        source, partner, year, month, flow, total, expected = bad[0]
+        where = f"{partner} {year}-{month:02d} {flow}"
+        problem = (
+            f"{where}: no such month in the country data"
+            if expected is None
+            else f"{where}: the commodities add up to {total:,} USD, not {expected:,} (±$1M)"
+        )
+        raise DataError(f"raw/{source}/", None, problem)
 
 
 def _first_line(exc: Exception) -> str:
@@ -594,6 +665,8 @@ def _load_seizures(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
 
 
 def _load_yaml(data_dir: Path, rel: str) -> list[dict[str, Any]]:
+    import yaml  # imported here: only a build reads YAML, and serving starts faster without it
+
     path = data_dir / rel
     if not path.exists():
         raise DataError(rel, None, "file is missing")
@@ -642,6 +715,9 @@ CREATE TABLE claims (
 CREATE TABLE trade_monthly (
     partner VARCHAR NOT NULL, year INTEGER NOT NULL, month INTEGER NOT NULL, flow VARCHAR NOT NULL,
     value_usd DECIMAL(18, 0) NOT NULL, source_id VARCHAR NOT NULL);
+CREATE TABLE trade_detail (
+    partner VARCHAR NOT NULL, year INTEGER NOT NULL, month INTEGER NOT NULL, flow VARCHAR NOT NULL,
+    commodity VARCHAR NOT NULL, value_usd DECIMAL(18, 0) NOT NULL, source_id VARCHAR NOT NULL);
 CREATE TABLE trade_annual (
     partner VARCHAR NOT NULL, year INTEGER NOT NULL, flow VARCHAR NOT NULL,
     value_usd DECIMAL(18, 0) NOT NULL, months INTEGER NOT NULL,

@@ -293,8 +293,11 @@ def parse_question(
         series = next(
             s for s, pattern in SERIES_PATTERNS + (("nationwide", r""),) if re.search(pattern, norm)
         )
+        trend = (period and period.kind in ("years", "since")) or (
+            not period and TREND.search(norm)
+        )
         return Query(
-            "trend" if period and period.kind in ("years", "since") else "lookup",
+            "trend" if trend else "lookup",
             metric,
             (series,),
             period,
