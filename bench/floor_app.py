@@ -4,7 +4,8 @@ Same gunicorn settings (bot.server.gunicorn_options: one gthread worker, 8 threa
 wrapper (/slack/events, /healthz), process_before_response=True, and the signing secret and token
 from the same environment variables. Only the listener differs: no store, no parsing, no template.
 
-Run: SLACK_SIGNING_SECRET=… SLACK_BOT_TOKEN=xoxb-… [SLACK_API_URL=…] python bench/floor_app.py --port 3001
+Run, with the variables tradefact serve reads (bench/http.py and bench/startup.py start it):
+    SLACK_SIGNING_SECRET=… SLACK_BOT_TOKEN=xoxb-… python bench/floor_app.py --port 3001
 """
 
 from __future__ import annotations

@@ -216,7 +216,7 @@ class Client:
         self._connection = http.client.HTTPConnection(HOST, self.port, timeout=REQUEST_TIMEOUT)
 
     def command(self, text: str) -> tuple[float, bytes]:
-        """POST /tradefact `text`; (seconds until the whole answer arrived, body). Raises on error."""
+        """POST /tradefact `text`: (seconds until the whole answer arrived, body), or raise."""
         body = slash_command(text, self.response_url)
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",

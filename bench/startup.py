@@ -1,6 +1,6 @@
 """Time process start to GET /healthz 200: tradefact serve (store built) against a bare Bolt app.
 
-Run: python bench/startup.py   (builds the store into a temp dir, then starts each server 5 times,
+Run: python bench/startup.py   (builds the store into a temp dir, then starts each server 9 times,
 alternating; ~20 s)
 
 Both are started the same way (a subprocess with the same environment, on the same gunicorn
@@ -60,7 +60,7 @@ def _build(env: dict[str, str]) -> float:
 def main() -> None:
     """Print startup and first-answer times of both servers, and `tradefact build`'s time."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--trials", type=int, default=5)
+    parser.add_argument("--trials", type=int, default=9)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, FakeSlack() as fake:
         db, log = Path(tmp) / "facts.duckdb", Path(tmp) / "servers.log"
@@ -79,10 +79,10 @@ def main() -> None:
             f"{name:<20}{median(healthy):>12.0f}{min(healthy):>8.0f}{max(healthy):>8.0f}"
             f"{median(first):>18.1f}"
         )
-    ratio = median(h for h, _ in times["tradefact"]) / median(
-        h for h, _ in times["floor (bare Bolt)"]
-    )
-    print(f"{'ratio':<20}{ratio:>11.2f}×   (target ≤ 1.50×)")
+    ours, floor = times["tradefact"], times["floor (bare Bolt)"]
+    by_p50 = median(h for h, _ in ours) / median(h for h, _ in floor)
+    by_min = min(h for h, _ in ours) / min(h for h, _ in floor)
+    print(f"{'ratio':<20}{by_p50:>11.2f}×{by_min:>7.2f}×   (target ≤ 1.50×)")
     print(
         f"tradefact build (the command, from data/): median {median(builds):.2f} s of 3"
         f" ({', '.join(f'{b:.2f}' for b in builds)}) (target ≤ 2 s)"

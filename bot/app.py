@@ -129,7 +129,7 @@ class NoAnswerLog(RetryHandler):
     ) -> bool:
         """Log the method and the error when no response came; never ask for a retry."""
         if response is None and error is not None:
-            # Not retried: Slack may have acted on a request whose answer was lost.
+            # Not retried: after a timeout or a reset, Slack may have acted on the request.
             logger.error(
                 "Slack API %s failed: %s (%s)", _method(request.url), type(error).__name__, error
             )

@@ -9,12 +9,14 @@ from logging import Logger
 from typing import Any
 from urllib.error import URLError
 
-from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond, Say
+from slack_bolt import Ack, App, BoltContext, BoltResponse, Say
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient, WebhookResponse
 
 from bot.dedupe import SeenEvents
 from bot.render import render_blocks, render_mrkdwn
-from bot.replies import Reply, Replies
+from bot.replies import Replies, Reply
 from facts.answer import ask
 from facts.model import Answer
 from facts.store import FactStore
@@ -25,6 +27,7 @@ MAX_BLOCKS = 50  # Block Kit's limit for one message
 MAX_BUTTON_VALUE = 2000  # Block Kit's limit for a button's value
 _NOT_SHAREABLE = frozenset({"help", "not_understood", "no_data"})
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+_ERROR_CODE = re.compile(r"[a-z0-9_]{1,64}")  # Slack's error codes: not_in_channel, ...
 
 
 def register(app: App, store: FactStore) -> None:
@@ -51,11 +54,12 @@ def register(app: App, store: FactStore) -> None:
 
     @app.action(SHARE_ACTION)
     def share_answer(
-        ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond, logger: Logger
+        ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient, logger: Logger
     ) -> None:
         ack()
         answer, reply = replies.get(action.get("value") or "help")
         # Through response_url, so sharing works in any channel, also one the bot isn't in.
+        respond = respond_once(body["response_url"], client.timeout)
         shared = respond(**shared_reply(answer, body["user"]["id"], reply), **_IN_CHANNEL)
         if shared.status_code != 200:
             logger.error("Sharing failed: response_url answered HTTP %s", shared.status_code)
@@ -161,6 +165,12 @@ def _share_button(question: str) -> dict[str, Any]:
     return {"type": "actions", "block_id": "share", "elements": [button]}
 
 
+def respond_once(response_url: str, timeout: int) -> Callable[..., WebhookResponse]:
+    """Bolt's respond() without its retry: after a reset, that may share twice (and log the URL)."""
+    webhook = WebhookClient(url=response_url, timeout=timeout, retry_handlers=[])
+    return lambda **message: webhook.send_dict(message)
+
+
 def reply_may_have_arrived(error: Exception) -> bool:
     """True if a Web API call failed after Slack got it (HTTP 5xx, timeout, reset): don't resend."""
     if isinstance(error, SlackApiError):
@@ -177,4 +187,7 @@ def _api_method(error: SlackApiError) -> str:
 
 def _api_error(error: SlackApiError) -> str:
     data = error.response.data if isinstance(error.response.data, dict) else {}
-    return f"{data.get('error', 'no error code')} (HTTP {error.response.status_code})"
+    # Anything but a code is the SDK describing an odd answer, such as a proxy's whole HTML page.
+    code = str(data.get("error") or "")
+    code = code if _ERROR_CODE.fullmatch(code) else "no error code"
+    return f"{code} (HTTP {error.response.status_code})"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from bot.render import render_blocks, render_mrkdwn
@@ -63,10 +62,7 @@ def warm_up(store: FactStore) -> None:
 
     Both happen once per process and would otherwise add about 150 ms to the first answer.
     """
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # The claim verdicts are DuckDB queries, which release the GIL while Jinja2 compiles.
-        answerer = pool.submit(answerer_for, store)
-        help_answer = Answer(kind="help", understood="", suggestions=EXAMPLES)
-        render_mrkdwn(help_answer)
-        render_blocks(help_answer)
-        answerer.result()
+    answerer_for(store)  # claim verdicts, the partner name index
+    help_answer = Answer(kind="help", understood="", suggestions=EXAMPLES)
+    render_mrkdwn(help_answer)
+    render_blocks(help_answer)

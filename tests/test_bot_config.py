@@ -138,3 +138,14 @@ def test_manifest_asks_for_only_the_scopes_and_events_the_bot_uses() -> None:
     }
     assert urls == {"https://YOUR-HOST/slack/events"}
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("", 10), ("1", 1), (" 30 ", 30), ("300", 300)])
+def test_slack_api_timeout_defaults_to_10_seconds(text: str, seconds: int) -> None:
+    assert Settings.from_env({**HTTP_ENV, "SLACK_API_TIMEOUT": text}).api_timeout == seconds
+
+
+@pytest.mark.parametrize("text", ["0", "-1", "1.5", "301", "nan", "soon"])
+def test_slack_api_timeout_must_be_whole_seconds_from_1_to_300(text: str) -> None:
+    with pytest.raises(ConfigError, match="SLACK_API_TIMEOUT must be a whole number of seconds"):
+        Settings.from_env({**HTTP_ENV, "SLACK_API_TIMEOUT": text})

@@ -10,12 +10,14 @@ from __future__ import annotations
 import http.client
 import json
 import time
+import urllib.error
 import urllib.request
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
+import duckdb
 import pytest
-from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from slack_helpers import (
     BOT_TOKEN,
@@ -59,7 +61,7 @@ QUESTIONS = st.one_of(
     st.text(alphabet=st.characters(max_codepoint=0x7F), min_size=500, max_size=10_000),
 )
 HOSTILE = settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 FORM = "application/x-www-form-urlencoded"
 CONTENT_TYPES = [FORM, "application/json", "text/plain", "multipart/form-data", ""]
@@ -76,6 +78,13 @@ def _assert_still_serving(served: BotServer) -> None:
     assert MEXICO_2024 in reply["text"] and "$334,492,100,000" in reply["text"]
 
 
+def _without_credit(params: dict[str, Any]) -> dict[str, Any]:
+    """A shared answer without its "Shared by <@U…>" block (the bot's own, checked markup)."""
+    blocks = params.get("blocks") or []
+    credited = blocks and blocks[0].get("type") == "context"
+    return {**params, "blocks": blocks[1:] if credited else blocks}
+
+
 def _post_bytes(served: BotServer, body: bytes, headers: dict[str, str]) -> HttpResult:
     req = urllib.request.Request(f"{served.url}/slack/events", data=body, headers=headers)
     try:
@@ -88,28 +97,31 @@ def _post_bytes(served: BotServer, body: bytes, headers: dict[str, str]) -> Http
 # --- signed questions: the answer ask() gives, escaped ----------------------------------------
 
 
+def _check_slash(served: BotServer, store: FactStore, text: str) -> None:
+    response = _slash(served, text)
+    assert response.status == 200
+    reply = response.json()
+    question = question_from(text)
+    expected = ephemeral_reply(question, ask(store, question))
+    assert (reply["response_type"], reply["text"]) == ("ephemeral", expected["text"])
+    assert reply["blocks"] == expected["blocks"]
+    assert_no_user_markup(reply)
+    assert_no_internals(response.body.decode(), echo=text)
+
+
 def test_any_signed_slash_command_gets_asks_answer_escaped_and_nothing_else(
     served: BotServer, store: FactStore
 ) -> None:
     @HOSTILE
     @given(text=QUESTIONS)
-    @example(text=LONG)
     def check(text: str) -> None:
-        response = _slash(served, text)
-        assert response.status == 200
-        reply = response.json()
-        question = question_from(text)
-        expected = ephemeral_reply(question, ask(store, question))
-        assert (reply["response_type"], reply["text"]) == ("ephemeral", expected["text"])
-        assert reply["blocks"] == expected["blocks"]
-        assert_no_user_markup(reply)
-        assert_no_internals(response.body.decode(), echo=text)
-        event(ask(store, question).kind)
+        _check_slash(served, store, text)
 
     for attack in HTTP_ATTACKS:
-        check.hypothesis.inner_test(text=attack)  # type: ignore[attr-defined]
+        _check_slash(served, store, attack)
     check()
-    assert served.fake.calls() == []  # answered in the HTTP response: no Web API call
+    # Answered in the HTTP response: no post (Bolt's one auth.test, for the bot's id, aside).
+    assert {call.method for call in served.fake.calls()} <= {"auth.test"}
     _assert_still_serving(served)
 
 
@@ -119,28 +131,33 @@ def test_any_signed_slash_command_gets_asks_answer_escaped_and_nothing_else(
         "'; DROP TABLE trade_annual; -- mexico exports 2024",
         "mexico exports 2024 UNION SELECT * FROM sources",
         "read_csv('/etc/passwd')",
-        "{{ 7*7 }} mexico exports 2024",
     ],
 )
-def test_sql_and_template_syntax_is_never_executed(
+def test_sql_is_not_understood_and_changes_nothing(
     served: BotServer, store: FactStore, text: str
 ) -> None:
     before = store.table_counts()
     reply = _slash(served, text).json()
     assert reply["text"].startswith("*Sorry, I didn't understand that question*")
-    assert "49" not in reply["text"] and "root:" not in reply["text"]
+    assert "root:" not in reply["text"]
     assert store.table_counts() == before
 
 
+def test_template_syntax_is_text_not_code(served: BotServer) -> None:
+    reply = _slash(served, "{{ 1111*7 }} {% if 1 %}mexico{% endif %} exports 2024").json()
+    assert MEXICO_2024 in reply["text"]
+    assert "7777" not in reply["text"] and "7,777" not in reply["text"]
+
+
 def test_the_store_refuses_to_read_any_other_file(store: FactStore) -> None:
-    with pytest.raises(Exception, match="file system operations are disabled"):
+    with pytest.raises(duckdb.Error, match="file system operations are disabled"):
         store._rows("SELECT * FROM read_csv('/etc/passwd')")  # noqa: SLF001
 
 
 def test_any_signed_mention_or_dm_is_answered_once_with_asks_answer_escaped(
     served: BotServer, store: FactStore
 ) -> None:
-    @settings(HOSTILE, max_examples=60)
+    @settings(HOSTILE, max_examples=100)
     @given(text=QUESTIONS, kind=st.sampled_from(["app_mention", "message_im"]))
     def check(text: str, kind: str) -> None:
         served.fake.clear()
@@ -150,7 +167,8 @@ def test_any_signed_mention_or_dm_is_answered_once_with_asks_answer_escaped(
         [post] = served.fake.calls("chat.postMessage")
         question = question_from(strip_mention(typed, BOT_USER_ID))
         expected = message_reply(ask(store, question))
-        assert (post.params["text"], post.params["blocks"]) == (expected["text"], expected["blocks"])
+        assert post.params["text"] == expected["text"]
+        assert post.params["blocks"] == expected["blocks"]
         assert post.params["channel"] == payload(kind)["event"]["channel"]
         assert_no_user_markup(post.params)
         assert_no_internals(json.dumps(post.params, ensure_ascii=False), echo=text)
@@ -162,16 +180,18 @@ def test_any_signed_mention_or_dm_is_answered_once_with_asks_answer_escaped(
 def test_share_button_with_any_question_shares_asks_answer_escaped(
     served: BotServer, store: FactStore
 ) -> None:
-    @settings(HOSTILE, max_examples=30)
+    @settings(HOSTILE, max_examples=40)
     @given(text=QUESTIONS.filter(lambda t: len(t) <= 2000))
     def check(text: str) -> None:
         served.fake.clear()
         response = served.post(block_action(text, served.fake.response_url("share")))
         assert response.status == 200
-        shared = served.fake.wait_for("response_url")[0]
+        shared, deleted = served.fake.calls("response_url")
         expected = message_reply(ask(store, text or "help"))
         assert shared.params["text"] == expected["text"]
-        assert_no_user_markup(shared.params)
+        assert deleted.params["delete_original"] is True
+        assert shared.params["blocks"][0]["elements"][0]["text"] == "Shared by <@U2147483697>"
+        assert_no_user_markup(_without_credit(shared.params))
 
     check()
     _assert_still_serving(served)
@@ -184,9 +204,11 @@ def _bad_headers(body: bytes) -> st.SearchStrategy[dict[str, str]]:
     now = int(time.time())
     printable = st.text(st.characters(min_codepoint=0x20, max_codepoint=0xFF), max_size=80)
     good = signature_headers(body.decode("latin-1"))
+    last = good["X-Slack-Signature"][-1]
+    forged = good["X-Slack-Signature"][:-1] + ("1" if last == "0" else "0")
     return st.one_of(
         st.just({}),
-        st.just({**good, "X-Slack-Signature": good["X-Slack-Signature"][:-1] + "0"}),
+        st.just({**good, "X-Slack-Signature": forged}),  # one hex digit off
         st.just(signature_headers(body.decode("latin-1"), secret="guessed-secret")),
         st.just(signature_headers(body.decode("latin-1"), timestamp=now - 301)),  # a replay
         st.just(signature_headers(body.decode("latin-1"), timestamp=now + 301)),
@@ -223,7 +245,6 @@ def test_any_request_without_a_valid_signature_is_refused_and_causes_nothing(
         response = _post_bytes(served, body, headers)
         assert response.status in (400, 401), response.body[:200]
         assert_no_internals(response.body.decode(errors="replace"))
-        event(f"HTTP {response.status}")
 
     before = len(served.log())
     check()
@@ -264,24 +285,24 @@ def test_malformed_signature_headers_get_401_without_a_traceback_or_an_answer(
 @pytest.mark.parametrize(
     ("body", "content_type"),
     [
-        ("[1]", "application/json"),
-        ("null", "application/json"),
-        ('{"type": "event_callback", "authorizations": "x"}', "application/json"),
-        ('{"type": "block_actions", "channel": 5}', "application/json"),
-        ("payload=%5B1%5D", FORM),
-        ("payload=%7Bnot-json", FORM),
-        ("\udcff".encode("utf-8", "surrogatepass").decode("latin-1"), FORM),
+        (b"[1]", "application/json"),
+        (b"null", "application/json"),
+        (b'{"type": "event_callback", "authorizations": "x"}', "application/json"),
+        (b'{"type": "block_actions", "channel": 5}', "application/json"),
+        (b"payload=%5B1%5D", FORM),
+        (b"payload=%7Bnot-json", FORM),
+        (b"text=\xed\xb3\xbf", FORM),  # not UTF-8
     ],
     ids=["list", "null", "authorizations", "channel_number", "payload_list", "payload_bad", "utf8"],
 )
 @pytest.mark.parametrize("signed", [False, True], ids=["unsigned", "signed"])
 def test_a_body_bolt_cannot_parse_gets_400_signed_or_not(
-    served: BotServer, body: str, content_type: str, signed: bool
+    served: BotServer, body: bytes, content_type: str, signed: bool
 ) -> None:
     # Bolt parses the body before it checks the signature: these were 500s with a traceback.
     before = len(served.log())
-    headers = {"Content-Type": content_type, **(signature_headers(body) if signed else {})}
-    response = _post_bytes(served, body.encode("latin-1"), headers)
+    signature = signature_headers(body.decode("latin-1")) if signed else {}
+    response = _post_bytes(served, body, {"Content-Type": content_type, **signature})
     assert (response.status, response.body) == (400, b"Bad Request")
     assert "Traceback" not in served.log()[before:]
     assert served.fake.calls() == []
@@ -307,34 +328,41 @@ def test_a_body_over_1_mib_gets_413_signed_or_not(served: BotServer, signed: boo
     assert served.fake.calls() == []
 
 
-def test_a_chunked_body_of_any_size_is_refused_and_the_server_keeps_serving(
-    served: BotServer,
-) -> None:
+def _post_chunked(served: BotServer, chunks: list[bytes], headers: dict[str, str]) -> int | None:
+    """POST chunks with Transfer-Encoding: chunked; the status, or None if the server hung up."""
     connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10)
     try:
         connection.putrequest("POST", "/slack/events")
-        connection.putheader("Transfer-Encoding", "chunked")
-        connection.putheader("Content-Type", FORM)
+        for name, value in {**headers, "Transfer-Encoding": "chunked"}.items():
+            connection.putheader(name, value)
         connection.endheaders()
-        chunk = b"text=" + b"x" * 65_531
-        for _ in range(32):  # 2 MiB, never in memory at once
+        for chunk in [*chunks, b""]:
             connection.send(b"%x\r\n%s\r\n" % (len(chunk), chunk))
-        connection.send(b"0\r\n\r\n")
         response = connection.getresponse()
-        assert response.status == 401
         response.read()
+        return response.status
+    except (BrokenPipeError, ConnectionResetError):
+        return None  # it answered and closed before the whole body was sent
     finally:
         connection.close()
+
+
+def test_a_chunked_body_is_refused_even_when_signed(served: BotServer) -> None:
+    # Slack always sends Content-Length; Bolt reads no body without one, so nothing matches.
+    body = slash_command("mexico exports 2024", served.fake.response_url())
+    headers = {"Content-Type": FORM, **signature_headers(body)}
+    assert _post_chunked(served, [body.encode()], headers) == 401
+    assert served.fake.calls() == []
+
+
+def test_a_huge_chunked_body_is_not_read_and_the_server_keeps_serving(served: BotServer) -> None:
+    chunks = [b"text=" + b"x" * 65_531] * 32  # 2 MiB
+    assert _post_chunked(served, chunks, {"Content-Type": FORM}) in (401, None)
     _assert_still_serving(served)
 
 
 # --- signed but malformed: what only a broken Slack could send ------------------------------
 
-_FORMS = {
-    "slash_command": lambda fake: dict(
-        urllib.parse.parse_qsl(slash_command("mexico exports 2024", fake.response_url()))
-    ),
-}
 _WRONG = st.one_of(
     st.none(),
     st.booleans(),
@@ -348,7 +376,10 @@ _WRONG = st.one_of(
 def _paths(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     """Every key path in a JSON value, response_url excluded (the bot must only call the fake)."""
     found: list[tuple[Any, ...]] = []
-    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else []
+    if isinstance(data, dict):
+        items: list[tuple[Any, Any]] = list(data.items())
+    else:
+        items = list(enumerate(data)) if isinstance(data, list) else []
     for key, value in items:
         if key != "response_url":
             found.append((*prefix, key))
@@ -373,7 +404,7 @@ def _malformed(draw: st.DrawFn, response_url: str) -> tuple[str, str, bool]:
     """A real payload with one field deleted or given a wrong type: (kind, body, is_form)."""
     kind = draw(st.sampled_from(["slash_command", "block_actions", "app_mention", "message_im"]))
     if kind == "slash_command":
-        form = dict(urllib.parse.parse_qsl(slash_command("mexico exports 2024", response_url)))
+        form = dict(parse_qsl(slash_command("mexico exports 2024", response_url)))
         key = draw(st.sampled_from(sorted(k for k in form if k != "response_url")))
         if draw(st.booleans()):
             del form[key]
@@ -381,7 +412,7 @@ def _malformed(draw: st.DrawFn, response_url: str) -> tuple[str, str, bool]:
             form[key] = draw(st.text(max_size=30))
         return kind, urlencode(form), True
     if kind == "block_actions":
-        data = json.loads(dict(urllib.parse.parse_qsl(block_action("x", response_url)))["payload"])
+        data = json.loads(dict(parse_qsl(block_action("x", response_url)))["payload"])
     else:
         data = json.loads(event_callback(kind, f"<@{BOT_USER_ID}> mexico exports 2024"))
     path = draw(st.sampled_from(_paths(data)))
@@ -396,7 +427,7 @@ def test_signed_payloads_with_a_missing_field_or_a_wrong_type_never_leak_or_doub
 ) -> None:
     statuses: dict[str, set[int]] = {}
 
-    @settings(HOSTILE, max_examples=150)
+    @settings(HOSTILE, max_examples=200)
     @given(data=st.data())
     def check(data: st.DataObject) -> None:
         served.fake.clear()
@@ -408,13 +439,25 @@ def test_signed_payloads_with_a_missing_field_or_a_wrong_type_never_leak_or_doub
         assert_no_internals(response.body.decode(errors="replace"))
         statuses.setdefault(kind, set()).add(response.status)
         posts = served.fake.calls("chat.postMessage")
-        assert len(posts) <= 1
-        for post in posts:
-            assert_no_user_markup(post.params)
-        event(f"{kind}: HTTP {response.status}")
+        shares = served.fake.calls("response_url")
+        assert len(posts) <= 1 and len(shares) <= 2
+        for call in posts + shares:
+            assert_no_user_markup(_without_credit(call.params))
 
     check()
     assert 500 not in statuses.get("slash_command", set())
     log = served.log()
     assert BOT_TOKEN not in log and SECRET not in log
     _assert_still_serving(served)
+
+
+def test_questions_and_answers_never_reach_the_log(served: BotServer) -> None:
+    before = len(served.log())
+    marker = "zq7kx"
+    _slash(served, f"mexico exports 2024 {marker}")
+    served.post(event_callback("app_mention", f"<@{BOT_USER_ID}> {marker} exports"), form=False)
+    served.post(event_callback("message_im", f"{marker} <!channel>"), form=False)
+    served.post(block_action(f"{marker} mexico", served.fake.response_url("share")))
+    assert len(served.fake.calls("chat.postMessage")) == 2
+    log = served.log()[before:]
+    assert marker not in log and MEXICO_2024 not in log
