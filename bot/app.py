@@ -82,8 +82,31 @@ def web_client(settings: Settings) -> WebClient:
     )
 
 
+# A longer Retry-After is not waited out: a worker thread asleep that long can't serve anyone.
+MAX_RETRY_AFTER = 30
+
+
 class RateLimitRetry(RateLimitErrorRetryHandler):
     """Retry a rate-limited (429) call after the Retry-After seconds Slack asked for, and log it."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        if _retry_after(response) > MAX_RETRY_AFTER:
+            logger.warning(
+                "Slack API %s rate limited (HTTP 429) for %s s: not retried",
+                _method(request.url),
+                _retry_after(response),
+            )
+            return False
+        return True
 
     def prepare_for_next_attempt(
         self,

@@ -161,6 +161,9 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     except (ConfigError, DataError, FactStoreError) as exc:
         print(f"tradefact: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `tradefact ask ... | head` closed the pipe: nothing left to say
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

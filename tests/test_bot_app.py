@@ -69,3 +69,21 @@ def test_a_failed_event_is_answered_when_slack_retries_it(
     assert app.dispatch(retry).status == 200
     [post] = fake.calls("chat.postMessage")
     assert "$334.5 billion" in post.params["text"]
+
+
+def test_a_rate_limit_longer_than_the_cap_is_not_waited_out() -> None:
+    from slack_sdk.http_retry.request import HttpRequest
+    from slack_sdk.http_retry.response import HttpResponse
+    from slack_sdk.http_retry.state import RetryState
+
+    from bot.app import MAX_RETRY_AFTER, RateLimitRetry
+
+    handler = RateLimitRetry(max_retry_count=2)
+    request = HttpRequest(method="POST", url="http://127.0.0.1/api/chat.postMessage", headers={})
+
+    def can_retry(seconds: int) -> bool:
+        response = HttpResponse(status_code=429, headers={"Retry-After": [str(seconds)]})
+        return handler.can_retry(state=RetryState(), request=request, response=response)
+
+    assert can_retry(MAX_RETRY_AFTER) is True
+    assert can_retry(MAX_RETRY_AFTER + 1) is False
