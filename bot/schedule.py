@@ -57,6 +57,7 @@ def run_schedule(
     clock: Callable[[], datetime],
 ) -> int:
     """Post the digest on schedule until stopped; on start, post a week that was missed."""
+    from apscheduler.schedulers import SchedulerNotRunningError
     from apscheduler.schedulers.blocking import BlockingScheduler
     from apscheduler.triggers.interval import IntervalTrigger
 
@@ -78,7 +79,9 @@ def run_schedule(
     def stop(signum: int, frame: FrameType | None) -> None:
         if not scheduler.running:  # stopped during the first catch-up: the ledger copes
             raise SystemExit(0)
-        scheduler.shutdown(wait=False)
+        # A second signal can land while the first shutdown is under way.
+        with contextlib.suppress(SchedulerNotRunningError):
+            scheduler.shutdown(wait=False)
 
     signal.signal(signal.SIGTERM, stop)
     # APScheduler logs every run of every job at INFO: twelve lines an hour from the sweep alone.
