@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -62,7 +63,9 @@ def serve(settings: Settings, open_store: Callable[[], FactStore], host: str, po
     def load() -> WSGIApplication:
         store = FactStore.open(db_path)
         wsgi = create_wsgi(create_app(settings, store))
-        warm_up(store)  # before /healthz answers, so that the first question is not the slow one
+        # Healthy once the store is open; the warm-up (claim verdicts, template) runs beside the
+        # first requests rather than before them, and a question that needs it waits on its lock.
+        threading.Thread(target=warm_up, args=(store,), name="warm-up", daemon=True).start()
         return wsgi
 
     run(load, host, port)
