@@ -35,17 +35,7 @@ class BorderAnswers(AnswerBase):
             fact = self.store.population(partner, year)
             if fact is None:
                 raise NoData(f"No World Bank population for {self._name(partner)} in {year}.")
-            facts.append(
-                Fact(
-                    fact.metric,
-                    partner,
-                    fact.period,
-                    fact.value,
-                    fact.unit,
-                    fact.source_id,
-                    self._name(partner),
-                )
-            )
+            facts.append(fact)
         return self._answer_of(
             "lookup" if len(facts) == 1 else "compare", query, text, tuple(facts), (), ()
         )
@@ -84,17 +74,7 @@ class BorderAnswers(AnswerBase):
                         "%",
                     )
                 )
-            shown: tuple[Fact, ...] = (
-                Fact(
-                    fact.metric,
-                    fact.partner,
-                    fact.period,
-                    fact.value,
-                    fact.unit,
-                    fact.source_id,
-                    label,
-                ),
-            )
+            shown: tuple[Fact, ...] = (fact,)
             claims = self._related_claims("lookup", "encounters", (series,), fact.period)
             return self._answer_of("lookup", query, text, shown, tuple(derived), claims)
         total = sum((f.value for f in facts), Decimal(0))
@@ -124,9 +104,7 @@ class BorderAnswers(AnswerBase):
                 )
             )
             return self._answer_of("trend", query, text, shown, tuple(derived), ())
-        shown = tuple(
-            Fact(f.metric, f.partner, f.period, f.value, f.unit, f.source_id, label) for f in facts
-        )
+        shown = tuple(f for f in facts)
         derived.append(Derived("sum", total, f"{len(facts)} months", "encounters"))
         return self._answer_of("trend", query, text, shown, tuple(derived), ())
 
@@ -136,13 +114,9 @@ class BorderAnswers(AnswerBase):
         fact = self.store.seizures(query.drug, start, end)
         if fact is None:
             raise NoData("Seizure data are missing for part of that period.")
-        label = (query.drug or "all drugs").capitalize()
-        shown = Fact(
-            fact.metric, fact.partner, fact.period, fact.value, fact.unit, fact.source_id, label
-        )
         derived = (Derived("kg", fact.value * KG_PER_LB, "in kilograms", "kg"),)
         claims = self._related_claims("seizures", "seizures", (query.drug,), fact.period)
-        return self._answer_of("lookup", query, text, (shown,), derived, claims)
+        return self._answer_of("lookup", query, text, (fact,), derived, claims)
 
     def _months(
         self, period: Period | None, first: tuple[int, int], last: tuple[int, int], what: str

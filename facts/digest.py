@@ -143,13 +143,12 @@ def _rank(store: FactStore, year: int, month: int) -> MarketRank | None:
     if position is None or len(ranking) < 2:
         return None
     other = 1 if position == 0 else position - 1
-    names = store.countries
     fact, neighbour = ranking[position], ranking[other]
     return MarketRank(
-        fact=replace(fact, label=names[fact.partner].name),
+        fact=fact,
         rank=position + 1,
         markets=sum(1 for f in ranking if f.value > 0),
-        neighbour=replace(neighbour, label=names[neighbour.partner].name),
+        neighbour=neighbour,
         neighbour_rank=other + 1,
         gap=fact.value - neighbour.value,
     )

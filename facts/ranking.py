@@ -18,10 +18,7 @@ class RankingAnswers(AnswerBase):
         ranking = self.store.ranking(metric, year)
         if not ranking:
             raise NoData(f"No ranking for {year}.")
-        top = tuple(
-            Fact(f.metric, f.partner, f.period, f.value, f.unit, f.source_id, self._name(f.partner))
-            for f in ranking[: query.top_n]
-        )
+        top = tuple(f for f in ranking[: query.top_n])
         total = sum((f.value for f in ranking), Decimal(0))
         derived = (
             Derived(
@@ -45,17 +42,7 @@ class RankingAnswers(AnswerBase):
                 break
         else:
             raise NoData(f"{self._name(partner)} is not ranked among countries in {year}.")
-        facts = [
-            Fact(
-                fact.metric,
-                fact.partner,
-                fact.period,
-                fact.value,
-                fact.unit,
-                fact.source_id,
-                self._name(partner),
-            )
-        ]
+        facts = [fact]
         derived = [
             Derived(
                 "rank",
@@ -65,17 +52,7 @@ class RankingAnswers(AnswerBase):
         ]
         if position > 1:
             above = ranking[position - 2]
-            facts.append(
-                Fact(
-                    above.metric,
-                    above.partner,
-                    above.period,
-                    above.value,
-                    above.unit,
-                    above.source_id,
-                    self._name(above.partner),
-                )
-            )
+            facts.append(above)
             derived.append(
                 Derived(
                     "gap",
@@ -86,17 +63,7 @@ class RankingAnswers(AnswerBase):
             )
         if position < len(ranking):
             below = ranking[position]
-            facts.append(
-                Fact(
-                    below.metric,
-                    below.partner,
-                    below.period,
-                    below.value,
-                    below.unit,
-                    below.source_id,
-                    self._name(below.partner),
-                )
-            )
+            facts.append(below)
             derived.append(
                 Derived(
                     "lead",
@@ -115,17 +82,7 @@ class RankingAnswers(AnswerBase):
         for year in range(start, end + 1):
             fact = self.store.trade_year(query.metric, partner, year)
             if fact is not None and not fact.note:
-                facts.append(
-                    Fact(
-                        fact.metric,
-                        partner,
-                        fact.period,
-                        fact.value,
-                        fact.unit,
-                        fact.source_id,
-                        self._name(partner),
-                    )
-                )
+                facts.append(fact)
         if len(facts) < 2:
             raise NoData(
                 f"Fewer than two full years of data for {self._name(partner)} in {start}–{end}."

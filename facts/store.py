@@ -17,6 +17,7 @@ import duckdb
 
 from facts.load import build, fingerprint
 from facts.model import Fact, Source
+from facts.words import SERIES_WORDS
 
 TRADE_METRICS = ("exports", "imports", "balance", "total")
 CACHED_ROWS = 100_000  # rows of query results kept in memory per open store (a few MB)
@@ -188,6 +189,11 @@ class FactStore:
             for r in rows
         }
 
+    def label(self, code: str) -> str:
+        """The common English name of a partner code ("MEX" -> "Mexico"), or the code itself."""
+        country = self.countries.get(code)
+        return country.name if country else code
+
     @cached_property
     def claims(self) -> tuple[ClaimRow, ...]:
         """The op-ed's claims in the order of the claims file."""
@@ -271,7 +277,9 @@ class FactStore:
         if not count or value is None:
             return None
         note = "" if months == 12 else f"January–{_MONTH_NAMES[months - 1]} only"
-        return Fact(metric, partner, str(year), value, "USD", TRADE_SOURCE, note=note)
+        return Fact(
+            metric, partner, str(year), value, "USD", TRADE_SOURCE, self.label(partner), note
+        )
 
     def trade_month(self, metric: str, partner: str, year: int, month: int) -> Fact | None:
         """A partner's trade in one month."""
@@ -282,7 +290,8 @@ class FactStore:
         )[0]
         if not count:
             return None
-        return Fact(metric, partner, f"{year}-{month:02d}", value, "USD", TRADE_SOURCE)
+        period = f"{year}-{month:02d}"
+        return Fact(metric, partner, period, value, "USD", TRADE_SOURCE, self.label(partner))
 
     def trade_ytd(self, metric: str, partner: str, year: int, through_month: int) -> Fact | None:
         """A partner's trade from January to through_month (None if a month is missing)."""
@@ -294,7 +303,7 @@ class FactStore:
         if count != through_month:
             return None
         period = f"{year}-01..{year}-{through_month:02d}"
-        return Fact(metric, partner, period, value, "USD", TRADE_SOURCE)
+        return Fact(metric, partner, period, value, "USD", TRADE_SOURCE, self.label(partner))
 
     def ranking(self, metric: str, year: int) -> list[Fact]:
         """Countries (no aggregates) by exports, imports or total trade in a year, largest first."""
@@ -310,7 +319,9 @@ class FactStore:
                 " ORDER BY rank",
                 [metric, year],
             )
-        return [Fact(metric, r[0], str(year), r[1], "USD", TRADE_SOURCE) for r in rows]
+        return [
+            Fact(metric, r[0], str(year), r[1], "USD", TRADE_SOURCE, self.label(r[0])) for r in rows
+        ]
 
     def trade_world(self, metric: str, year: int) -> Fact | None:
         """Trade with all partners in a year: the sum over countries and unallocated rows."""
@@ -334,8 +345,15 @@ class FactStore:
         )
         if not rows:
             return None
+        value = Decimal(rows[0][0])
         return Fact(
-            "population", partner, str(year), Decimal(rows[0][0]), "people", POPULATION_SOURCE
+            "population",
+            partner,
+            str(year),
+            value,
+            "people",
+            POPULATION_SOURCE,
+            self.label(partner),
         )
 
     # --- encounters -----------------------------------------------------------------------
@@ -348,7 +366,15 @@ class FactStore:
             [series, _ym(start), _ym(end)],
         )
         return [
-            Fact("encounters", series, f"{r[0]}-{r[1]:02d}", Decimal(r[2]), "encounters", r[3])
+            Fact(
+                "encounters",
+                series,
+                f"{r[0]}-{r[1]:02d}",
+                Decimal(r[2]),
+                "encounters",
+                r[3],
+                SERIES_WORDS.get(series, series),
+            )
             for r in rows
         ]
 
@@ -365,7 +391,10 @@ class FactStore:
         if months != expected:
             return None
         period = _period(start, end)
-        return Fact("seizures", drug or "all", period, value.normalize(), "lb", SEIZURE_SOURCE)
+        label = (drug or "all drugs").capitalize()
+        return Fact(
+            "seizures", drug or "all", period, value.normalize(), "lb", SEIZURE_SOURCE, label
+        )
 
     # --- monthly ranking (weekly digest) ----------------------------------------------------
 
@@ -379,7 +408,9 @@ class FactStore:
             [year, month],
         )
         period = f"{year}-{month:02d}"
-        return [Fact(metric, r[0], period, r[1], "USD", TRADE_SOURCE) for r in rows]
+        return [
+            Fact(metric, r[0], period, r[1], "USD", TRADE_SOURCE, self.label(r[0])) for r in rows
+        ]
 
 
 _MONTH_NAMES = (

@@ -30,7 +30,8 @@ class TradeAnswers(AnswerBase):
             )
         total = sum((m.value for m in months if m), Decimal(0))
         period = f"{year}-{start[1]:02d}..{year}-{end[1]:02d}"
-        return Fact(metric, partner, period, total, "USD", months[0].source_id if months[0] else "")
+        source = months[0].source_id if months[0] else ""
+        return Fact(metric, partner, period, total, "USD", source, self._name(partner))
 
     def _compare_years(self, query: Query, text: str) -> Answer:
         assert query.period and query.period.start and query.period.end
@@ -153,16 +154,7 @@ class TradeAnswers(AnswerBase):
                 f"The Census data have no {metric} figure for {self._name(partner)} in that"
                 " period (it may not have been a separate partner then)."
             )
-        return Fact(
-            fact.metric,
-            fact.partner,
-            fact.period,
-            fact.value,
-            fact.unit,
-            fact.source_id,
-            self._name(partner),
-            fact.note,
-        )
+        return fact
 
     def _world_fact(self, metric: str, period: str) -> Fact:
         fact = self.store.trade_world(metric, int(period[:4]))
@@ -263,18 +255,7 @@ class TradeAnswers(AnswerBase):
                     f" for {self._name(partner)} in {year}.",
                     (f"exports per person {query.partners[0].lower()} {last}", "per capita claim"),
                 )
-            facts += [
-                trade,
-                Fact(
-                    people.metric,
-                    partner,
-                    people.period,
-                    people.value,
-                    people.unit,
-                    people.source_id,
-                    self._name(partner),
-                ),
-            ]
+            facts += [trade, people]
             derived.append(
                 Derived(
                     "per_capita",

@@ -53,7 +53,7 @@ def _usd(metric: str, period: str) -> Fact:
         value = PINNED[("exports", period)] - PINNED[("imports", period)]
     else:
         value = PINNED[(metric, period)]
-    return Fact(metric, "MEX", period, value, "USD", CENSUS)
+    return Fact(metric, "MEX", period, value, "USD", CENSUS, "Mexico")
 
 
 def _pct(now: Decimal, before: Decimal) -> Decimal:
@@ -99,7 +99,7 @@ def test_digest_for_2025_07_07_has_the_latest_month_against_a_year_earlier(
             _change(BALANCE, "balance", "2026-01..2026-08", "2025-01..2025-08"),
         ),
         rank=MarketRank(
-            fact=replace(_usd("exports", "2026-08"), label="Mexico"),
+            fact=_usd("exports", "2026-08"),
             rank=1,
             markets=215,
             neighbour=Fact(
