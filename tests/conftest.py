@@ -16,6 +16,22 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 
 
+def symlinked_copy(data_dir: Path, copy: Path) -> Path:
+    """A copy of data_dir whose files are symlinks, so that a test can replace one cheaply."""
+    for path in data_dir.rglob("*"):
+        if path.is_file() and ".duckdb" not in path.name:
+            target = copy / path.relative_to(data_dir)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(path)
+    return copy
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """data/ as symlinks in a temporary directory (see symlinked_copy)."""
+    return symlinked_copy(DATA, tmp_path / "data")
+
+
 @pytest.fixture(scope="session")
 def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fact store built from the repository's data/ into a temporary directory."""

@@ -38,15 +38,9 @@ MEXICO_PEOPLE_2024 = "130,861,007"
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
+def data_dir(data_copy: Path) -> Path:
     """A copy of data/ made of symlinks, so that a test can replace one file cheaply."""
-    copy = tmp_path / "data"
-    for path in DATA.rglob("*"):
-        if path.is_file() and ".duckdb" not in path.name:
-            target = copy / path.relative_to(DATA)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.symlink_to(path)
-    return copy
+    return data_copy
 
 
 @pytest.fixture

@@ -10,30 +10,18 @@ import re
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 import yaml
 
 from bot.render import render_mrkdwn, render_text
 from facts.answer import ask
-from facts.model import Answer, Derived
+from facts.model import Answer, AnswerKind, Derived
 from facts.store import FactStore
 
 QUESTIONS = Path(__file__).with_name("questions.yaml")
-KINDS = {
-    "lookup",
-    "compare",
-    "sum",
-    "rank",
-    "trend",
-    "share",
-    "claim",
-    "claims",
-    "help",
-    "not_understood",
-    "no_data",
-}
+KINDS = set(get_args(AnswerKind))
 KEYS = {
     "q",
     "repeat",

@@ -135,18 +135,6 @@ def test_build_is_deterministic(tmp_path: Path, store_path: Path) -> None:
 # --- malformed inputs ---------------------------------------------------------------------
 
 
-@pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    """A copy of data/ whose files are symlinks, so a test can replace one cheaply."""
-    copy = tmp_path / "data"
-    for path in DATA.rglob("*"):
-        if path.is_file() and ".duckdb" not in path.name:
-            target = copy / path.relative_to(DATA)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.symlink_to(path)
-    return copy
-
-
 def _rewrite(data_dir: Path, rel: str, old: str, new: str, count: int = 1) -> None:
     path = data_dir / rel
     text = path.read_text(encoding="utf-8")

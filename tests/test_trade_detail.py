@@ -27,14 +27,9 @@ ENTRY = f"""
 
 
 @pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
+def data_with_detail(data_copy: Path) -> Path:
     """data/ as symlinks, with a test source whose detail file the test writes."""
-    copy = tmp_path / "data"
-    for path in DATA.rglob("*"):
-        if path.is_file() and ".duckdb" not in path.name:
-            target = copy / path.relative_to(DATA)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.symlink_to(path)
+    copy = data_copy
     sources = copy / "sources.yaml"
     text = sources.read_text(encoding="utf-8")
     sources.unlink()
@@ -68,10 +63,10 @@ def _write(data_dir: Path, rows: list[tuple[Any, ...]]) -> None:
 
 
 def test_detail_is_kept_and_the_partner_totals_are_unchanged(
-    store: FactStore, data_copy: Path, tmp_path: Path
+    store: FactStore, data_with_detail: Path, tmp_path: Path
 ) -> None:
-    _write(data_copy, _mexico_exports_2024(store))
-    build(data_copy, tmp_path / "facts.duckdb")
+    _write(data_with_detail, _mexico_exports_2024(store))
+    build(data_with_detail, tmp_path / "facts.duckdb")
     built = FactStore.open(tmp_path / "facts.duckdb")
     assert built.table_counts()["trade_detail"] == 24
     assert built.trade_year("exports", "MEX", 2024) == store.trade_year("exports", "MEX", 2024)
@@ -87,13 +82,17 @@ def test_detail_is_kept_and_the_partner_totals_are_unchanged(
     ],
 )
 def test_detail_that_does_not_match_the_partner_totals_stops_the_build(
-    store: FactStore, data_copy: Path, tmp_path: Path, change: tuple[int, int, Any], message: str
+    store: FactStore,
+    data_with_detail: Path,
+    tmp_path: Path,
+    change: tuple[int, int, Any],
+    message: str,
 ) -> None:
     rows = _mexico_exports_2024(store)
     row, column, value = change
     changed = list(rows[row])
     changed[column] = changed[column] + value if column == 5 else value
     rows[row] = tuple(changed)
-    _write(data_copy, rows)
+    _write(data_with_detail, rows)
     with pytest.raises(DataError, match=message):
-        build(data_copy, tmp_path / "facts.duckdb")
+        build(data_with_detail, tmp_path / "facts.duckdb")
