@@ -77,6 +77,23 @@ class Answerer(TradeAnswers, RankingAnswers, BorderAnswers):
             )
         if query.op in ("claims", "claim"):
             return self._claims(query, text)
+        if query.op == "unsupported":
+            raise NoData(
+                f"The store has no {query.metric} figures. It holds U.S. goods trade by partner"
+                " (exports, imports, balance, total, per person), population, CBP encounters and"
+                " CBP drug seizures.",
+                (
+                    "mexico exports 2024",
+                    "population of mexico 2024",
+                    "nationwide encounters latest",
+                ),
+            )
+        if query.op == "third_country":
+            raise NoData(
+                "The Census data are U.S. trade with each partner; trade between two other"
+                " countries is not in the store.",
+                tuple(f"{self._name(p).lower()} exports 2024" for p in query.partners[:2]),
+            )
         if query.metric == "encounters":
             return self._encounters(query, text)
         if query.metric == "seizures":

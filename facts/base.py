@@ -9,7 +9,14 @@ from facts.model import Answer, ClaimCheck, Derived, Fact, Period, Query
 from facts.parse import CountryIndex, normalise
 from facts.related import anchors, overlaps
 from facts.store import FactStore
-from facts.words import METRIC_WORDS, MONTHS, SERIES_WORDS, market_word, period_words
+from facts.words import (
+    METRIC_WORDS,
+    MONTHS,
+    SERIES_WORDS,
+    figure_period_words,
+    market_word,
+    period_words,
+)
 
 
 class NoData(Exception):
@@ -110,7 +117,7 @@ class AnswerBase:
         source_ids = {f.source_id for f in facts} | {s for c in claims for s in c.source_ids}
         return Answer(
             kind=kind,
-            understood=self._understood(query),
+            understood=self._understood(query, facts[0].period if facts else ""),
             question=text,
             facts=facts,
             derived=derived,
@@ -125,14 +132,25 @@ class AnswerBase:
         country = self.store.countries.get(code)
         return country.name if country else code
 
-    def _understood(self, query: Query) -> str:
-        """What was understood, in words (never echoes the user's text)."""
+    def _understood(self, query: Query, resolved: str = "") -> str:
+        """What was understood, in words (never echoes the user's text).
+
+        `resolved` is the period the answer settled on when the question named none.
+        """
         names = " and ".join(self._name(p) for p in query.partners) or (
             "a partner I don't know" if query.unknown else "all partners"
         )
         when = period_words(query.period)
+        if query.period is None and resolved:
+            when = f"{figure_period_words(resolved)} (the latest in the data)"
         if query.op == "help":
             return "a request for help"
+        if query.op == "claim":
+            return "a claim the op-ed does not make (there is no such number)"
+        if query.op == "unsupported":
+            return f"{query.metric}, which the store does not hold"
+        if query.op == "third_country":
+            return f"trade between {names}, not with the U.S."
         if query.metric in METRIC_WORDS:
             what = f"{METRIC_WORDS[query.metric]} {names}"
             if query.per_capita:

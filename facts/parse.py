@@ -39,8 +39,10 @@ from facts.patterns import (
     SLASH_MONTH,
     SPANISH,
     SQL_LIKE,
+    THIRD_COUNTRY,
     TOP,
     TREND,
+    UNSUPPORTED,
     US_SPELLINGS,
     VERIFY,
     VOCABULARY,
@@ -183,6 +185,17 @@ def parse_question(
     claims = _claims(norm, claim_keywords, claim_topics, metric, period, found)
     if claims:
         return Query("claim", claim_ids=tuple(claims))
+    if unsupported := UNSUPPORTED.search(norm):
+        word = unsupported.group(1)
+        word = word.upper() if len(word) <= 3 else word  # GDP, FDI, PIB
+        return Query("unsupported", word, tuple(found.partners), period)
+    if (
+        len(found.partners) >= 2
+        and not found.us_mentioned
+        and THIRD_COUNTRY.search(norm)
+        and not (COMPARE.search(norm) or re.search(r"\b(and|y|plus)\b", norm))
+    ):
+        return Query("third_country", metric, tuple(found.partners), period)
     if not metric:
         return None
     drug = next((DRUGS[w] for w in norm.split() if w in DRUGS), "")
@@ -299,7 +312,7 @@ def _operation(norm: str, partners: tuple[str, ...], period: Period | None) -> s
         return "share"
     if len(partners) >= 2:
         return "compare" if COMPARE.search(norm) or " or " in f" {norm} " else "sum"
-    if partners and RANK_OF.search(norm):
+    if len(partners) == 1 and (RANK_OF.search(norm) or TOP.search(norm)):
         return "rank_of"
     if not partners and TOP.search(norm):
         return "rank"

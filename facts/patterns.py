@@ -53,6 +53,8 @@ VERIFY = re.compile(
     r"es (cierto|verdad)|seriously)\b"
 )
 COMPARE = re.compile(
+    r"\b(overtake|overtook|overtaken|more than|less than|bigger than|larger than|ahead of|exceed|"
+    r"outpace|outpaced)\b|"
     r"\b(vs\.?|versus|compared?( to| with)?|against|frente a|contra|comparado con)\b"
 )
 RANK_OF = re.compile(r"\b(where does|rank of|ranking of|'s rank|position|lugar|rank(ed|s)?)\b")
@@ -143,3 +145,11 @@ SHOUTED_WORDS = set(
     " NOT BUT ALL ANY HOW WHO TOP VS YTD OFO USBP LSD CBP GDP SME MDMA".split()
 )
 US_SPELLINGS = re.compile(r"\b(U\.\s?S\.(\s?A\.?)?|EE\.\s?UU\.?|E\.\s?U\.(?=\s|$))", re.IGNORECASE)
+# Figures people ask for that the store does not hold (answered "no data", with what exists).
+UNSUPPORTED = re.compile(
+    r"\b(gdp|inflation|unemployment|jobs?|employment|wages?|tariffs?|duties|remittances?|fdi|"
+    r"foreign direct investment|investment|services|oil|exchange rate|peso|stock|debt|"
+    r"deportations?|removals?|visas?|pib|empleo|inflacion|remesas)\b"
+)
+# "exports of Mexico to China": trade between two other countries.
+THIRD_COUNTRY = re.compile(r"\b(of|from|de|desde)\b.*\b(to|a|hacia)\b")

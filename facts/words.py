@@ -64,3 +64,13 @@ def period_words(period: Period | None) -> str:
             return f"{first}–{last} {period.end[0]}"
         return f"{first} {period.start[0]} – {last} {period.end[0]}"
     return "that period"
+
+
+def figure_period_words(period: str) -> str:
+    """A figure's period string in words: "2024", "June 2025", "January 2025 – March 2025"."""
+    if ".." in period:
+        first, last = period.split("..")
+        return f"{figure_period_words(first)} – {figure_period_words(last)}"
+    if len(period) == 7 and period[4] == "-":
+        return f"{MONTHS[int(period[5:]) - 1]} {period[:4]}"
+    return period
