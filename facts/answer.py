@@ -131,7 +131,7 @@ class Answerer(TradeAnswers, RankingAnswers, BorderAnswers):
             understood = (
                 "the op-ed's claim" + ("s" if len(checks) > 1 else "") + " about " + checks[0].topic
             )
-        sources = self._sources({s for c in checks for s in c.source_ids})
+        sources = self._sources(sorted({s for c in checks for s in c.source_ids}))
         kind: AnswerKind = "claims" if query.op == "claims" else "claim"
         return Answer(
             kind=kind, understood=understood, question=text, claims=checks, sources=sources

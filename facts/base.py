@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from facts.claims import check_claim
-from facts.model import Answer, ClaimCheck, Derived, Fact, Period, Query
+from facts.model import Answer, ClaimCheck, Derived, Fact, Period, Query, Source
 from facts.parse import CountryIndex, normalise
 from facts.related import anchors, overlaps
 from facts.store import FactStore
@@ -114,7 +115,8 @@ class AnswerBase:
         derived: tuple[Derived, ...],
         claims: tuple[ClaimCheck, ...],
     ) -> Answer:
-        source_ids = {f.source_id for f in facts} | {s for c in claims for s in c.source_ids}
+        # The data's sources first, in the order of the figures; then those of the claims.
+        source_ids = [f.source_id for f in facts] + [s for c in claims for s in c.source_ids]
         return Answer(
             kind=kind,
             understood=self._understood(query, facts[0].period if facts else ""),
@@ -125,8 +127,10 @@ class AnswerBase:
             claims=claims,
         )
 
-    def _sources(self, ids: set[str]) -> tuple[Any, ...]:
-        return tuple(self.store.sources[i] for i in sorted(ids) if i in self.store.sources)
+    def _sources(self, ids: Iterable[str]) -> tuple[Source, ...]:
+        """The sources of these ids, each once, in order; the op-ed last."""
+        unique = sorted(dict.fromkeys(ids), key=lambda i: self.store.sources[i].url is None)
+        return tuple(self.store.sources[i] for i in unique if i in self.store.sources)
 
     def _name(self, code: str) -> str:
         country = self.store.countries.get(code)

@@ -98,7 +98,7 @@ def test_json_answer_has_the_documented_shape(store: FactStore) -> None:
     assert round(data["derived"]["ratio"], 2) == 2.33
     assert data["claims"][0]["id"] == "mexico-vs-china-2024"
     assert data["claims"][0]["verdict"] == "supported"
-    assert data["sources"][-1]["url"] == CENSUS_URL
+    assert data["sources"][0]["url"] == CENSUS_URL
     json.dumps(data)
 
 
