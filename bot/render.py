@@ -10,6 +10,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 
 from facts.digest import Digest
 from facts.model import Answer
+from facts.words import figure_period_words
 
 SECTION_LIMIT = 3000  # characters in one section's text (Slack)
 BLOCK_LIMIT = 50  # blocks in one message (Slack)
@@ -21,8 +22,6 @@ VERDICTS = {
     "not_supported": ("❌", "Not supported"),
     "unverifiable": ("❔", "Can't be checked with this data"),
 }
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")  # fmt: skip
 
 
 def escape_mrkdwn(text: str) -> str:
@@ -102,16 +101,6 @@ def signed_pct(value: Decimal) -> str:
     return f"{'+' if rounded > 0 else ''}{rounded:,.{places}f}%"
 
 
-def period_words(period: str) -> str:
-    """2024 → 2024; 2025-06 → June 2025; 2025-02..2026-04 → February 2025 – April 2026."""
-    if ".." in period:
-        first, last = period.split("..")
-        return f"{period_words(first)} – {period_words(last)}"
-    if len(period) == 7 and period[4] == "-":
-        return f"{_MONTHS[int(period[5:]) - 1]} {period[:4]}"
-    return period
-
-
 def verdict_icon(verdict: str) -> str:
     """✅ 🟡 ❌ ❔."""
     return VERDICTS[verdict][0]
@@ -137,7 +126,7 @@ def _environment() -> Environment:
         amount=amount,
         exact=exact,
         signed_pct=signed_pct,
-        period=period_words,
+        period=figure_period_words,
         icon=verdict_icon,
         verdict=verdict_label,
         fact_name=fact_name,
