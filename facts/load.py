@@ -41,7 +41,8 @@ def fingerprint(data_dir: Path) -> str:
     digest = hashlib.sha256(SCHEMA_VERSION.encode())
     for path in sorted(_input_files(data_dir)):
         digest.update(path.relative_to(data_dir).as_posix().encode())
-        digest.update(path.read_bytes())
+        with path.open("rb") as file:  # in chunks: the serving process never holds data/ whole
+            digest.update(hashlib.file_digest(file, "sha256").digest())
     return digest.hexdigest()
 
 
