@@ -56,7 +56,7 @@ class Answerer(TradeAnswers, RankingAnswers, BorderAnswers):
         return answer
 
     def _answer(self, text: str) -> Answer:
-        query = parse_question(text, self.index, self._keywords, self._topics, self._numbers)
+        query = parse_question(text, self.index, self.claim_index)
         if query is None:
             return self._not_understood(text)
         try:

@@ -7,7 +7,7 @@ from typing import Any
 
 from facts.claims import check_claim
 from facts.model import Answer, ClaimCheck, Derived, Fact, Period, Query, Source
-from facts.parse import CountryIndex, normalise
+from facts.parse import ClaimIndex, CountryIndex
 from facts.related import anchors, overlaps
 from facts.store import FactStore
 from facts.words import (
@@ -40,11 +40,7 @@ class AnswerBase:
         )
         self.checks = {c.id: check_claim(store, c) for c in store.claims}
         self._claim_rows = {c.id: c for c in store.claims}
-        self._keywords = {c.id: list(c.keywords) for c in store.claims}
-        self._topics: dict[str, list[str]] = {}
-        for claim in store.claims:
-            self._topics.setdefault(normalise(claim.topic), []).append(claim.id)
-        self._numbers = {c.number: c.id for c in store.claims}
+        self.claim_index = ClaimIndex((c.id, c.number, c.topic, c.keywords) for c in store.claims)
 
     def _related_claims(
         self, kind: str, metric: str, partners: tuple[str, ...], period: str

@@ -158,13 +158,28 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def parse_question(
-    text: str,
-    countries: CountryIndex,
-    claim_keywords: dict[str, list[str]],
-    claim_topics: dict[str, list[str]],
-    claim_numbers: dict[int, str],
-) -> Query | None:
+class ClaimIndex:
+    """What recognises a claim in a question: its number, its topic and its keywords."""
+
+    def __init__(self, claims: Iterable[tuple[str, int, str, Iterable[str]]]) -> None:
+        self.numbers: dict[int, str] = {}
+        self.topics: dict[str, list[str]] = {}
+        # keyword -> weight: a single word counts 1; a phrase or a figure ("2.3", "335
+        # billion") counts 2 and is matched as a whole.
+        self.terms: dict[str, list[tuple[str | re.Pattern[str], int]]] = {}
+        for claim_id, number, topic, keywords in claims:
+            self.numbers[number] = claim_id
+            self.topics.setdefault(normalise(topic), []).append(claim_id)
+            self.terms[claim_id] = [_term(normalise(k)) for k in keywords]
+
+
+def _term(term: str) -> tuple[str | re.Pattern[str], int]:
+    if " " in term or not term.isalpha():
+        return re.compile(rf"(?<![\w.]){re.escape(term)}(?![\w]|\.\d)"), 2
+    return term, 1
+
+
+def parse_question(text: str, countries: CountryIndex, claims: ClaimIndex) -> Query | None:
     """The Query a question asks, or None when it is not understood."""
     if len(text) > MAX_QUESTION:
         return None
@@ -177,14 +192,14 @@ def parse_question(
         return Query("claims")
     number = CLAIM_NUMBER.search(norm)
     if number:
-        claim = claim_numbers.get(int(number.group(1)))
+        claim = claims.numbers.get(int(number.group(1)))
         return Query("claim", claim_ids=(claim,)) if claim else Query("claim", claim_ids=("",))
     found = countries.find(_unify(text), norm)
     metric = _metric(norm, found)
     period = _period(norm)
-    claims = _claims(norm, claim_keywords, claim_topics, metric, period, found)
-    if claims:
-        return Query("claim", claim_ids=tuple(claims))
+    restated = _claims(norm, claims)
+    if restated:
+        return Query("claim", claim_ids=tuple(restated))
     if unsupported := UNSUPPORTED.search(norm):
         word = unsupported.group(1)
         word = word.upper() if len(word) <= 3 else word  # GDP, FDI, PIB
@@ -330,37 +345,24 @@ def _top_n(norm: str) -> int:
     return 10
 
 
-def _claims(
-    norm: str,
-    keywords: dict[str, list[str]],
-    topics: dict[str, list[str]],
-    metric: str,
-    period: Period | None,
-    found: _Found,
-) -> list[str]:
+def _claims(norm: str, index: ClaimIndex) -> list[str]:
     """Claims the question restates or names by topic (empty if it asks for data)."""
     words = set(norm.split())
-    for topic, ids in topics.items():
+    bare = norm.strip(" ?!.")
+    for topic, ids in index.topics.items():
         # A bare topic ("fentanyl", "per capita", "small business") asks for the claim.
-        if norm.strip(" ?!.") == topic or norm.strip(" ?!.") in (
-            f"{topic} claim",
-            f"{topic} claims",
-        ):
+        if bare in (topic, f"{topic} claim", f"{topic} claims"):
             return ids
     if "small business" in norm or re.search(r"\b(sme|smes|pyme|pymes)\b", norm):
-        return topics.get("small business", [])
-    scores: dict[str, int] = {}
-    for claim_id, terms in keywords.items():
-        score = 0
-        for term in terms:
-            term_norm = normalise(term)
-            if " " in term_norm or not term_norm.isalpha():
-                score += (
-                    2 if re.search(rf"(?<![\w.]){re.escape(term_norm)}(?![\w]|\.\d)", norm) else 0
-                )
-            else:
-                score += 1 if term_norm in words else 0
-        scores[claim_id] = score
+        return index.topics.get("small business", [])
+    scores = {
+        claim_id: sum(
+            weight
+            for term, weight in terms
+            if (term in words if isinstance(term, str) else term.search(norm))
+        )
+        for claim_id, terms in index.terms.items()
+    }
     best = max(scores.items(), key=lambda item: item[1], default=("", 0))
     restated = VERIFY.search(norm) or re.search(
         r"\b\d+(\.\d+)?\s*(times|x|veces|%|percent|billion|kg)\b", norm

@@ -91,6 +91,7 @@ class FactStore:
         self._results: OrderedDict[tuple[Any, ...], list[tuple[Any, ...]]] = OrderedDict()
         self._result_rows = 0
         self._results_lock = threading.Lock()
+        self._rankings: dict[tuple[str, int], tuple[Fact, ...]] = {}
 
     @classmethod
     def open(cls, db_path: Path, data_dir: Path | None = None) -> FactStore:
@@ -266,20 +267,35 @@ class FactStore:
 
     # --- trade ----------------------------------------------------------------------------
 
+    @cached_property
+    def _annual(self) -> dict[tuple[str, int], Flows]:
+        """trade_annual in memory (17,000 rows, a few MB): most answers start from it."""
+        table: dict[tuple[str, int], Flows] = {}
+        rows = self._fetch("SELECT partner, year, flow, value_usd, months FROM trade_annual")
+        for partner, year, flow, value, months in rows:
+            table.setdefault((partner, year), {})[flow] = (value, months)
+        return table
+
+    @cached_property
+    def _world(self) -> dict[int, Flows]:
+        """Annual trade with all partners: countries and unallocated rows, not aggregates."""
+        world: dict[int, Flows] = {}
+        for (partner, year), flows in self._annual.items():
+            if self.countries[partner].kind == "aggregate":
+                continue
+            for flow, (value, months) in flows.items():
+                total, fewest = world.setdefault(year, {}).get(flow, (Decimal(0), 12))
+                world[year][flow] = (total + value, min(fewest, months))
+        return world
+
     def trade_year(self, metric: str, partner: str, year: int) -> Fact | None:
         """A partner's trade in one calendar year (partial years carry a note)."""
-        rows = self._rows(
-            f"SELECT {_TRADE_VALUE[metric]}, min(months), count(*) FROM trade_annual"
-            " WHERE partner = ? AND year = ?",
-            [partner, year],
-        )
-        value, months, count = rows[0]
-        if not count or value is None:
+        flows = self._annual.get((partner, year))
+        value = _combine(metric, flows)
+        if flows is None or value is None:
             return None
-        note = "" if months == 12 else f"January–{_MONTH_NAMES[months - 1]} only"
-        return Fact(
-            metric, partner, str(year), value, "USD", TRADE_SOURCE, self.label(partner), note
-        )
+        label, note = self.label(partner), _partial_note(flows)
+        return Fact(metric, partner, str(year), value, "USD", TRADE_SOURCE, label, note)
 
     def trade_month(self, metric: str, partner: str, year: int, month: int) -> Fact | None:
         """A partner's trade in one month."""
@@ -307,6 +323,12 @@ class FactStore:
 
     def ranking(self, metric: str, year: int) -> list[Fact]:
         """Countries (no aggregates) by exports, imports or total trade in a year, largest first."""
+        key = (metric, year)
+        if key not in self._rankings:  # a few hundred facts a year, asked for by many answers
+            self._rankings[key] = self._ranking(metric, year)
+        return list(self._rankings[key])
+
+    def _ranking(self, metric: str, year: int) -> tuple[Fact, ...]:
         if metric == "total":
             rows = self._rows(
                 "SELECT partner, sum(value_usd) AS v FROM trade_rank WHERE year = ?"
@@ -319,21 +341,17 @@ class FactStore:
                 " ORDER BY rank",
                 [metric, year],
             )
-        return [
+        return tuple(
             Fact(metric, r[0], str(year), r[1], "USD", TRADE_SOURCE, self.label(r[0])) for r in rows
-        ]
+        )
 
     def trade_world(self, metric: str, year: int) -> Fact | None:
         """Trade with all partners in a year: the sum over countries and unallocated rows."""
-        value, count, months = self._rows(
-            f"SELECT {_TRADE_VALUE[metric]}, count(*), min(months) FROM trade_annual t"
-            " JOIN countries c ON c.code = t.partner"
-            " WHERE c.kind IN ('country', 'former', 'unallocated') AND t.year = ?",
-            [year],
-        )[0]
-        if not count:
+        flows = self._world.get(year)
+        value = _combine(metric, flows)
+        if flows is None or value is None:
             return None
-        note = "" if months == 12 else f"January–{_MONTH_NAMES[months - 1]} only"
+        note = _partial_note(flows)
         return Fact(metric, "WORLD", str(year), value, "USD", TRADE_SOURCE, "all partners", note)
 
     # --- population -----------------------------------------------------------------------
@@ -427,6 +445,26 @@ _MONTH_NAMES = (
     "November",
     "December",
 )
+
+
+Flows = dict[str, tuple[Decimal, int]]  # flow -> (value in USD, months covered)
+
+
+def _combine(metric: str, flows: Flows | None) -> Decimal | None:
+    """A metric from a partner-year's flows, as the SQL of _TRADE_VALUE would compute it."""
+    if not flows:
+        return None
+    exports, imports = flows.get("exports"), flows.get("imports")
+    if metric in ("exports", "imports"):
+        found = exports if metric == "exports" else imports
+        return found[0] if found else None
+    sign = -1 if metric == "balance" else 1
+    return (exports[0] if exports else Decimal(0)) + sign * (imports[0] if imports else Decimal(0))
+
+
+def _partial_note(flows: Flows) -> str:
+    months = min(m for _, m in flows.values())
+    return "" if months == 12 else f"January–{_MONTH_NAMES[months - 1]} only"
 
 
 def _ym(month: tuple[int, int]) -> int:

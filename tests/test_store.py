@@ -282,3 +282,16 @@ def test_raw_files_match_their_recorded_checksums() -> None:
     assert present == set(listed)
     for name, digest in listed.items():
         assert hashlib.sha256((DATA / "raw" / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_annual_figures_from_memory_match_the_table(store: FactStore, store_path: Path) -> None:
+    con = duckdb.connect(str(store_path), read_only=True)
+    rows = con.execute(
+        "SELECT partner, year, sum(value_usd) FILTER (WHERE flow = 'exports'),"
+        " sum(CASE flow WHEN 'exports' THEN value_usd ELSE -value_usd END), sum(value_usd)"
+        " FROM trade_annual WHERE year IN (1991, 2024, 2026) GROUP BY ALL"
+    ).fetchall()
+    for partner, year, exports, balance, total in rows:
+        for metric, value in (("exports", exports), ("balance", balance), ("total", total)):
+            fact = store.trade_year(metric, partner, year)
+            assert fact is not None and fact.value == value, (partner, year, metric)

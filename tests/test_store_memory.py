@@ -13,13 +13,13 @@ from facts.store import FactStore
 
 def test_a_query_asked_again_is_answered_from_memory(store_path: Path) -> None:
     store = FactStore.open(store_path)
-    first = store.trade_year("exports", "MEX", 2024)
+    first = store.trade_month("exports", "MEX", 2024, 1)
     connection = store._con  # noqa: SLF001
     store._con = Mock(**{"cursor.side_effect": AssertionError("queried again")})  # noqa: SLF001
     try:
-        assert store.trade_year("exports", "MEX", 2024) == first
+        assert store.trade_month("exports", "MEX", 2024, 1) == first
         with pytest.raises(AssertionError, match="queried again"):
-            store.trade_year("exports", "MEX", 2023)
+            store.trade_month("exports", "MEX", 2023, 1)
     finally:
         connection.close()
 
@@ -31,7 +31,7 @@ def test_memory_holds_at_most_the_configured_number_of_rows(
     store = FactStore.open(store_path)
     assert len(store.ranking("exports", 2024)) > 40  # too big to keep: read, not remembered
     for year in range(1995, 2025):
-        assert store.trade_year("exports", "MEX", year) is not None
+        assert store.trade_month("exports", "MEX", year, 1) is not None
     assert store._result_rows <= 40  # noqa: SLF001
-    assert store.trade_year("exports", "MEX", 2024) is not None
+    assert store.trade_month("exports", "MEX", 2024, 1) is not None
     store.close()
