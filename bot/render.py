@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, Template
+from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined, Template
 
 from facts.digest import Digest
 from facts.model import Answer
@@ -119,6 +119,9 @@ def _environment() -> Environment:
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Compiling answer.j2 takes ~80 ms, loading it compiled ~1 ms: keep the compiled
+        # templates in Jinja2's private per-user cache directory (keyed by the source's hash).
+        bytecode_cache=FileSystemBytecodeCache(),
     )
     env.filters.update(
         mrkdwn=escape_mrkdwn,
