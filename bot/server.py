@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
 from gunicorn.app.base import BaseApplication
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_bolt.request.internals import build_context
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -113,6 +115,7 @@ class _SlackHandler(SlackRequestHandler):
             # Bolt parses the body and reads ids out of it before it checks the signature: a
             # body that isn't UTF-8, JSON where JSON is due, or a JSON object would be a 500.
             return BoltResponse(status=400, body="Bad Request")
+        _fix_form_body(bolt_request)
         if not _well_formed_signature(bolt_request):
             # Bolt's check would raise on it, and its error handler answer 500 (or 200).
             logger.info("Refused a request with malformed signature headers (HTTP 401)")
@@ -137,6 +140,21 @@ class _Gunicorn(BaseApplication):
     def load(self) -> WSGIApplication:
         """Build the app in the worker process."""
         return self._load()
+
+
+def _fix_form_body(request: BoltRequest) -> None:
+    """Parse a form body that Bolt mistook for an interactive payload.
+
+    Bolt reads any form body containing the word "payload" as a `payload=` JSON field and, when
+    there is none, as empty: `/tradefact payload` would then be an unhandled request (404).
+    """
+    raw = request.raw_body
+    if request.body or not raw or raw.lstrip().startswith("{"):
+        return
+    params = dict(parse_qsl(raw, keep_blank_values=True))
+    if params and "payload" not in params:
+        request.body = params
+        request.context = build_context(BoltContext({}), params)
 
 
 def _well_formed_signature(request: BoltRequest) -> bool:

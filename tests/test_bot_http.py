@@ -80,6 +80,17 @@ def test_empty_or_help_slash_command_shows_usage_with_examples_and_no_share_butt
     assert _buttons(reply["blocks"]) == []
 
 
+@pytest.mark.parametrize("text", ["payload", "mexico exports 2024 payload"])
+def test_a_question_with_the_word_payload_is_still_a_slash_command(
+    served: BotServer, text: str
+) -> None:
+    # Bolt alone reads any form body containing "payload" as an empty interactive payload (404).
+    response = served.post(slash_command(text, served.fake.response_url()))
+    assert response.status == 200
+    expected = "Mexico, 2024: $334.5 billion" if "2024" in text else "didn't understand"
+    assert expected in response.json()["text"]
+
+
 @pytest.mark.parametrize(
     "question",
     [
