@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fakeslack import FakeSlack
+from hypothesis import settings
 from slack_helpers import BotServer
 
 from facts.load import build
 from facts.store import FactStore
+
+# CI runs the property tests on a fixed sequence of examples, so that a red build is
+# reproducible; a developer's run explores new ones (and remembers failures in .hypothesis/).
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
