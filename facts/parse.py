@@ -152,7 +152,7 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKD", _unify(text))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = re.sub(r"[’'`]s\b", " 's", text)
-    text = re.sub(r"[^a-z0-9.%/\-–—+' ]+", " ", text)
+    text = re.sub(r"[^a-z0-9.%/\-–—+' ]+", " ", text).replace("+", " + ")
     text = re.sub(r"(?<![0-9])\.|\.(?![0-9])", " ", text)  # keep decimal points only
     text = re.sub(r"(?<=[a-z])[-–—/](?=[a-z])", " ", text)  # "u.s.-mexico", "op-ed", "t-mec"
     return " ".join(text.split())
@@ -365,7 +365,7 @@ def _claims(norm: str, index: ClaimIndex) -> list[str]:
     }
     best = max(scores.items(), key=lambda item: item[1], default=("", 0))
     restated = VERIFY.search(norm) or re.search(
-        r"\b\d+(\.\d+)?\s*(times|x|veces|%|percent|billion|kg)\b", norm
+        r"\b\d+(\.\d+)?\s*((times|x|veces|percent|billion|kg)\b|%)", norm
     )
     if best[1] >= 3 and restated:
         return [best[0]]

@@ -48,13 +48,14 @@ CLAIMS_LIST = re.compile(
     r"|afirmaciones)\s*[?!.]*\s*$"
 )
 CLAIM_NUMBER = re.compile(r"\bclaim\s*#?\s*(\d{1,3})\b")
+# A question that checks a statement: "is it true...", "did encounters fall 90%?".
 VERIFY = re.compile(
     r"\b(is it true|true that|really|fact[- ]check|verify|check|claim(s|ed)?|op ?ed|"
-    r"es (cierto|verdad)|seriously)\b"
+    r"es (cierto|verdad)|seriously)\b|^(did|does|do|is|are|was|were)\b"
 )
 COMPARE = re.compile(
-    r"\b(overtake|overtook|overtaken|more than|less than|bigger than|larger than|ahead of|exceed|"
-    r"outpace|outpaced)\b|"
+    r"\b(overtake|overtook|overtaken|ahead of|behind|exceed|exceeds|outpace|outpaced)\b|"
+    r"\b(more|less|bigger|larger|smaller|greater|higher|lower)\b[\w\s]*?\bthan\b|"
     r"\b(vs\.?|versus|compared?( to| with)?|against|frente a|contra|comparado con)\b"
 )
 RANK_OF = re.compile(r"\b(where does|rank of|ranking of|'s rank|position|lugar|rank(ed|s)?)\b")
