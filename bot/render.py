@@ -209,11 +209,6 @@ def render_mrkdwn(answer: Answer) -> str:
     return "\n".join(p for p in parts if p).strip()
 
 
-def render_fallback(answer: Answer) -> str:
-    """A short mrkdwn-safe `text` for notifications: the headline only."""
-    return _part("headline", answer, True).replace("*", "")
-
-
 def render_blocks(answer: Answer) -> list[dict[str, Any]]:
     """The answer as Block Kit: header, sections (each under 3,000 characters), citations."""
     blocks: list[dict[str, Any]] = []

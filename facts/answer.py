@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import replace
 
 from facts.base import NoData
 from facts.border import BorderAnswers
@@ -47,7 +48,7 @@ class Answerer(TradeAnswers, RankingAnswers, BorderAnswers):
             if cached is not None:
                 self._cache.move_to_end(key)
         if cached is not None:
-            return cached if cached.question == text else _with_question(cached, text)
+            return cached if cached.question == text else replace(cached, question=text)
         answer = self._answer(text)
         with self._lock:
             self._cache[key] = answer
@@ -162,21 +163,6 @@ class Answerer(TradeAnswers, RankingAnswers, BorderAnswers):
 def cache_key(text: str) -> str:
     """What answers are cached by: the question with case and spacing folded (up to 500 chars)."""
     return text if len(text) > 500 else " ".join(text.split()).lower()
-
-
-def _with_question(answer: Answer, text: str) -> Answer:
-    return Answer(
-        answer.kind,
-        answer.understood,
-        text,
-        answer.facts,
-        answer.derived,
-        answer.sources,
-        answer.claims,
-        answer.reason,
-        answer.suggestions,
-        answer.notes,
-    )
 
 
 _ANSWERERS: dict[int, Answerer] = {}

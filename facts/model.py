@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
@@ -121,4 +121,3 @@ class Answer:
     claims: tuple[ClaimCheck, ...] = ()
     reason: str = ""  # why there is no answer (no_data, not_understood)
     suggestions: tuple[str, ...] = ()
-    notes: tuple[str, ...] = field(default=())

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fakeslack import FakeSlack
 from hypothesis import settings
-from slack_helpers import BotServer
+from slack_helpers import BotServer, healthy_server
 
 from facts.load import build
 from facts.store import FactStore
@@ -62,13 +62,9 @@ def store(store_path: Path) -> Iterator[FactStore]:
 @pytest.fixture(scope="module")
 def bot_server(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotServer]:
     """`tradefact serve` in a subprocess on loopback, talking to a FakeSlack; one per module."""
-    with FakeSlack() as fake:
-        server = BotServer(fake, store_path, tmp_path_factory.mktemp("serve") / "serve.log")
-        try:
-            server.wait_healthy()
-            yield server
-        finally:
-            server.stop()
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    with FakeSlack() as fake, healthy_server(fake, store_path, log) as server:
+        yield server
 
 
 @pytest.fixture

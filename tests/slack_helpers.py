@@ -14,6 +14,8 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -234,3 +236,14 @@ class BotServer(BotProcess):
             **(headers or {}),
         }
         return request(f"{self.url}/slack/events", body, all_headers)
+
+
+@contextmanager
+def healthy_server(fake: FakeSlack, db: Path, log_path: Path, **env: str) -> Iterator[BotServer]:
+    """A BotServer that answers /healthz, stopped when the block ends."""
+    server = BotServer(fake, db, log_path, **env)
+    try:
+        server.wait_healthy()
+        yield server
+    finally:
+        server.stop()

@@ -28,6 +28,7 @@ from slack_helpers import (
     block_action,
     event_callback,
     free_port,
+    healthy_server,
     request,
     slash_command,
 )
@@ -47,14 +48,12 @@ MEXICO_2024 = "$334.5 billion"
 def fault_server(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotServer]:
     """`tradefact serve` with a 1-second Web API timeout, talking to its own fake Slack."""
     # This fake stays quiet about a client that hung up on a slow answer, as ours will.
-    with FakeSlackWithHistory() as fake:
-        log = tmp_path_factory.mktemp("faults") / "serve.log"
-        server = BotServer(fake, store_path, log, SLACK_API_TIMEOUT=str(TIMEOUT))
-        try:
-            server.wait_healthy()
-            yield server
-        finally:
-            server.stop()
+    log = tmp_path_factory.mktemp("faults") / "serve.log"
+    with (
+        FakeSlackWithHistory() as fake,
+        healthy_server(fake, store_path, log, SLACK_API_TIMEOUT=str(TIMEOUT)) as server,
+    ):
+        yield server
 
 
 @pytest.fixture
