@@ -18,13 +18,15 @@ from typing import Any
 
 import duckdb
 
+from facts.load_census_api import SCHEMA as API_SCHEMA
+from facts.load_census_api import load_census_api
 from facts.load_series import load_encounters, load_population, load_seizures, ohss_usbp
 from facts.load_trade import load_commodity_trade, load_trade
 from facts.staging import DataError, allowed, no_duplicates, stage_csv
 
 __all__ = ["BuildReport", "DataError", "build", "fingerprint"]
 
-SCHEMA_VERSION = "2"  # 2: trade_detail (trade by commodity)
+SCHEMA_VERSION = "3"  # 2: trade_detail (trade by commodity); 3: API vintages and revisions
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ def build(data_dir: Path, db_path: Path) -> BuildReport:
 
 def _build_into(con: duckdb.DuckDBPyConnection, data_dir: Path, digest: str) -> dict[str, int]:
     con.execute(_SCHEMA)
+    con.execute(API_SCHEMA)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # openpyxl is pure Python; DuckDB releases the GIL, so the two overlap on two cores.
         usbp = pool.submit(ohss_usbp, data_dir)
@@ -83,12 +86,13 @@ def _build_into(con: duckdb.DuckDBPyConnection, data_dir: Path, digest: str) -> 
         _load_countries(con, data_dir)
         _insert(con, "claims", _read_claims(data_dir))
         load_trade(con, data_dir)
+        load_census_api(con, data_dir)  # newer months and revisions over the workbook's
         load_commodity_trade(con, data_dir)
         load_population(con, data_dir)
         load_encounters(con, data_dir)
         load_seizures(con, data_dir)
         _insert(con, "encounters", usbp.result())
-    _check_references(con, {s["id"] for s in sources})
+    _check_references(con, {r[0] for r in con.execute("SELECT id FROM sources").fetchall()})
     con.execute(
         "INSERT INTO meta VALUES ('fingerprint', ?), ('schema', ?)", [digest, SCHEMA_VERSION]
     )
@@ -132,6 +136,7 @@ _FACT_TABLES = (
     "trade_monthly",
     "trade_annual",
     "trade_detail",
+    "trade_revisions",
     "population",
     "encounters",
     "seizures",

@@ -79,6 +79,31 @@ class Coverage:
     seizure_months: tuple[tuple[int, int], tuple[int, int]]
 
 
+@dataclass(frozen=True)
+class Release:
+    """A Census API release the store holds: the months it added and how many it revised."""
+
+    source_id: str  # "census-api-2026-11-05"
+    published: str  # "2026-11-05" (the day it was fetched, Eastern time)
+    first_new: tuple[int, int] | None
+    last_new: tuple[int, int] | None
+    revisions: int
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A figure a release changed: its value before and after, with both sources."""
+
+    partner: str
+    label: str
+    period: str  # "2025-03"
+    flow: str
+    old_value: Decimal
+    new_value: Decimal
+    old_source: str
+    source_id: str
+
+
 class FactStore:
     """Read-only access to the facts; every method returns frozen values carrying a source id."""
 
@@ -298,31 +323,34 @@ class FactStore:
         if flows is None or value is None:
             return None
         label, note = self.label(partner), _partial_note(flows)
-        return Fact(metric, partner, str(year), value, "USD", TRADE_SOURCE, label, note)
+        note = _join(note, self.revision_note(metric, partner, year, (1, 12), value))
+        source = self._annual_sources.get((partner, year), TRADE_SOURCE)
+        return Fact(metric, partner, str(year), value, "USD", source, label, note)
 
     def trade_month(self, metric: str, partner: str, year: int, month: int) -> Fact | None:
         """A partner's trade in one month."""
-        value, count = self._rows(
-            f"SELECT {_TRADE_VALUE[metric]}, count(*) FROM trade_monthly"
+        value, count, source = self._rows(
+            f"SELECT {_TRADE_VALUE[metric]}, count(*), max(source_id) FROM trade_monthly"
             " WHERE partner = ? AND year = ? AND month = ?",
             [partner, year, month],
         )[0]
         if not count:
             return None
-        period = f"{year}-{month:02d}"
-        return Fact(metric, partner, period, value, "USD", TRADE_SOURCE, self.label(partner))
+        period, label = f"{year}-{month:02d}", self.label(partner)
+        note = self.revision_note(metric, partner, year, (month, month), value)
+        return Fact(metric, partner, period, value, "USD", source, label, note)
 
     def trade_ytd(self, metric: str, partner: str, year: int, through_month: int) -> Fact | None:
         """A partner's trade from January to through_month (None if a month is missing)."""
-        value, count = self._rows(
-            f"SELECT {_TRADE_VALUE[metric]}, count(DISTINCT month) FROM trade_monthly"
-            " WHERE partner = ? AND year = ? AND month <= ?",
+        value, count, source = self._rows(
+            f"SELECT {_TRADE_VALUE[metric]}, count(DISTINCT month), max(source_id)"
+            " FROM trade_monthly WHERE partner = ? AND year = ? AND month <= ?",
             [partner, year, through_month],
         )[0]
         if count != through_month:
             return None
         period = f"{year}-01..{year}-{through_month:02d}"
-        return Fact(metric, partner, period, value, "USD", TRADE_SOURCE, self.label(partner))
+        return Fact(metric, partner, period, value, "USD", source, self.label(partner))
 
     def ranking(self, metric: str, year: int) -> list[Fact]:
         """Countries (no aggregates) by exports, imports or total trade in a year, largest first."""
@@ -344,8 +372,9 @@ class FactStore:
                 " ORDER BY rank",
                 [metric, year],
             )
+        source = self.year_source(year)
         return tuple(
-            Fact(metric, r[0], str(year), r[1], "USD", TRADE_SOURCE, self.label(r[0])) for r in rows
+            Fact(metric, r[0], str(year), r[1], "USD", source, self.label(r[0])) for r in rows
         )
 
     def trade_world(self, metric: str, year: int) -> Fact | None:
@@ -354,8 +383,8 @@ class FactStore:
         value = _combine(metric, flows)
         if flows is None or value is None:
             return None
-        note = _partial_note(flows)
-        return Fact(metric, "WORLD", str(year), value, "USD", TRADE_SOURCE, "all partners", note)
+        note, source = _partial_note(flows), self.year_source(year)
+        return Fact(metric, "WORLD", str(year), value, "USD", source, "all partners", note)
 
     # --- population -----------------------------------------------------------------------
 
@@ -428,10 +457,78 @@ class FactStore:
             " GROUP BY t.partner HAVING v IS NOT NULL ORDER BY v DESC, t.partner",
             [year, month],
         )
-        period = f"{year}-{month:02d}"
+        period, source = f"{year}-{month:02d}", self.year_source(year, month)
+        return [Fact(metric, r[0], period, r[1], "USD", source, self.label(r[0])) for r in rows]
+
+    # --- releases and revisions (Census API vintages; see facts/load_census_api.py) ---------
+
+    @cached_property
+    def _annual_sources(self) -> dict[tuple[str, int], str]:
+        """Partner-years with a month from an API release: the newest such release."""
+        rows = self._rows(
+            "SELECT partner, year, max(source_id) FROM trade_annual WHERE source_id <> ?"
+            " GROUP BY ALL",
+            [TRADE_SOURCE],
+        )
+        return {(r[0], r[1]): r[2] for r in rows}
+
+    def year_source(self, year: int, month: int | None = None) -> str:
+        """The newest release among a year's (or a month's) figures; the workbook if none."""
+        rows = self._rows(
+            "SELECT max(source_id) FROM trade_monthly WHERE year = ? AND (month = ? OR ? IS NULL)"
+            " AND source_id <> ?",
+            [year, month, month, TRADE_SOURCE],
+        )
+        return str(rows[0][0]) if rows and rows[0][0] else TRADE_SOURCE
+
+    def releases(self) -> list[Release]:
+        """Every API release the store holds, oldest first."""
+        rows = self._rows(
+            "SELECT source_id, published, first_new, last_new, revisions FROM releases"
+            " ORDER BY source_id"
+        )
+        return [Release(r[0], r[1], _month_of(r[2]), _month_of(r[3]), r[4]) for r in rows]
+
+    def release_revisions(self, source_id: str) -> int:
+        """How many figures a release revised."""
+        found = [r.revisions for r in self.releases() if r.source_id == source_id]
+        return found[0] if found else 0
+
+    def revisions_in(self, source_id: str) -> list[Revision]:
+        """The figures a release revised, the largest changes first."""
+        rows = self._rows(
+            "SELECT partner, year, month, flow, old_value, old_source, new_value FROM"
+            " trade_revisions WHERE source_id = ?"
+            " ORDER BY abs(new_value - old_value) DESC, partner, year, month, flow",
+            [source_id],
+        )
         return [
-            Fact(metric, r[0], period, r[1], "USD", TRADE_SOURCE, self.label(r[0])) for r in rows
+            Revision(
+                r[0], self.label(r[0]), f"{r[1]}-{r[2]:02d}", r[3], r[4], r[6], r[5], source_id
+            )
+            for r in rows
         ]
+
+    def revision_note(
+        self, metric: str, partner: str, year: int, months: tuple[int, int], value: Decimal
+    ) -> str:
+        """ "revised from $X to $Y in the release of D" if the newest release changed the figure."""
+        rows = self._rows(
+            "SELECT source_id, flow, sum(new_value - old_value) FROM trade_revisions"
+            " WHERE partner = ? AND year = ? AND month BETWEEN ? AND ? GROUP BY ALL",
+            [partner, year, months[0], months[1]],
+        )
+        if not rows:
+            return ""
+        newest = max(r[0] for r in rows)
+        sign = {"exports": {"exports": 1}, "imports": {"imports": 1}}.get(
+            metric, {"exports": 1, "imports": -1 if metric == "balance" else 1}
+        )
+        change = sum(r[2] * sign.get(r[1], 0) for r in rows if r[0] == newest)
+        if not change:
+            return ""
+        published = newest.removeprefix("census-api-")
+        return f"revised from ${value - change:,} to ${value:,} in the release of {published}"
 
 
 _MONTH_NAMES = (
@@ -468,6 +565,14 @@ def _combine(metric: str, flows: Flows | None) -> Decimal | None:
 def _partial_note(flows: Flows) -> str:
     months = min(m for _, m in flows.values())
     return "" if months == 12 else f"January–{_MONTH_NAMES[months - 1]} only"
+
+
+def _join(*notes: str) -> str:
+    return "; ".join(n for n in notes if n)
+
+
+def _month_of(ym: int | None) -> tuple[int, int] | None:
+    return None if ym is None else (ym // 100, ym % 100)
 
 
 def _ym(month: tuple[int, int]) -> int:

@@ -1,0 +1,306 @@
+"""Load the Census International Trade API vintages kept under data/raw/census-api/.
+
+Each refresh that found something new left a directory `<release>/` (the date it fetched, Eastern
+time) with every response as received (`<endpoint>-<year>.json`) and beside it the request
+without the key, the time fetched and the HTTP status (`<endpoint>-<year>.request.json`). Each
+directory is a vintage, applied in order over the workbook's months: a value that differs from
+the one before it (beyond the older one's rounding) is a revision and is kept in
+`trade_revisions`; `trade_monthly` holds the newest value of every month, with the source id of
+the release that published it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from facts.staging import DataError
+
+API_DIR = "raw/census-api"
+API_SOURCE = "census-api"  # the entry of data/sources.yaml each release's source is made from
+WORKBOOK_SOURCE = "census-trade-by-country"
+WORKBOOK_ROUNDING = 50_000  # the workbook's values are millions to one decimal: ±$50,000
+ROUNDING_USD = 1_000  # whole dollars per row; sums and year-to-date may differ by rounding
+# Census aggregates whose API code means the same grouping as the workbook's; the API's other
+# groupings (0020 USMCA, 0021-0028, the nXXX regions) are not the workbook's and are not loaded.
+SAME_AGGREGATES = {"0003": "AGG_0003", "0014": "AGG_0014", "0017": "AGG_0017"}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """What a response of one endpoint must hold: value columns, each with its year-to-date."""
+
+    flow: str  # the trade_monthly flow of the first monthly column
+    monthly: tuple[str, ...]  # checked and summed; the first is loaded as `flow`
+    ytd: dict[str, str]  # monthly column -> its year-to-date column
+
+
+ENDPOINTS = {
+    "exports/hs": Endpoint("exports", ("ALL_VAL_MO",), {"ALL_VAL_MO": "ALL_VAL_YR"}),
+    "imports/hs": Endpoint(
+        "imports", ("GEN_VAL_MO", "CON_VAL_MO", "CAL_DUT_MO"), {"GEN_VAL_MO": "GEN_VAL_YR"}
+    ),
+}
+
+
+def requested_columns(endpoint: str) -> str:
+    """The `get` of a request: the country, its name and every column the loader checks."""
+    spec = ENDPOINTS[endpoint]
+    return ",".join(("CTY_CODE", "CTY_NAME", *spec.monthly, *spec.ytd.values()))
+
+
+def load_census_api(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
+    """Validate every kept response and apply the vintages over trade_monthly, in order."""
+    base = con.execute(
+        "SELECT title, publisher, url, coverage, units, basis, license, obtained, caveats"
+        " FROM sources WHERE id = ?",
+        [API_SOURCE],
+    ).fetchall()
+    releases = sorted(p for p in (data_dir / API_DIR).glob("*") if p.is_dir())
+    if not releases:
+        return
+    if not base:
+        raise DataError("sources.yaml", None, f"no entry {API_SOURCE!r} for {API_DIR}/")
+    codes = {
+        str(r[0]): str(r[1])
+        for r in con.execute(
+            "SELECT census_code, code FROM countries WHERE kind <> 'aggregate'"
+        ).fetchall()
+    }
+    rows: list[dict[str, Any]] = []
+    for order, release in enumerate(releases, start=1):
+        source_id = f"{API_SOURCE}-{release.name}"
+        for response in sorted(release.glob("*.request.json")):
+            for partner, year, month, flow, value in _read(data_dir, response, codes):
+                rows.append(
+                    {"ord": order, "source_id": source_id, "partner": partner, "year": year}
+                    | {"month": month, "flow": flow, "value": value}
+                )
+        con.execute(
+            "INSERT INTO sources SELECT ?, title || ', as published on ' || ?, publisher, url,"
+            " NULL, coverage, units, basis, license, obtained, caveats FROM sources WHERE id = ?",
+            [source_id, release.name, API_SOURCE],
+        )
+    if rows:
+        _apply(con, rows)
+
+
+def _read(
+    data_dir: Path, sidecar: Path, codes: dict[str, str]
+) -> list[tuple[str, int, int, str, int]]:
+    """A response checked against its request: (partner, year, month, flow, USD) rows."""
+    rel = sidecar.relative_to(data_dir).as_posix()
+    try:
+        request = json.loads(sidecar.read_text(encoding="utf-8"))
+        endpoint, status = request["endpoint"], int(request["status"])
+        params, _ = request["params"], str(request["fetched_at"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DataError(rel, None, f"not a request record ({exc})") from None
+    if "key" in params:
+        raise DataError(rel, None, "the request record holds the API key: remove it")
+    if endpoint not in ENDPOINTS:
+        raise DataError(rel, None, f"unknown endpoint {endpoint!r}")
+    body_path = sidecar.with_name(sidecar.name.removesuffix(".request.json") + ".json")
+    body_rel = body_path.relative_to(data_dir).as_posix()
+    if not body_path.exists():
+        raise DataError(body_rel, None, "the response is missing")
+    if status == 204:  # nothing published for that time: an empty body, kept as received
+        return []
+    if status != 200:
+        raise DataError(rel, None, f"HTTP status {status}: only 200 and 204 are data")
+    try:
+        table = json.loads(body_path.read_bytes())
+    except ValueError as exc:
+        raise DataError(body_rel, None, f"not JSON ({exc})") from None
+    return _table(body_rel, ENDPOINTS[endpoint], str(params.get("time", "")), table, codes)
+
+
+def _table(
+    rel: str, spec: Endpoint, asked: str, table: Any, codes: dict[str, str]
+) -> list[tuple[str, int, int, str, int]]:
+    if not isinstance(table, list) or not table or not all(isinstance(r, list) for r in table):
+        raise DataError(rel, None, "not a JSON array of rows")
+    header = table[0]
+    for column in ("CTY_CODE", "CTY_NAME", "time", *spec.monthly, *spec.ytd.values()):
+        if column not in header:
+            raise DataError(rel, 1, f"missing column {column!r}")
+    at = {name: header.index(name) for name in header}
+    first, last = _time_range(rel, asked)
+    values: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)  # column -> (time, code)
+    names: dict[str, str] = {}
+    for number, row in enumerate(table[1:], start=2):
+        if len(row) != len(header) or not all(isinstance(v, str) for v in row):
+            raise DataError(rel, number, "a row does not match the header")
+        time, code = row[at["time"]], row[at["CTY_CODE"]]
+        if not first <= time <= last or len(time) != 7:
+            raise DataError(rel, number, f"month {time!r} is outside the request ({asked})")
+        if _kind(code) == "country" and code not in codes:
+            raise DataError(rel, number, f"unknown country code {code!r} ({row[at['CTY_NAME']]})")
+        for column in (*spec.monthly, *spec.ytd.values()):
+            text = row[at[column]]
+            if not text.isdigit():
+                raise DataError(rel, number, f"{column} of {code} {time} is not a number: {text!r}")
+            if (time, code) in values[column]:
+                raise DataError(rel, number, f"{code} {time} appears twice")
+            values[column][(time, code)] = int(text)
+        names[code] = row[at["CTY_NAME"]]
+    _check_totals(rel, spec, values, names)
+    _check_year_to_date(rel, spec, values)
+    loaded = []
+    for (time, code), value in values[spec.monthly[0]].items():
+        partner = codes.get(code) if _kind(code) == "country" else SAME_AGGREGATES.get(code)
+        if partner:
+            loaded.append((partner, int(time[:4]), int(time[5:]), spec.flow, value))
+    return loaded
+
+
+def _time_range(rel: str, asked: str) -> tuple[str, str]:
+    """The months a `time` predicate asks for: "2026-09" or "from 2026-01 to 2026-12"."""
+    words = asked.split()
+    if len(words) == 1:
+        return words[0], words[0]
+    if len(words) == 4 and words[0] == "from" and words[2] == "to":
+        return words[1], words[3]
+    raise DataError(rel, None, f"the request's time {asked!r} is not a month or a range")
+
+
+def _kind(code: str) -> str:
+    if code == "-":
+        return "total"
+    if code.startswith("0") or code.endswith("XXX"):
+        return "aggregate"
+    return "country"
+
+
+def _check_totals(
+    rel: str, spec: Endpoint, values: dict[str, dict[tuple[str, str], int]], names: dict[str, str]
+) -> None:
+    """Every month has a TOTAL row, and its countries add up to it: no partial month."""
+    for column in spec.monthly:
+        sums: dict[str, int] = defaultdict(int)
+        counts: dict[str, int] = defaultdict(int)
+        for (time, code), value in values[column].items():
+            if _kind(code) == "country":
+                sums[time] += value
+                counts[time] += 1
+        for time in sorted(sums):
+            total = values[column].get((time, "-"))
+            if total is None:
+                raise DataError(rel, None, f"{time}: no TOTAL FOR ALL COUNTRIES row ('-')")
+            if abs(total - sums[time]) > ROUNDING_USD:
+                raise DataError(
+                    rel,
+                    None,
+                    f"{time}: the {counts[time]} countries' {column} add up to {sums[time]:,},"
+                    f" not the TOTAL row's {total:,}: a partial month (countries missing)",
+                )
+
+
+def _check_year_to_date(
+    rel: str, spec: Endpoint, values: dict[str, dict[tuple[str, str], int]]
+) -> None:
+    """Each year-to-date value equals the sum of its year's months (when all are present)."""
+    for monthly, ytd in spec.ytd.items():
+        running: dict[tuple[str, str], int] = {}
+        for (time, code), value in sorted(values[monthly].items()):
+            year, month = time[:4], int(time[5:])
+            previous = running.get((year, code), 0) if month > 1 else 0
+            if month > 1 and (f"{year}-{month - 1:02d}", code) not in values[monthly]:
+                continue  # an earlier month is not in the response: nothing to add up
+            running[(year, code)] = previous + value
+            stated = values[ytd][(time, code)]
+            if abs(stated - running[(year, code)]) > ROUNDING_USD:
+                raise DataError(
+                    rel,
+                    None,
+                    f"{code} {time}: the months add up to {running[(year, code)]:,}, not"
+                    f" {ytd} {stated:,}",
+                )
+
+
+def _apply(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
+    """Chain every key's versions (workbook first), keep revisions, write the newest values."""
+    con.execute(
+        "CREATE TEMP TABLE api_rows AS SELECT * FROM (SELECT unnest($1, recursive := true))",
+        [rows],
+    )
+    con.execute(
+        f"""CREATE TEMP TABLE api_chain AS
+        WITH versions AS (
+            SELECT 0 AS ord, m.source_id, m.partner, m.year, m.month, m.flow,
+                   CAST(m.value_usd AS DECIMAL(18, 0)) AS value
+            FROM trade_monthly m SEMI JOIN api_rows a USING (partner, year, month, flow)
+            UNION ALL
+            SELECT ord, source_id, partner, year, month, flow, CAST(value AS DECIMAL(18, 0))
+            FROM api_rows),
+        chained AS (
+            SELECT *, lag(value) OVER w AS old_value, lag(source_id) OVER w AS old_source
+            FROM versions WINDOW w AS (PARTITION BY partner, year, month, flow ORDER BY ord))
+        SELECT *, old_value IS NULL OR abs(value - old_value) >
+                  CASE old_source WHEN '{WORKBOOK_SOURCE}' THEN {WORKBOOK_ROUNDING} ELSE 0 END
+                  AS changed
+        FROM chained"""
+    )
+    con.execute(
+        "INSERT INTO trade_revisions SELECT partner, year, month, flow, old_value, old_source,"
+        " value, source_id FROM api_chain WHERE changed AND old_value IS NOT NULL"
+    )
+    # A figure's source is the release that last changed it (or first published it).
+    con.execute(
+        """CREATE TEMP TABLE api_newest AS
+        SELECT partner, year, month, flow, arg_max(value, ord) AS value,
+               arg_max(source_id, ord) AS source_id
+        FROM api_chain WHERE changed GROUP BY ALL"""
+    )
+    con.execute(
+        "DELETE FROM trade_monthly m USING api_newest n WHERE m.partner = n.partner"
+        " AND m.year = n.year AND m.month = n.month AND m.flow = n.flow"
+    )
+    con.execute("INSERT INTO trade_monthly BY NAME SELECT * FROM api_newest")
+    _rebuild_years(con)
+    con.execute(
+        """INSERT INTO releases
+        SELECT source_id, substr(source_id, length('census-api-') + 1),
+               min(year * 100 + month) FILTER (WHERE old_value IS NULL),
+               max(year * 100 + month) FILTER (WHERE old_value IS NULL),
+               count(*) FILTER (WHERE changed AND old_value IS NOT NULL)
+        FROM api_chain WHERE ord > 0 GROUP BY source_id"""
+    )
+
+
+def _rebuild_years(con: duckdb.DuckDBPyConnection) -> None:
+    """Partner-years with a month from the API: the year is the sum of its months."""
+    con.execute(
+        """CREATE TEMP TABLE api_years AS
+        SELECT partner, year, flow, sum(value_usd) AS value_usd, count(*) AS months,
+               max(source_id) FILTER (WHERE source_id <> ?) AS newest
+        FROM trade_monthly SEMI JOIN (SELECT DISTINCT partner, year FROM api_newest)
+            USING (partner, year)
+        GROUP BY ALL""",
+        [WORKBOOK_SOURCE],
+    )
+    con.execute(
+        "DELETE FROM trade_annual t USING api_years y WHERE t.partner = y.partner"
+        " AND t.year = y.year AND t.flow = y.flow"
+    )
+    con.execute(
+        "INSERT INTO trade_annual SELECT partner, year, flow, value_usd, months,"
+        " coalesce(newest, ?) FROM api_years",
+        [WORKBOOK_SOURCE],
+    )
+
+
+SCHEMA = """
+CREATE TABLE trade_revisions (
+    partner VARCHAR NOT NULL, year INTEGER NOT NULL, month INTEGER NOT NULL,
+    flow VARCHAR NOT NULL, old_value DECIMAL(18, 0) NOT NULL, old_source VARCHAR NOT NULL,
+    new_value DECIMAL(18, 0) NOT NULL, source_id VARCHAR NOT NULL);
+CREATE TABLE releases (
+    source_id VARCHAR PRIMARY KEY, published VARCHAR NOT NULL, first_new INTEGER,
+    last_new INTEGER, revisions INTEGER NOT NULL);
+"""
