@@ -18,13 +18,14 @@ from slack_sdk.http_retry.state import RetryState
 
 from bot.config import Settings
 from bot.handlers import register
+from facts.live import LiveStore
 from facts.store import FactStore
 
 logger = logging.getLogger(__name__)
 REFUSED = "Refused a request without a valid signature from the last 5 minutes (HTTP 401)"
 
 
-def create_app(settings: Settings, store: FactStore) -> App:
+def create_app(settings: Settings, store: FactStore | LiveStore) -> App:
     """A Bolt app whose listeners answer from `store`; it makes no network call until needed."""
     client = web_client(settings)
     client.retry_handlers.append(NoAnswerLog())  # the digest logs such failures its own way

@@ -1,4 +1,4 @@
-"""The `tradefact` command: build, ask, serve, socket, digest, schedule."""
+"""The `tradefact` command: build, ask, serve, socket, digest, schedule, refresh."""
 
 from __future__ import annotations
 
@@ -123,6 +123,19 @@ def _schedule(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     return run_schedule(web_client(settings), ledger, store, config, lambda: datetime.now(UTC))
 
 
+def _refresh(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from bot.refresh import RefreshFailed, RefreshSettings, run_refresh
+
+    data_dir, db_path = _paths(env)
+    try:
+        outcome = run_refresh(RefreshSettings.from_env(env), data_dir, db_path)
+    except RefreshFailed as exc:
+        print(f"tradefact refresh: {exc}", file=sys.stderr)
+        return 1
+    print(outcome.describe())
+    return 0
+
+
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -130,7 +143,7 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
-COMMANDS.update(digest=_digest, schedule=_schedule)
+COMMANDS.update(digest=_digest, schedule=_schedule, refresh=_refresh)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -150,6 +163,7 @@ def _parser() -> argparse.ArgumentParser:
     digest.add_argument("--dry-run", action="store_true", help="print the message, post nothing")
     digest.add_argument("--json", action="store_true", help="with --dry-run: the whole payload")
     commands.add_parser("schedule", help="post the digest on TRADEFACT_DIGEST_CRON until stopped")
+    commands.add_parser("refresh", help="fetch new months from the Census API (CENSUS_API_KEY)")
     return parser
 
 

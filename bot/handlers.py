@@ -16,8 +16,9 @@ from slack_sdk.webhook import WebhookClient, WebhookResponse
 
 from bot.dedupe import SeenEvents
 from bot.render import render_blocks, render_mrkdwn
-from bot.replies import Replies, Reply
+from bot.replies import LiveReplies, Reply, live_store
 from facts.answer import ask
+from facts.live import LiveStore
 from facts.model import Answer
 from facts.store import FactStore
 
@@ -30,10 +31,14 @@ _USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 _ERROR_CODE = re.compile(r"[a-z0-9_]{1,64}")  # Slack's error codes: not_in_channel, ...
 
 
-def register(app: App, store: FactStore) -> None:
-    """Add the /tradefact command, the share button, mentions and DMs to `app`."""
+def register(app: App, store: FactStore | LiveStore) -> None:
+    """Add the /tradefact command, the share button, mentions and DMs to `app`.
+
+    Each answer comes from the store's newest build (see facts.live): a refreshed store is
+    picked up between requests, without a restart.
+    """
     seen = SeenEvents()
-    replies = Replies(store, lambda question: answered(question, store))
+    replies = LiveReplies(live_store(store), answered)
 
     @app.middleware
     def once_per_event(

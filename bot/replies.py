@@ -8,7 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.render import render_blocks, render_mrkdwn
-from facts.answer import EXAMPLES, answerer_for, cache_key
+from facts.answer import EXAMPLES, answerer_for, cache_key, forget
+from facts.live import LiveStore
 from facts.model import Answer
 from facts.store import FactStore
 
@@ -55,6 +56,33 @@ class Replies:
     def __len__(self) -> int:
         with self._lock:
             return len(self._replies)
+
+
+class LiveReplies:
+    """Replies of the live store: one Replies per store, dropped with it when the file moves."""
+
+    def __init__(
+        self, live: LiveStore, make: Callable[[str, FactStore], tuple[Answer, Reply]]
+    ) -> None:
+        self._live, self._make = live, make
+        self._current: tuple[FactStore, Replies] | None = None
+        self._lock = threading.Lock()
+
+    def get(self, question: str) -> tuple[Answer, Reply]:
+        """The answer and reply to `question`, both computed on one store."""
+        with self._live.use() as store:
+            with self._lock:
+                if self._current is None or self._current[0] is not store:
+                    self._current = (store, Replies(store, lambda q: self._make(q, store)))
+                replies = self._current[1]
+            return replies.get(question)
+
+
+def live_store(store: FactStore | LiveStore) -> LiveStore:
+    """A LiveStore that warms up each new store and drops an old one's answers with it."""
+    if isinstance(store, LiveStore):
+        return store
+    return LiveStore(store, prepare=warm_up, retire=forget)
 
 
 def warm_up(store: FactStore) -> None:

@@ -178,6 +178,14 @@ def answerer_for(store: FactStore) -> Answerer:
         return answerer
 
 
+def forget(store: FactStore) -> None:
+    """Drop the Answerer (and its cached answers) of a store that is being closed."""
+    with _ANSWERERS_LOCK:
+        answerer = _ANSWERERS.get(id(store))
+        if answerer is not None and answerer.store is store:
+            del _ANSWERERS[id(store)]
+
+
 def ask(store: FactStore, text: str) -> Answer:
     """Parse text, look up the facts, compute extras and claim verdicts: one Answer."""
     return answerer_for(store).ask(text)

@@ -253,7 +253,7 @@ def _apply(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
     # A figure's source is the release that last changed it (or first published it).
     con.execute(
         """CREATE TEMP TABLE api_newest AS
-        SELECT partner, year, month, flow, arg_max(value, ord) AS value,
+        SELECT partner, year, month, flow, arg_max(value, ord) AS value_usd,
                arg_max(source_id, ord) AS source_id
         FROM api_chain WHERE changed GROUP BY ALL"""
     )

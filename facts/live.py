@@ -1,0 +1,121 @@
+"""LiveStore: the newest build of a store file, switched to between uses, never during one.
+
+`tradefact refresh` (or `build`) writes a new store file and renames it over the old one. A
+serving process holds a LiveStore: each request takes the current store with `use()`, which
+looks at the file (one stat) and, when it was replaced, opens and prepares the new store in a
+thread while requests go on with the old one; the next request after that gets the new store.
+The old store is closed, and its caches dropped, when the last request using it ends. So an
+answer is always computed on one store, and no request waits for the switch.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from facts.store import FactStore, FactStoreError
+
+logger = logging.getLogger(__name__)
+Hook = Callable[[FactStore], None]
+
+
+def _nothing(store: FactStore) -> None:
+    return None
+
+
+class LiveStore:
+    """Holds the current FactStore of a file; `use()` it for one request or one job."""
+
+    def __init__(self, store: FactStore, prepare: Hook = _nothing, retire: Hook = _nothing) -> None:
+        self._store = store
+        self._prepare, self._retire = prepare, retire
+        self._file = _signature(store)
+        self._users: dict[int, int] = {id(store): 0}  # store id -> requests using it
+        self._retiring: dict[int, FactStore] = {}
+        self._switching = False
+        self._failed: tuple[int, ...] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def path(self) -> os.PathLike[str]:
+        """The store file."""
+        return self._store.path
+
+    @contextmanager
+    def use(self) -> Iterator[FactStore]:
+        """The current store, kept open until the block ends; starts a switch if the file moved."""
+        self._look()
+        with self._lock:
+            store = self._store
+            self._users[id(store)] += 1
+        try:
+            yield store
+        finally:
+            self._release(store)
+
+    def current(self) -> FactStore:
+        """Switch now if the file was replaced (for one-at-a-time callers: the scheduler)."""
+        signature = _file_signature(self._store.path)
+        if signature is not None and signature != self._file:
+            self._switch(signature)
+        return self._store
+
+    def _look(self) -> None:
+        signature = _file_signature(self._store.path)
+        if signature is None or signature == self._file or signature == self._failed:
+            return
+        with self._lock:
+            if self._switching:
+                return
+            self._switching = True
+        threading.Thread(target=self._switch, args=(signature,), daemon=True).start()
+
+    def _switch(self, signature: tuple[int, ...]) -> None:
+        try:
+            fresh = FactStore.open(self._store.path)
+            self._prepare(fresh)
+        except (FactStoreError, OSError) as exc:
+            logger.error("The new store could not be opened; still serving the old one: %s", exc)
+            with self._lock:
+                self._failed, self._switching = signature, False
+            return
+        with self._lock:
+            old, self._store, self._file = self._store, fresh, signature
+            self._users[id(fresh)] = 0
+            self._switching = False
+            self._retiring[id(old)] = old
+            idle = self._users[id(old)] == 0
+        logger.info("Switched to the new store (%s)", fresh.fingerprint[:12])
+        if idle:
+            self._close(old)
+
+    def _release(self, store: FactStore) -> None:
+        with self._lock:
+            self._users[id(store)] -= 1
+            idle = self._users[id(store)] == 0 and id(store) in self._retiring
+        if idle:
+            self._close(store)
+
+    def _close(self, store: FactStore) -> None:
+        with self._lock:
+            if self._retiring.pop(id(store), None) is None:
+                return
+            del self._users[id(store)]
+        self._retire(store)
+        store.close()
+
+
+def _signature(store: FactStore) -> tuple[int, ...]:
+    return _file_signature(store.path) or ()
+
+
+def _file_signature(path: os.PathLike[str]) -> tuple[int, ...] | None:
+    """The file's identity: a rename over it changes the inode."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_ino, info.st_mtime_ns, info.st_size)
