@@ -15,6 +15,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from facts.store import FactStore, FactStoreError
 
@@ -30,7 +31,7 @@ class LiveStore:
     """Holds the current FactStore of a file; `use()` it for one request or one job."""
 
     def __init__(self, store: FactStore, prepare: Hook = _nothing, retire: Hook = _nothing) -> None:
-        self._store = store
+        self._store, self._path = store, Path(store.path)
         self._prepare, self._retire = prepare, retire
         self._file = _signature(store)
         self._users: dict[int, int] = {id(store): 0}  # store id -> requests using it
@@ -40,9 +41,9 @@ class LiveStore:
         self._lock = threading.Lock()
 
     @property
-    def path(self) -> os.PathLike[str]:
+    def path(self) -> Path:
         """The store file."""
-        return self._store.path
+        return self._path
 
     @contextmanager
     def use(self) -> Iterator[FactStore]:
@@ -58,13 +59,13 @@ class LiveStore:
 
     def current(self) -> FactStore:
         """Switch now if the file was replaced (for one-at-a-time callers: the scheduler)."""
-        signature = _file_signature(self._store.path)
+        signature = _file_signature(self._path)
         if signature is not None and signature != self._file:
             self._switch(signature)
         return self._store
 
     def _look(self) -> None:
-        signature = _file_signature(self._store.path)
+        signature = _file_signature(self._path)
         if signature is None or signature == self._file or signature == self._failed:
             return
         with self._lock:
@@ -75,7 +76,7 @@ class LiveStore:
 
     def _switch(self, signature: tuple[int, ...]) -> None:
         try:
-            fresh = FactStore.open(self._store.path)
+            fresh = _open_new(Path(self._path), signature)
             self._prepare(fresh)
         except (FactStoreError, OSError) as exc:
             logger.error("The new store could not be opened; still serving the old one: %s", exc)
@@ -106,6 +107,22 @@ class LiveStore:
             del self._users[id(store)]
         self._retire(store)
         store.close()
+
+
+def _open_new(path: Path, signature: tuple[int, ...]) -> FactStore:
+    """Open the file now at `path` through a link of its own.
+
+    DuckDB keeps one database instance per path in a process: connecting again to a path whose
+    old file is still open returns the old data. A hard link names the new file apart; it is
+    removed once open (the connection holds the file).
+    """
+    alias = path.with_name(f".{path.name}.{signature[0]}.open")
+    alias.unlink(missing_ok=True)
+    os.link(path, alias)
+    try:
+        return FactStore.open(alias)
+    finally:
+        alias.unlink(missing_ok=True)
 
 
 def _signature(store: FactStore) -> tuple[int, ...]:

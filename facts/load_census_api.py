@@ -205,22 +205,26 @@ def _check_year_to_date(
     rel: str, spec: Endpoint, values: dict[str, dict[tuple[str, str], int]]
 ) -> None:
     """Each year-to-date value equals the sum of its year's months (when all are present)."""
+    months = {time for time, _ in values[spec.monthly[0]]}
+    codes = {code for _, code in values[spec.monthly[0]]}
     for monthly, ytd in spec.ytd.items():
-        running: dict[tuple[str, str], int] = {}
-        for (time, code), value in sorted(values[monthly].items()):
+        for time in sorted(months):
             year, month = time[:4], int(time[5:])
-            previous = running.get((year, code), 0) if month > 1 else 0
-            if month > 1 and (f"{year}-{month - 1:02d}", code) not in values[monthly]:
+            if any(f"{year}-{m:02d}" not in months for m in range(1, month)):
                 continue  # an earlier month is not in the response: nothing to add up
-            running[(year, code)] = previous + value
-            stated = values[ytd][(time, code)]
-            if abs(stated - running[(year, code)]) > ROUNDING_USD:
-                raise DataError(
-                    rel,
-                    None,
-                    f"{code} {time}: the months add up to {running[(year, code)]:,}, not"
-                    f" {ytd} {stated:,}",
+            for code in sorted(codes):
+                stated = values[ytd].get((time, code))
+                if stated is None:
+                    continue
+                added = sum(
+                    values[monthly].get((f"{year}-{m:02d}", code), 0) for m in range(1, month + 1)
                 )
+                if abs(stated - added) > ROUNDING_USD:
+                    raise DataError(
+                        rel,
+                        None,
+                        f"{code} {time}: the months add up to {added:,}, not {ytd} {stated:,}",
+                    )
 
 
 def _apply(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:

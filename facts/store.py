@@ -29,6 +29,11 @@ _TRADE_VALUE = {
     "total": "sum(value_usd)",
 }
 TRADE_SOURCE = "census-trade-by-country"
+# The newest API release among the rows of a flow ("" for both), else the workbook; its
+# parameters: _newest(metric).
+_NEWEST_SOURCE = (
+    "coalesce(max(source_id) FILTER (WHERE (flow = ? OR ? = '') AND source_id <> ?), ?)"
+)
 POPULATION_SOURCE = "worldbank-population"
 SEIZURE_SOURCE = "cbp-drug-seizures"
 
@@ -330,9 +335,9 @@ class FactStore:
     def trade_month(self, metric: str, partner: str, year: int, month: int) -> Fact | None:
         """A partner's trade in one month."""
         value, count, source = self._rows(
-            f"SELECT {_TRADE_VALUE[metric]}, count(*), max(source_id) FROM trade_monthly"
+            f"SELECT {_TRADE_VALUE[metric]}, count(*), {_NEWEST_SOURCE} FROM trade_monthly"
             " WHERE partner = ? AND year = ? AND month = ?",
-            [partner, year, month],
+            [*_newest(metric), partner, year, month],
         )[0]
         if not count:
             return None
@@ -343,9 +348,9 @@ class FactStore:
     def trade_ytd(self, metric: str, partner: str, year: int, through_month: int) -> Fact | None:
         """A partner's trade from January to through_month (None if a month is missing)."""
         value, count, source = self._rows(
-            f"SELECT {_TRADE_VALUE[metric]}, count(DISTINCT month), max(source_id)"
+            f"SELECT {_TRADE_VALUE[metric]}, count(DISTINCT month), {_NEWEST_SOURCE}"
             " FROM trade_monthly WHERE partner = ? AND year = ? AND month <= ?",
-            [partner, year, through_month],
+            [*_newest(metric), partner, year, through_month],
         )[0]
         if count != through_month:
             return None
@@ -565,6 +570,11 @@ def _combine(metric: str, flows: Flows | None) -> Decimal | None:
 def _partial_note(flows: Flows) -> str:
     months = min(m for _, m in flows.values())
     return "" if months == 12 else f"January–{_MONTH_NAMES[months - 1]} only"
+
+
+def _newest(metric: str) -> tuple[str, str, str, str]:
+    flow = metric if metric in ("exports", "imports") else ""
+    return (flow, flow, TRADE_SOURCE, TRADE_SOURCE)
 
 
 def _join(*notes: str) -> str:

@@ -1,0 +1,316 @@
+"""`tradefact refresh` against a fake Census API: new months, revisions, nothing new, failures."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from fakecensus import KEY, FakeCensus
+from fakeslack import FakeSlack
+from slack_helpers import healthy_server, slash_command
+
+from bot.cli import main
+from facts.census_api import Client
+from facts.load import build
+from facts.refresh import refresh
+from facts.store import FactStore
+
+MEXICO = "2010"
+SEPTEMBER = 33_123_456_789  # test-only: U.S. exports to Mexico, September 2026
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The store of the repository's data/, built once and copied by each test."""
+    from conftest import DATA
+
+    path = tmp_path_factory.mktemp("built") / "facts.duckdb"
+    build(DATA, path)
+    return path
+
+
+@pytest.fixture
+def db(built: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "facts.duckdb"
+    shutil.copyfile(built, path)
+    return path
+
+
+@pytest.fixture
+def census() -> Iterator[FakeCensus]:
+    with FakeCensus() as fake:
+        yield fake
+
+
+def _env(census: FakeCensus, data: Path, db: Path, **more: str) -> dict[str, str]:
+    return {
+        "TRADEFACT_DATA_DIR": str(data),
+        "TRADEFACT_DB": str(db),
+        "CENSUS_API_URL": census.base_url,
+        "CENSUS_API_KEY": KEY,
+        "CENSUS_API_BACKOFF": "0",
+        "CENSUS_API_TIMEOUT": "0.5",
+        **more,
+    }
+
+
+def _ask(env: dict[str, str], question: str, capsys: pytest.CaptureFixture[str]) -> dict:
+    capsys.readouterr()
+    assert main(["ask", question, "--format", "json"], env) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _september(census: FakeCensus) -> None:
+    census.publish(2026, 9, like=(2025, 9), overrides={f"exports:{MEXICO}": SEPTEMBER})
+
+
+def test_refresh_adds_the_new_month_cited_to_its_release(
+    census: FakeCensus, data_copy: Path, db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _september(census)
+    env = _env(census, data_copy, db)
+    assert main(["refresh"], env) == 0
+    out = capsys.readouterr().out
+    release = datetime.now(ZoneInfo("America/New_York")).date().isoformat()  # fetched today
+    assert "trade through 2026-09 (was 2026-08), 0 revised figure(s); 3 requests" in out
+
+    answer = _ask(env, "mexico exports september 2026", capsys)
+    assert [(f["value"], f["source_id"]) for f in answer["facts"]][0] == (
+        SEPTEMBER,
+        f"census-api-{release}",
+    )
+    titles = [s["title"] for s in answer["sources"]]
+    assert titles[0].endswith(f"as published on {release}")
+
+    kept = data_copy / "raw" / "census-api" / release
+    names = sorted(p.name for p in kept.iterdir())
+    assert names == [
+        "exports-hs-2026.json",
+        "exports-hs-2026.request.json",
+        "imports-hs-2026.json",
+        "imports-hs-2026.request.json",
+    ]
+    record = json.loads((kept / "exports-hs-2026.request.json").read_text())
+    assert record["status"] == 200 and record["endpoint"] == "exports/hs"
+    assert record["params"] == {
+        "get": "CTY_CODE,CTY_NAME,ALL_VAL_MO,ALL_VAL_YR",
+        "time": "from 2026-01 to 2026-12",
+    }
+    assert KEY not in "".join(p.read_text() for p in kept.iterdir())
+    table = json.loads((kept / "exports-hs-2026.json").read_bytes())
+    assert table[0] == ["CTY_CODE", "CTY_NAME", "ALL_VAL_MO", "ALL_VAL_YR", "time"]
+    assert [MEXICO, "MEXICO", str(SEPTEMBER)] in [r[:3] for r in table if r[4] == "2026-09"]
+    sums = (data_copy / "raw" / "SHA256SUMS").read_text()
+    assert f"census-api/{release}/exports-hs-2026.json" in sums
+    from conftest import DATA
+
+    assert not (DATA / "raw" / "census-api").exists()  # the repository's data/ is untouched
+
+
+def test_the_year_adds_the_new_month_to_the_workbook_months(
+    census: FakeCensus, data_copy: Path, db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _september(census)
+    env = _env(census, data_copy, db)
+    assert main(["refresh"], env) == 0
+    raw = json.loads((data_copy / "raw" / "census-trade-by-country" / "2026.json").read_text())
+    mexico = next(r for r in raw if r["country_code"] == "MEX")
+    workbook = sum(Decimal(str(v)) * 1_000_000 for v in mexico["exports"] if v is not None)
+    answer = _ask(env, "mexico exports 2026", capsys)
+    assert Decimal(answer["facts"][0]["value"]) == workbook + SEPTEMBER
+    assert answer["facts"][0]["note"] == "January–September only"
+
+
+def test_a_second_refresh_finds_nothing_new_and_changes_nothing(
+    census: FakeCensus, data_copy: Path, db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _september(census)
+    env = _env(census, data_copy, db)
+    assert main(["refresh"], env) == 0
+    before = (db.stat().st_ino, db.stat().st_mtime_ns, sorted(data_copy.rglob("*")))
+    census.requests.clear()
+    capsys.readouterr()
+    assert main(["refresh"], env) == 0
+    assert capsys.readouterr().out == (
+        "Nothing new: Census has not published 2026-10 yet (the store ends at 2026-09);"
+        " nothing changed.\n"
+    )
+    assert census.requests == [("exports/hs", {"get": "CTY_CODE,ALL_VAL_MO", "time": "2026-10"})]
+    assert (db.stat().st_ino, db.stat().st_mtime_ns, sorted(data_copy.rglob("*"))) == before
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        ("500", "Census API exports/hs (HTTP 500): server error after 4 attempts"),
+        ("429", "Census API exports/hs (HTTP 429): rate limited after 4 attempts"),
+        ("timeout", "Census API exports/hs: no answer (timed out) after 4 attempts"),
+        ("html", "Census API exports/hs (HTTP 200): the answer is HTML, not data: usually a"),
+        ("garbage", "Census API exports/hs (HTTP 200): the answer is not JSON, not data"),
+        ("missing:ALL_VAL_MO", "exports-hs-2026.json, row 1: missing column 'ALL_VAL_MO'"),
+        (
+            f"partial:{MEXICO}",
+            "exports-hs-2026.json: 2026-01: the 226 countries' ALL_VAL_MO add up to",
+        ),
+        ("ytd", "exports-hs-2026.json: - 2026-01: the months add up to 186,336,900,000, not"),
+    ],
+)
+def test_a_failing_api_leaves_the_store_and_data_untouched_and_exits_1(
+    census: FakeCensus,
+    data_copy: Path,
+    db: Path,
+    capsys: pytest.CaptureFixture[str],
+    fault: str,
+    message: str,
+) -> None:
+    _september(census)
+    census.fail(fault, endpoint="exports/hs", times=8)
+    env = _env(census, data_copy, db)
+    sums = (data_copy / "raw" / "SHA256SUMS").read_text()
+    store_file = (db.stat().st_ino, db.stat().st_mtime_ns)
+    assert main(["refresh"], env) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and err.endswith("the store is unchanged\n")
+    assert KEY not in err and "127.0.0.1" not in err
+    assert (db.stat().st_ino, db.stat().st_mtime_ns) == store_file
+    assert not (data_copy / "raw" / "census-api").exists() or not any(
+        (data_copy / "raw" / "census-api").iterdir()
+    )
+    assert (data_copy / "raw" / "SHA256SUMS").read_text() == sums
+    answer = _ask(env, "mexico exports september 2026", capsys)
+    assert answer["kind"] == "no_data"
+
+
+@pytest.mark.parametrize(("key", "page"), [("wrong-key", "invalid_key.html")])
+def test_a_wrong_key_is_named_as_the_likely_cause(
+    census: FakeCensus,
+    data_copy: Path,
+    db: Path,
+    capsys: pytest.CaptureFixture[str],
+    key: str,
+    page: str,
+) -> None:
+    env = _env(census, data_copy, db, CENSUS_API_KEY=key)
+    assert main(["refresh"], env) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"tradefact refresh: Census API exports/hs (HTTP 302): redirected to {page}: usually a"
+        " missing, wrong or unactivated CENSUS_API_KEY (a key is free at"
+        " https://api.census.gov/data/key_signup.html); the store is unchanged\n"
+    )
+    assert census.keys_seen == [key]  # not retried: a redirect will not go away
+
+
+def test_without_a_key_refresh_says_so_and_asks_nothing(
+    census: FakeCensus, data_copy: Path, db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = _env(census, data_copy, db, CENSUS_API_KEY="")
+    assert main(["refresh"], env) == 2
+    assert "CENSUS_API_KEY is not set" in capsys.readouterr().err
+    assert census.requests == []
+
+
+def test_a_5xx_or_a_timeout_is_retried_then_succeeds(
+    census: FakeCensus, data_copy: Path, db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _september(census)
+    census.fail("503", times=1)
+    census.fail("timeout", endpoint="imports/hs", times=2)
+    assert main(["refresh"], _env(census, data_copy, db)) == 0
+    assert "trade through 2026-09" in capsys.readouterr().out
+
+
+def test_a_june_release_keeps_the_old_values_and_says_what_was_revised(
+    census: FakeCensus, data_copy: Path, db: Path
+) -> None:
+    client = Client(KEY, census.base_url, timeout=2, backoff=0)
+    _september(census)
+    first = refresh(client, data_copy, db, date(2026, 11, 5))
+    assert first.release == "2026-11-05"
+    for month in range(10, 13):
+        census.publish(2026, month, like=(2025, month), overrides={})
+    for month in range(1, 5):
+        census.publish(2027, month, like=(2026, month), overrides={})
+    march_2025 = census.figure(2025, 3, "exports", MEXICO)
+    census.revise(2025, 3, "exports", MEXICO, march_2025 + 987_654_321)
+    census.revise(2026, 9, "exports", MEXICO, SEPTEMBER - 23_456_789)
+    census.requests.clear()
+
+    june = refresh(client, data_copy, db, date(2027, 6, 4))
+
+    assert june.describe() == (
+        "Release 2027-06-04: trade through 2027-04 (was 2026-09), 2 revised figure(s); 11 requests."
+    )
+    asked = [p["time"] for e, p in census.requests if e == "exports/hs"]
+    assert asked == ["2026-10", *(f"from {y}-01 to {y}-12" for y in (2026, 2027, 2023, 2024, 2025))]
+    store = FactStore.open(db)
+    revised = store.trade_month("exports", "MEX", 2025, 3)
+    assert revised is not None and revised.value == march_2025 + 987_654_321
+    assert revised.source_id == "census-api-2027-06-04"
+    assert revised.note == (
+        f"revised from ${march_2025:,} to ${march_2025 + 987_654_321:,}"
+        " in the release of 2027-06-04"
+    )
+    changes = store.revisions_in("census-api-2027-06-04")
+    assert [
+        (c.partner, c.period, c.flow, c.old_value, c.new_value, c.old_source) for c in changes
+    ] == [
+        (
+            "MEX",
+            "2025-03",
+            "exports",
+            march_2025,
+            march_2025 + 987_654_321,
+            "census-trade-by-country",
+        ),
+        ("MEX", "2026-09", "exports", SEPTEMBER, SEPTEMBER - 23_456_789, "census-api-2026-11-05"),
+    ]
+    unrevised = store.trade_month("exports", "CAN", 2025, 3)
+    assert unrevised is not None and unrevised.source_id == "census-trade-by-country"
+    assert unrevised.note == ""
+    store.close()
+
+
+def test_a_serving_process_switches_to_the_refreshed_store_with_no_failed_request(
+    census: FakeCensus, data_copy: Path, db: Path, tmp_path: Path
+) -> None:
+    _september(census)
+    env = _env(census, data_copy, db)
+    question = slash_command("mexico exports september 2026", "https://hooks.example/r")
+    with (
+        FakeSlack() as slack,
+        healthy_server(slack, db, tmp_path / "serve.log", TRADEFACT_DATA_DIR=str(data_copy)) as bot,
+    ):
+        seen: list[tuple[int, float, str]] = []
+        stop = time.monotonic() + 60
+
+        def hammer() -> None:
+            while time.monotonic() < stop:
+                started = time.perf_counter()
+                reply = bot.post(question)
+                text = reply.json().get("text", "") if reply.status == 200 else ""
+                seen.append((reply.status, time.perf_counter() - started, text))
+                if f"{SEPTEMBER:,}" in text and len(seen) > 50:
+                    return
+
+        with ThreadPoolExecutor(4) as pool:
+            workers = [pool.submit(hammer) for _ in range(4)]
+            time.sleep(0.5)
+            assert main(["refresh"], env) == 0
+            for worker in workers:
+                worker.result()
+    assert {status for status, _, _ in seen} == {200}
+    texts = [text for _, _, text in seen]
+    before = "No figure for that in the data"
+    assert all(before in t or f"{SEPTEMBER:,}" in t for t in texts)
+    first_new = next(i for i, t in enumerate(texts) if f"{SEPTEMBER:,}" in t)
+    assert any(before in t for t in texts[:first_new])
+    assert max(seconds for _, seconds, _ in seen) < 3
