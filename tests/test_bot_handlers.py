@@ -16,7 +16,7 @@ from bot.handlers import (
     shared_reply,
     strip_mention,
 )
-from facts.answer import ask
+from asking import ask
 from facts.store import FactStore
 
 

@@ -38,7 +38,7 @@ from test_hostile_input import ATTACKS, WORDS
 
 from bot.app import REFUSED
 from bot.handlers import ephemeral_reply, message_reply, question_from, strip_mention
-from facts.answer import ask
+from asking import ask
 from facts.store import FactStore
 
 MEXICO_2024 = "$334.5 billion"

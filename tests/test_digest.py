@@ -19,7 +19,7 @@ from bot.render import (
     render_digest_blocks,
     render_digest_text,
 )
-from facts.answer import answerer_for
+from asking import context_of
 from facts.digest import Change, Digest, MarketRank, build_digest, claim_of_the_week, iso_week
 from facts.model import Fact
 from facts.store import FactStore
@@ -80,7 +80,7 @@ def test_digest_for_2025_07_07_has_the_latest_month_against_a_year_earlier(
 ) -> None:
     digest = build_digest(store, DAY)
     census, cbp = store.sources[CENSUS], store.sources[CBP]
-    claim = answerer_for(store).checks["factory-jobs"]
+    claim = context_of(store).checks["factory-jobs"]
     border_now = Fact("encounters", "nationwide", "2025-11", Decimal(30375), "encounters", CBP)
     border_before = replace(border_now, period="2024-11", value=Decimal(124972))
     assert digest == Digest(
@@ -155,7 +155,7 @@ def test_iso_week_names_the_week_of_a_date(day: date, week: str) -> None:
 
 
 def test_claim_of_the_week_differs_every_week_and_covers_every_claim(store: FactStore) -> None:
-    checks = list(answerer_for(store).checks.values())
+    checks = list(context_of(store).checks.values())
     mondays = [date(2024, 12, 30) + timedelta(weeks=n) for n in range(3 * 52)]
     picked = [claim_of_the_week(checks, day).id for day in mondays]
     assert all(a != b for a, b in zip(picked, picked[1:], strict=False))
@@ -164,7 +164,7 @@ def test_claim_of_the_week_differs_every_week_and_covers_every_claim(store: Fact
 
 
 def test_claim_of_the_week_is_the_same_all_week(store: FactStore) -> None:
-    checks = answerer_for(store).checks.values()
+    checks = context_of(store).checks.values()
     week = {claim_of_the_week(checks, DAY + timedelta(days=d)).id for d in range(7)}
     assert week == {"factory-jobs"}
 

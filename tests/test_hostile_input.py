@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.render import render_blocks, render_mrkdwn
-from facts.answer import ask
+from asking import ask
 from facts.model import Answer
 from facts.store import FactStore
 

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from bot.render import render_mrkdwn, render_text
-from facts.answer import ask
+from asking import ask
 from facts.model import Answer, AnswerKind, Derived
 from facts.store import FactStore
 

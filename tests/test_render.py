@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from bot.render import amount, answer_json, render_blocks, render_mrkdwn, render_text
-from facts.answer import ask
+from asking import ask
 from facts.model import Answer
 from facts.store import FactStore
 
