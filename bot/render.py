@@ -9,7 +9,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined, Template
 
 from facts.digest import Digest
-from facts.model import Answer
+from facts.model import Answer, Fact
 from facts.numbers import amount, exact, money, signed_pct
 from facts.words import figure_period_words
 
@@ -101,19 +101,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "kind": answer.kind,
         "understood": answer.understood,
         "text": render_text(answer),
-        "facts": [
-            {
-                "metric": f.metric,
-                "partner": f.partner,
-                "period": f.period,
-                "value": _number(f.value),
-                "unit": f.unit,
-                "source_id": f.source_id,
-                "label": f.label,
-                "note": f.note,
-            }
-            for f in answer.facts
-        ],
+        "facts": [_fact_json(f) for f in answer.facts],
         "derived": {d.name: _number(d.value) for d in reversed(answer.derived)},
         "derived_all": [
             {"name": d.name, "value": _number(d.value), "label": d.label, "unit": d.unit}
@@ -135,8 +123,23 @@ def answer_json(answer: Answer) -> dict[str, Any]:
             {"id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url}
             for s in answer.sources
         ],
+        "related": [_fact_json(f) for f in answer.related],
+        "not_used": list(answer.not_used),
         "reason": answer.reason,
         "suggestions": list(answer.suggestions),
+    }
+
+
+def _fact_json(f: Fact) -> dict[str, Any]:
+    return {
+        "metric": f.metric,
+        "partner": f.partner,
+        "period": f.period,
+        "value": _number(f.value),
+        "unit": f.unit,
+        "source_id": f.source_id,
+        "label": f.label,
+        "note": f.note,
     }
 
 

@@ -23,12 +23,12 @@ def coverage(store: FactStore, metric: str, subject: str) -> tuple[Month, Month,
     if metric in TRADE_METRICS:
         return (cov.trade_years[0], 1), cov.trade_latest_month, "Census trade data"
     if metric == "population":
-        first, last = cov.population_years
-        return (first, 1), (last, 12), "World Bank population data"
+        years = cov.population_years
+        return (years[0], 1), (years[1], 12), "World Bank population data"
     if metric == "encounters":
-        first, last = cov.encounter_months[subject]
-        return first, last, f"Data on {SERIES_WORDS[subject]}"
-    return (*cov.seizure_months, "CBP drug seizure data")
+        months = cov.encounter_months[subject]
+        return months[0], months[1], f"Data on {SERIES_WORDS[subject]}"
+    return cov.seizure_months[0], cov.seizure_months[1], "CBP drug seizure data"
 
 
 def span_for(store: FactStore, metric: str, subject: str, period: Period | None) -> Span:

@@ -12,7 +12,6 @@ from rapidfuzz import fuzz, process
 from facts.model import Op, Period, Query
 from facts.patterns import (
     ANSI_ESCAPE,
-    SLACK_MARKUP,
     CLAIM_NUMBER,
     CLAIMS_LIST,
     COMPARE,
@@ -54,6 +53,7 @@ from facts.patterns import (
     SHOUTED_WORDS,
     SINCE,
     SINCE_MONTH,
+    SLACK_MARKUP,
     SLASH_MONTH,
     SO_FAR,
     SPANISH,
@@ -295,7 +295,7 @@ def parse_question(text: str, countries: CountryIndex, claims: ClaimIndex) -> Qu
     original = text
     text = SLACK_MARKUP.sub(" ", ANSI_ESCAPE.sub("", ZERO_WIDTH.sub("", text)))
     norm = _fix_typos(normalise(text), countries)
-    if not norm and SLACK_MARKUP.search(original):
+    if not norm and text.strip() != original.strip():
         return None  # only markup or symbols: nothing to read
     if not norm or HELP.match(norm):
         return Query(Op.HELP)
@@ -341,9 +341,10 @@ def parse_question(text: str, countries: CountryIndex, claims: ClaimIndex) -> Qu
             kind, word = blocked[0] if blocked else ("product", products[0])
             return replace(query, op=Op.REFUSE, refusal=kind, not_used=(word,))
         return None
-    query = _read_operation(reader, query, found)
-    if query is None:
+    read = _read_operation(reader, query, found)
+    if read is None:
         return None
+    query = read
     if blocked or products:
         kind, word = blocked[0] if blocked else ("product", products[0])
         words = tuple(w for _, w in blocked) + tuple(products)
@@ -392,21 +393,27 @@ def _read_operation(reader: _Reader, query: Query, found: _Found) -> Query | Non
     query = replace(query, per_capita=per_capita)
     trade = metric in TRADE_METRICS
     world = reader.take(WORLD)
-    extreme = EXTREME_PARTNER.search(norm) or EXTREME_TIME.search(norm)
-    asked_world = period or world or TOP.search(norm) or extreme
+    superlative = EXTREME_PARTNER.search(norm) or EXTREME_TIME.search(norm)
+    asked_world = period or world or TOP.search(norm) or superlative
     if trade and not partners and not found.unknown and not asked_world:
         return None
     if trade and not partners and (match := reader.take(EXTREME_PARTNER)):
         low = bool(EXTREME_LOW.search(match.group())) or match.group(2) == "deficit"
         metric = _partner_extreme_metric(match.group(2), metric)
-        extreme = "min" if low and metric != "balance" else ("min" if low else "max")
         reader.take(TOP)
-        return replace(query, op=Op.EXTREME, metric=metric, extreme=extreme, over="partners")
+        return replace(
+            query, op=Op.EXTREME, metric=metric, extreme="min" if low else "max", over="partners"
+        )
     if match := reader.take(EXTREME_TIME):
         whole = match.group()
         low = bool(EXTREME_LOW.search(whole))
-        over = "years" if re.search(r"\b(year|ano)\b", whole) else "months"
-        return replace(query, op=Op.EXTREME, extreme="min" if low else "max", over=over)
+        years = re.search(r"\b(year|ano)\b", whole)
+        return replace(
+            query,
+            op=Op.EXTREME,
+            extreme="min" if low else "max",
+            over="years" if years else "months",
+        )
     if period and period.kind == "pair":
         reader.take(COMPARE)
         return replace(query, op=Op.COMPARE_PERIODS)

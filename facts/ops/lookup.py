@@ -7,7 +7,7 @@ from decimal import Decimal
 from facts.claims import KG_PER_LB
 from facts.context import Context
 from facts.figures import SERIES_METRICS, figure, span_for
-from facts.model import Answer, Derived, Fact, NoData, Query
+from facts.model import Answer, ClaimCheck, Derived, Fact, NoData, Query
 from facts.ops.common import answer, change, is_trade, rank_extra, related_claims
 from facts.ops.per_capita import per_capita
 from facts.periods import Span, fiscal_year
@@ -44,7 +44,7 @@ def lookup(query: Query, ctx: Context) -> Answer:
         derived.append(Derived("kg", fact.value * KG_PER_LB, "in kilograms", "kg"))
     if query.metric in SERIES_METRICS and span.whole_year and not span.partial:
         derived += _fiscal_beside(ctx, query, subject, span)
-    claims = ()
+    claims: tuple[ClaimCheck, ...] = ()
     if is_trade(query.metric) or query.metric in SERIES_METRICS:
         kind = "seizures" if query.metric == "seizures" else "lookup"
         partners = (query.drug,) if query.metric == "seizures" else (subject,)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from facts.context import Context
 from facts.figures import figure, span_for
-from facts.model import Answer, Derived, Fact, NoData, Period, Query
+from facts.model import Answer, AnswerKind, Derived, Fact, NoData, Period, Query
 from facts.numbers import amount
 from facts.ops.common import answer, name, related_claims
 
@@ -48,7 +48,7 @@ def per_capita(query: Query, ctx: Context) -> Answer:
     top = derived[-1]
     flow = "exports to" if query.metric == "exports" else f"{query.metric} with"
     title = f"U.S. {flow} {top.label}, {year}: {amount(top.value, top.unit)}"
-    kind = "lookup" if len(query.partners) == 1 else "compare"
+    kind: AnswerKind = "lookup" if len(query.partners) == 1 else "compare"
     return answer(ctx, kind, query, "", tuple(facts), tuple(derived), claims, title)
 
 
