@@ -1,4 +1,4 @@
-"""register(): the thin Slack listeners that hand a question to facts.answer.ask()."""
+"""register(): the thin Slack listeners that hand a question to facts.answer.answer()."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from slack_sdk.webhook import WebhookClient, WebhookResponse
 
 from bot.dedupe import SeenEvents
 from bot.render import render_blocks, render_mrkdwn
-from bot.replies import LiveReplies, Reply, live_store
-from facts.answer import ask
+from bot.replies import LiveReplies, Reply
+from facts.answer import answer as answer_question
+from facts.context import Context
 from facts.live import LiveStore
 from facts.model import Answer
 from facts.store import FactStore
@@ -38,7 +39,7 @@ def register(app: App, store: FactStore | LiveStore) -> None:
     picked up between requests, without a restart.
     """
     seen = SeenEvents()
-    replies = LiveReplies(live_store(store), answered)
+    replies = LiveReplies(store, answered)  # a Context (names, claim verdicts) per store
 
     @app.middleware
     def once_per_event(
@@ -124,9 +125,9 @@ def is_from_a_person(event: dict[str, Any]) -> bool:
     return not event.get("subtype") and not event.get("bot_id") and bool(event.get("user"))
 
 
-def answered(question: str, store: FactStore) -> tuple[Answer, Reply]:
+def answered(question: str, context: Context) -> tuple[Answer, Reply]:
     """The answer to `question` and its chat.postMessage arguments (what Replies caches)."""
-    answer = ask(store, question)
+    answer = answer_question(context, question)
     return answer, message_reply(answer)
 
 

@@ -8,13 +8,14 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.render import render_blocks, render_mrkdwn
-from facts.answer import EXAMPLES, answerer_for, cache_key, forget
+from facts.answer import EXAMPLES, cache_key
+from facts.context import Context
 from facts.live import LiveStore
 from facts.model import Answer
 from facts.store import FactStore
 
 Reply = dict[str, Any]
-MAX_REPLIES = 2048  # as many as facts.answer.Answerer keeps answers
+MAX_REPLIES = 2048  # rendered replies kept per process (a few MB)
 
 
 class Replies:
@@ -59,38 +60,52 @@ class Replies:
 
 
 class LiveReplies:
-    """Replies of the live store: one Replies per store, dropped with it when the file moves."""
+    """The replies of a LiveStore: one Replies (and one Context) per store, dropped with it.
+
+    A new store's Context (names, claim verdicts) and warm-up are made in the LiveStore's
+    switching thread, before requests move to it, so no request pays for them.
+    """
 
     def __init__(
-        self, live: LiveStore, make: Callable[[str, FactStore], tuple[Answer, Reply]]
+        self,
+        store: FactStore | LiveStore,
+        make: Callable[[str, Context], tuple[Answer, Reply]],
     ) -> None:
-        self._live, self._make = live, make
-        self._current: tuple[FactStore, Replies] | None = None
+        self._live = store if isinstance(store, LiveStore) else LiveStore(store)
+        self._make = make
+        self._by_store: dict[int, Replies] = {}
         self._lock = threading.Lock()
+        self._live.add_hooks(prepare=self._prepare, retire=self._retire)
+        with self._live.use() as current:
+            self._prepare(current)
 
     def get(self, question: str) -> tuple[Answer, Reply]:
         """The answer and reply to `question`, both computed on one store."""
         with self._live.use() as store:
             with self._lock:
-                if self._current is None or self._current[0] is not store:
-                    self._current = (store, Replies(store, lambda q: self._make(q, store)))
-                replies = self._current[1]
+                replies = self._by_store.get(id(store))
+            if replies is None:  # a store switched to before this LiveReplies existed
+                replies = self._prepare(store)
             return replies.get(question)
 
+    def _prepare(self, store: FactStore) -> Replies:
+        context = Context.build(store)
+        replies = Replies(store, lambda question: self._make(question, context))
+        warm_up(store)
+        with self._lock:
+            return self._by_store.setdefault(id(store), replies)
 
-def live_store(store: FactStore | LiveStore) -> LiveStore:
-    """A LiveStore that warms up each new store and drops an old one's answers with it."""
-    if isinstance(store, LiveStore):
-        return store
-    return LiveStore(store, prepare=warm_up, retire=forget)
+    def _retire(self, store: FactStore) -> None:
+        with self._lock:
+            self._by_store.pop(id(store), None)
 
 
 def warm_up(store: FactStore) -> None:
-    """Build the store's Answerer and compile the answer template before the first question.
+    """Load the annual figures and compile the answer template before the first question.
 
-    Both happen once per process and would otherwise add about 150 ms to the first answer.
+    Both happen once per process and would otherwise add about 100 ms to the first answer.
     """
-    answerer_for(store)  # claim verdicts, the partner name index
+    store.trade_year("exports", "MEX", store.coverage.trade_years[0])  # the annual table
     help_answer = Answer(kind="help", understood="", suggestions=EXAMPLES)
     render_mrkdwn(help_answer)
     render_blocks(help_answer)

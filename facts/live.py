@@ -17,28 +17,30 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from facts.store import FactStore, FactStoreError
+from facts.store import FactStore
 
 logger = logging.getLogger(__name__)
-Hook = Callable[[FactStore], None]
-
-
-def _nothing(store: FactStore) -> None:
-    return None
+Hook = Callable[[FactStore], object]
 
 
 class LiveStore:
     """Holds the current FactStore of a file; `use()` it for one request or one job."""
 
-    def __init__(self, store: FactStore, prepare: Hook = _nothing, retire: Hook = _nothing) -> None:
+    def __init__(self, store: FactStore) -> None:
         self._store, self._path = store, Path(store.path)
-        self._prepare, self._retire = prepare, retire
+        self._prepares: list[Hook] = []
+        self._retires: list[Hook] = []
         self._file = _signature(store)
         self._users: dict[int, int] = {id(store): 0}  # store id -> requests using it
         self._retiring: dict[int, FactStore] = {}
         self._switching = False
         self._failed: tuple[int, ...] | None = None
         self._lock = threading.Lock()
+
+    def add_hooks(self, prepare: Hook, retire: Hook) -> None:
+        """prepare(new store) runs before requests move to it; retire(old) before it closes."""
+        self._prepares.append(prepare)
+        self._retires.append(retire)
 
     @property
     def path(self) -> Path:
@@ -75,11 +77,15 @@ class LiveStore:
         threading.Thread(target=self._switch, args=(signature,), daemon=True).start()
 
     def _switch(self, signature: tuple[int, ...]) -> None:
+        fresh: FactStore | None = None
         try:
-            fresh = _open_new(Path(self._path), signature)
-            self._prepare(fresh)
-        except (FactStoreError, OSError) as exc:
-            logger.error("The new store could not be opened; still serving the old one: %s", exc)
+            fresh = _open_new(self._path, signature)
+            for prepare in self._prepares:
+                prepare(fresh)
+        except Exception as exc:  # a thread's boundary: log it, keep serving the old store
+            logger.error("Still serving the old store: the new one failed to open (%s)", exc)
+            if fresh is not None:
+                fresh.close()
             with self._lock:
                 self._failed, self._switching = signature, False
             return
@@ -105,7 +111,8 @@ class LiveStore:
             if self._retiring.pop(id(store), None) is None:
                 return
             del self._users[id(store)]
-        self._retire(store)
+        for retire in self._retires:
+            retire(store)
         store.close()
 
 

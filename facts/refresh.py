@@ -20,9 +20,9 @@ from datetime import date
 from pathlib import Path
 
 from facts.census_api import Client, Response
-from facts.load import build
+from facts.load import build, ensure_built
 from facts.load_census_api import API_DIR, ENDPOINTS, requested_columns
-from facts.store import FactStore, ensure_built
+from facts.store import FactStore
 
 FIRST_YEAR = 2010  # the API has nothing earlier
 REVISED_YEARS = 3  # the June release (April data) revises the previous years' months
