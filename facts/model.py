@@ -18,6 +18,7 @@ AnswerKind = Literal[
     "extreme",
     "claim",
     "claims",
+    "changes",
     "help",
     "not_understood",
     "no_data",
@@ -109,6 +110,7 @@ class Op(StrEnum):
     TREND = "trend"  # a figure over a range of years or months
     EXTREME = "extreme"  # a record: the highest or lowest month or year, or partner
     REFUSE = "refuse"  # understood, but the store cannot honour every word of it
+    CHANGES = "changes"  # what the latest Census release added and revised
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 from facts.model import Op, Period, Query
 from facts.patterns import (
     ANSI_ESCAPE,
+    CHANGES,
     CLAIM_NUMBER,
     CLAIMS_LIST,
     COMPARE,
@@ -301,6 +302,8 @@ def parse_question(text: str, countries: CountryIndex, claims: ClaimIndex) -> Qu
         return Query(Op.HELP)
     if CLAIMS_LIST.match(norm):
         return Query(Op.CLAIMS)
+    if CHANGES.match(norm):
+        return Query(Op.CHANGES)
     if number := CLAIM_NUMBER.search(norm):
         claim = claims.numbers.get(int(number.group(1)))
         return Query(Op.CLAIM, claim_ids=(claim or "",))

@@ -43,6 +43,13 @@ HELP = re.compile(
     r"^\s*(help|ayuda|\?|what can (you|i) (do|ask)|how does this work|usage|hi|hello|hola)"
     r"\s*[?!.]*\s*$"
 )
+# "what changed in the latest release?", "latest revisions", "qué cambió en la última publicación"
+CHANGES = re.compile(
+    r"^\s*(what( has| have)? (changed|was revised|got revised|were the revisions)"
+    r"( in| with)?( the)? (latest|last|newest|new|most recent) (census )?(release|data)"
+    r"|(latest|last|newest|recent) (census )?(revisions|changes|release)"
+    r"|qu[eé] cambi[oó]( en)?( la)? [uú]ltima publicaci[oó]n)\s*[?!.]*\s*$"
+)
 CLAIMS_LIST = re.compile(
     r"^\s*(list (all )?(the )?claims|all claims|claims|the claims|op ?ed( claims)?|show claims"
     r"|afirmaciones)\s*[?!.]*\s*$"

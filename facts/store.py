@@ -324,7 +324,7 @@ class FactStore:
         if flows is None or value is None:
             return None
         label, note = self.label(partner), _partial_note(flows)
-        note = _join(note, self.revision_note(metric, partner, year, (1, 12), value))
+        note = _join(note, self.revision_note(metric, partner, (year, 1), (year, 12), value))
         source = self._annual_sources.get((partner, year), TRADE_SOURCE)
         return Fact(metric, partner, str(year), value, "USD", source, label, note)
 
@@ -338,7 +338,7 @@ class FactStore:
         if not count:
             return None
         period, label = f"{year}-{month:02d}", self.label(partner)
-        note = self.revision_note(metric, partner, year, (month, month), value)
+        note = self.revision_note(metric, partner, (year, month), (year, month), value)
         return Fact(metric, partner, period, value, "USD", source, label, note)
 
     def trade_ytd(self, metric: str, partner: str, year: int, through_month: int) -> Fact | None:
@@ -375,8 +375,11 @@ class FactStore:
         expected = (end[0] - start[0]) * 12 + end[1] - start[1] + 1
         if months != expected or value is None:
             return None
-        label = "all partners" if partner == "WORLD" else self.label(partner)
-        return Fact(metric, partner, _period(start, end), value, "USD", source, label)
+        if partner == "WORLD":
+            return Fact(metric, partner, _period(start, end), value, "USD", source, "all partners")
+        note = self.revision_note(metric, partner, start, end, value)
+        label = self.label(partner)
+        return Fact(metric, partner, _period(start, end), value, "USD", source, label, note)
 
     def trade_months(self, metric: str, partner: str) -> list[Fact]:
         """Every month of a partner's trade in the store, oldest first."""
@@ -577,13 +580,18 @@ class FactStore:
         ]
 
     def revision_note(
-        self, metric: str, partner: str, year: int, months: tuple[int, int], value: Decimal
+        self,
+        metric: str,
+        partner: str,
+        start: tuple[int, int],
+        end: tuple[int, int],
+        value: Decimal,
     ) -> str:
         """ "revised from $X to $Y in the release of D" if the newest release changed the figure."""
         rows = self._rows(
             "SELECT source_id, flow, sum(new_value - old_value) FROM trade_revisions"
-            " WHERE partner = ? AND year = ? AND month BETWEEN ? AND ? GROUP BY ALL",
-            [partner, year, months[0], months[1]],
+            " WHERE partner = ? AND year * 100 + month BETWEEN ? AND ? GROUP BY ALL",
+            [partner, _ym(start), _ym(end)],
         )
         if not rows:
             return ""

@@ -18,7 +18,10 @@ from fakeslack import FakeSlack
 from slack_helpers import healthy_server, slash_command
 
 from bot.cli import main
+from bot.render import render_text
+from facts.answer import answer
 from facts.census_api import Client
+from facts.context import Context
 from facts.load import build
 from facts.refresh import refresh
 from facts.store import FactStore
@@ -276,6 +279,34 @@ def test_a_june_release_keeps_the_old_values_and_says_what_was_revised(
     unrevised = store.trade_month("exports", "CAN", 2025, 3)
     assert unrevised is not None and unrevised.source_id == "census-trade-by-country"
     assert unrevised.note == ""
+
+    context = Context.build(store)
+    changed = answer(context, "What changed in the latest release?")
+    assert changed.kind == "changes"
+    assert changed.headline == (
+        "Census release of 2027-06-04: October 2026 to April 2027 added; 2 figures revised"
+    )
+    assert [(f.partner, f.period, f.value, f.note) for f in changed.facts] == [
+        (
+            "MEX",
+            "2025-03",
+            march_2025 + 987_654_321,
+            f"was ${march_2025:,} (U.S. Trade in Goods by Country (country.xlsx), monthly and"
+            " annual, 1991 to August 2026)",
+        ),
+        (
+            "MEX",
+            "2026-09",
+            SEPTEMBER - 23_456_789,
+            f"was ${SEPTEMBER:,} (U.S. International Trade API, monthly exports (exports/hs) and"
+            " imports (imports/hs) by country, as published on 2026-11-05)",
+        ),
+    ]
+    asked = answer(context, "mexico exports march 2025")
+    assert asked.facts[0].note == revised.note
+    assert asked.sources[0].title.endswith("as published on 2027-06-04")
+    text = render_text(asked)
+    assert f"revised from ${march_2025:,} to ${march_2025 + 987_654_321:,}" in text
     store.close()
 
 

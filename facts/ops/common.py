@@ -80,6 +80,7 @@ def understood(ctx: Context, query: Query, resolved: str = "") -> str:
         "share": f"{subject}, as a share of all partners",
         "trend": f"{subject}, over time",
         "extreme": f"the {'highest' if query.extreme == 'max' else 'lowest'} {subject}",
+        "changes": "what the latest Census release changed",
     }.get(query.op, subject)
     return f"{doing}, {when}"
 
