@@ -21,7 +21,9 @@ from facts.model import Answer, AnswerKind, Derived
 from facts.store import FactStore
 
 QUESTIONS = Path(__file__).with_name("questions.yaml")
-KINDS = set(get_args(AnswerKind))
+# "changes" needs a Census API release, which the repository's data/ never holds: see
+# tests/test_refresh.py (a release fetched from the fake Census API, in a copy of data/).
+KINDS = set(get_args(AnswerKind)) - {"changes"}
 KEYS = {
     "q",
     "repeat",
