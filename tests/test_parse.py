@@ -54,6 +54,9 @@ QUERIES = [
     ("how much does each Mexican spend on US goods", Query(Op.LOOKUP, "exports", ("MEX",), per_capita=True)),
     ("crecimiento de las exportaciones a México 2015-2024", Query(Op.TREND, "exports", ("MEX",), Period("years", (2015, 1), (2024, 12)))),
     ("mexico exports 2020 vs 2024", Query(Op.COMPARE_PERIODS, "exports", ("MEX",), Period("pair", (2020, 1), (2024, 12)))),
+    ("What changed in the latest release?", Query(Op.CHANGES)),
+    ("latest census revisions", Query(Op.CHANGES)),
+    ("qué cambió en la última publicación", Query(Op.CHANGES)),
 ]  # fmt: skip
 
 
