@@ -10,8 +10,12 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import ConfigError, DigestSettings, Settings, channel_id
+
+if TYPE_CHECKING:
+    from bot.schedule import Refresh
 from bot.render import answer_json, render_mrkdwn, render_text
 from facts.answer import answer as answer_question
 from facts.context import Context
@@ -123,7 +127,33 @@ def _schedule(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     settings = Settings.from_env(env, "digest")
     store, ledger = open_store(env), open_ledger(config)
     configure_logging()
-    return run_schedule(web_client(settings), ledger, store, config, lambda: datetime.now(UTC))
+    refresh = _refresh_job(env)
+    return run_schedule(
+        web_client(settings), ledger, store, config, lambda: datetime.now(UTC), refresh
+    )
+
+
+def _refresh_job(env: Mapping[str, str]) -> Refresh | None:
+    """The clock's Census refresh, or None (logged) without CENSUS_API_KEY."""
+    import logging
+
+    from bot.refresh import RefreshFailed, RefreshSettings, run_refresh
+    from bot.schedule import Refresh
+
+    settings, (data_dir, db_path) = RefreshSettings.from_env(env), _paths(env)
+    if not settings.key:
+        logging.getLogger("bot.refresh").warning(
+            "CENSUS_API_KEY is not set: no Census refresh; the data stay those in %s", data_dir
+        )
+        return None
+
+    def run() -> None:
+        try:
+            run_refresh(settings, data_dir, db_path)
+        except RefreshFailed as exc:  # the last good store keeps serving; tried again next run
+            logging.getLogger("bot.refresh").error("Refresh failed: %s", exc)
+
+    return Refresh(settings.trigger(), run)
 
 
 def _refresh(args: argparse.Namespace, env: Mapping[str, str]) -> int:

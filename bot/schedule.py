@@ -5,16 +5,23 @@ from __future__ import annotations
 import contextlib
 import logging
 import signal
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 
 from bot.config import DigestSettings
 from bot.digest import Outcome, post_all
 from bot.ledger import Ledger
+from facts.live import LiveStore
 from facts.store import FactStore
+
+if TYPE_CHECKING:
+    from apscheduler.triggers.base import BaseTrigger
 
 logger = logging.getLogger("bot.digest")  # one logger for everything about the digest
 
@@ -22,6 +29,14 @@ SWEEP_EVERY = timedelta(minutes=5)  # how often the scheduler looks for a missed
 # How long the sweep waits before it asks again after Slack refused a post (not_in_channel,
 # ratelimited, invalid_auth): hourly, as someone may have invited the bot in the meantime.
 RETRY_FAILED_AFTER = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """The clock's refresh job: when it runs, and the run (which logs its own outcome)."""
+
+    trigger: BaseTrigger
+    run: Callable[[], None]
 
 
 def due_day(settings: DigestSettings, now: datetime) -> date | None:
@@ -52,22 +67,36 @@ def catch_up(
 def run_schedule(
     client: WebClient,
     ledger: Ledger,
-    store: FactStore,
+    store: FactStore | LiveStore,
     settings: DigestSettings,
     clock: Callable[[], datetime],
+    refresh: Refresh | None = None,
 ) -> int:
-    """Post the digest on schedule until stopped; on start, post a week that was missed."""
+    """Post the digest on schedule until stopped; on start, post a week that was missed.
+
+    With `refresh` (a trigger and a function), the Census data are refreshed on that schedule
+    and just before each weekly digest, which is then built from the newest store.
+    """
     from apscheduler.schedulers import SchedulerNotRunningError
     from apscheduler.schedulers.blocking import BlockingScheduler
     from apscheduler.triggers.interval import IntervalTrigger
 
+    live = store if isinstance(store, LiveStore) else LiveStore(store)
+    refreshing = threading.Lock()  # the refresh job and the digest's refresh never overlap
+
+    def fresh_data() -> None:
+        if refresh is not None:
+            with refreshing:
+                refresh.run()
+
     def weekly() -> None:
+        fresh_data()  # cheap when nothing is new: one small request
         now = clock()
         day = now.astimezone(settings.timezone).date()
-        _log(post_all(client, ledger, store, settings.channels, day, now))
+        _log(post_all(client, ledger, live.current(), settings.channels, day, now))
 
     def sweep() -> None:
-        outcomes = catch_up(client, ledger, store, settings, clock())
+        outcomes = catch_up(client, ledger, live.current(), settings, clock())
         # Every five minutes "already posted" would drown the log; the start says it once.
         _log([o for o in outcomes if o.status != "done"])
 
@@ -75,6 +104,10 @@ def run_schedule(
     # Jobs may overlap (the sweep and the weekly run): the ledger lets only one of them post.
     scheduler.add_job(weekly, settings.trigger(), id="digest", misfire_grace_time=3600)
     scheduler.add_job(sweep, IntervalTrigger(seconds=SWEEP_EVERY.total_seconds()), id="sweep")
+    if refresh is not None:
+        scheduler.add_job(
+            fresh_data, refresh.trigger, id="refresh", misfire_grace_time=3600, coalesce=True
+        )
 
     def stop(signum: int, frame: FrameType | None) -> None:
         if not scheduler.running:  # stopped during the first catch-up: the ledger copes
@@ -96,7 +129,7 @@ def run_schedule(
     )
     # A week missed while the process was down is posted now, and a week Slack refused is
     # retried at once: a restart is how a fixed token takes effect.
-    _log(catch_up(client, ledger, store, settings, clock(), timedelta(0)))
+    _log(catch_up(client, ledger, live.current(), settings, clock(), timedelta(0)))
     with contextlib.suppress(KeyboardInterrupt):
         scheduler.start()  # blocks until SIGTERM or Ctrl-C
     return 0

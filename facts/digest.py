@@ -16,7 +16,7 @@ from decimal import Decimal
 from facts.claims import check_claim
 from facts.model import ClaimCheck, Fact, Source
 from facts.store import FactStore, FactStoreError
-from facts.words import SERIES_WORDS
+from facts.words import SERIES_WORDS, figure_period_words
 
 PARTNER = "MEX"
 SERIES = "nationwide"
@@ -66,6 +66,7 @@ class Digest:
     trade_sources: tuple[Source, ...]
     border_sources: tuple[Source, ...]
     claim_sources: tuple[Source, ...]
+    release_note: str = ""  # "New this week: ..." when a Census release arrived that week
 
     @property
     def sources(self) -> tuple[Source, ...]:
@@ -112,6 +113,26 @@ def build_digest(store: FactStore, day: date) -> Digest:
         trade_sources=_sources(store, [store.trade_month("exports", PARTNER, year, month)]),
         border_sources=_sources(store, [border.now if border else None]),
         claim_sources=tuple(store.sources[i] for i in claim.source_ids),
+        release_note=release_note(store, day),
+    )
+
+
+def release_note(store: FactStore, day: date) -> str:
+    """What a Census release fetched in the week of `day` added and revised; "" if none."""
+    monday = day - timedelta(days=day.weekday())
+    week = {(monday + timedelta(days=n)).isoformat() for n in range(7)}
+    arrived = [r for r in store.releases() if r.published[:10] in week]
+    if not arrived:
+        return ""
+    latest = arrived[-1]
+    added = (
+        f"trade through {figure_period_words(f'{latest.last_new[0]}-{latest.last_new[1]:02d}')}"
+        if latest.last_new
+        else "no new month"
+    )
+    revised = sum(r.revisions for r in arrived)
+    return f"New this week: the Census release of {latest.published} ({added}" + (
+        f"; {revised} figure{'s' if revised != 1 else ''} revised)" if revised else ")"
     )
 
 

@@ -17,11 +17,13 @@ from fakecensus import KEY, FakeCensus
 from fakeslack import FakeSlack
 from slack_helpers import healthy_server, slash_command
 
-from bot.cli import main
+from bot.cli import _refresh_job, main
+from bot.digest import digest_message
 from bot.render import render_text
 from facts.answer import answer
 from facts.census_api import Client
 from facts.context import Context
+from facts.digest import build_digest
 from facts.load import build
 from facts.refresh import refresh
 from facts.store import FactStore
@@ -345,3 +347,36 @@ def test_a_serving_process_switches_to_the_refreshed_store_with_no_failed_reques
     first_new = next(i for i, t in enumerate(texts) if f"{SEPTEMBER:,}" in t)
     assert any(before in t for t in texts[:first_new])
     assert max(seconds for _, seconds, _ in seen) < 3
+
+
+def test_the_digest_after_a_refresh_reports_the_new_month_and_the_release_that_week(
+    census: FakeCensus, data_copy: Path, db: Path
+) -> None:
+    _september(census)
+    client = Client(KEY, census.base_url, timeout=2, backoff=0)
+    refresh(client, data_copy, db, date(2026, 11, 5))  # a Thursday
+    store = FactStore.open(db)
+    friday = digest_message(build_digest(store, date(2026, 11, 6)))["text"]
+    assert "New this week: the Census release of 2026-11-05 (trade through September 2026)" in (
+        friday
+    )
+    assert f"(exactly ${SEPTEMBER:,})" in friday
+    next_week = build_digest(store, date(2026, 11, 9))
+    assert next_week.release_note == "" and next_week.month[0].now.value == SEPTEMBER
+    store.close()
+
+
+def test_the_clock_refreshes_with_a_key_and_logs_a_failure_instead_of_stopping(
+    census: FakeCensus, data_copy: Path, db: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert _refresh_job(_env(census, data_copy, db, CENSUS_API_KEY="")) is None
+    job = _refresh_job(_env(census, data_copy, db))
+    assert job is not None
+    census.fail("500", times=4)  # every attempt of the first request
+    job.run()
+    assert "Refresh failed: Census API exports/hs (HTTP 500)" in caplog.text
+    _september(census)
+    job.run()
+    store = FactStore.open(db)
+    assert store.coverage.trade_latest_month == (2026, 9)
+    store.close()
