@@ -25,6 +25,9 @@ import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
 
+from conftest import symlinked_copy  # noqa: E402
+from fakecensus import KEY, FakeCensus  # noqa: E402  (tests/ is on sys.path via the harness)
+
 from bench.harness import (  # noqa: E402
     Client,
     FakeSlack,
@@ -35,9 +38,6 @@ from bench.harness import (  # noqa: E402
     tradefact_command,
     tradefact_server,
 )
-from fakecensus import KEY, FakeCensus  # noqa: E402  (tests/ is on sys.path via the harness)
-from tests.conftest import symlinked_copy  # noqa: E402
-
 from facts.load import build  # noqa: E402
 
 QUESTION = "mexico exports september 2026"
