@@ -18,6 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
+sys.path.insert(1, str(ROOT / "tests"))  # the fake Census API and the data/ copy of the tests
 
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
@@ -26,7 +27,7 @@ import threading  # noqa: E402
 import time  # noqa: E402
 
 from conftest import symlinked_copy  # noqa: E402
-from fakecensus import KEY, FakeCensus  # noqa: E402  (tests/ is on sys.path via the harness)
+from fakecensus import KEY, FakeCensus  # noqa: E402
 
 from bench.harness import (  # noqa: E402
     Client,
