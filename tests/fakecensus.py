@@ -102,7 +102,8 @@ class FakeCensus:
         """The next `times` requests (to `endpoint`, or any) get a fault.
 
         Kinds: "500", "503", "429", "timeout", "html" (200 with an HTML page), "garbage",
-        "missing:<COLUMN>", "partial:<CTY_CODE>" (a country left out, TOTAL kept), "ytd".
+        "missing:<COLUMN>" (left out of the answer), "unknown:<COLUMN>" (a 400 for asking for it),
+        "partial:<CTY_CODE>" (a country left out, TOTAL kept), "ytd" (year to date off by $1M).
         """
         with self._lock:
             self._faults.extend([(kind, endpoint)] * times)
@@ -168,6 +169,8 @@ class FakeCensus:
             return 200, {"Content-Type": "application/json"}, b'[["CTY_CODE"],["2010"'
         columns = query.get("get", "").split(",")
         allowed = {"CTY_CODE", "CTY_NAME", *MONTHLY[endpoint], *YEARLY}
+        if fault and fault.startswith("unknown:"):  # a variable the API no longer has
+            allowed.discard(fault.split(":")[1])
         for column in columns:
             if column not in allowed or (column in YEARLY and YEARLY[column] not in allowed):
                 return (

@@ -162,6 +162,11 @@ def test_a_second_refresh_finds_nothing_new_and_changes_nothing(
         ("garbage", "Census API exports/hs (HTTP 200): the answer is not JSON, not data"),
         ("missing:ALL_VAL_MO", "exports-hs-2026.json, row 1: missing column 'ALL_VAL_MO'"),
         (
+            "unknown:ALL_VAL_YR",
+            "Census API exports/hs (HTTP 400): request refused: error: unknown variable"
+            " 'ALL_VAL_YR'",
+        ),
+        (
             f"partial:{MEXICO}",
             "exports-hs-2026.json: 2026-01: the 226 countries' ALL_VAL_MO add up to",
         ),
