@@ -115,18 +115,21 @@ class DigestSettings:
 
     def trigger(self) -> CronTrigger:
         """The APScheduler trigger for `cron` in `timezone`."""
-        from apscheduler.triggers.cron import CronTrigger
+        return cron_trigger(self.cron, self.timezone, "TRADEFACT_DIGEST_CRON")
 
-        fields = self.cron.split()
-        try:
-            if len(fields) != 5:
-                raise ValueError(f"{len(fields)} fields, not 5")
-            fields[4] = _crontab_weekdays(fields[4])
-            return CronTrigger.from_crontab(" ".join(fields), timezone=self.timezone)
-        except (ValueError, IndexError) as exc:
-            raise ConfigError(
-                f"TRADEFACT_DIGEST_CRON {self.cron!r} is not a crontab: {exc}"
-            ) from exc
+
+def cron_trigger(cron: str, timezone: ZoneInfo, variable: str) -> CronTrigger:
+    """An APScheduler trigger for a crontab line (0 or 7 = Sunday); ConfigError names `variable`."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    fields = cron.split()
+    try:
+        if len(fields) != 5:
+            raise ValueError(f"{len(fields)} fields, not 5")
+        fields[4] = _crontab_weekdays(fields[4])
+        return CronTrigger.from_crontab(" ".join(fields), timezone=timezone)
+    except (ValueError, IndexError) as exc:
+        raise ConfigError(f"{variable} {cron!r} is not a crontab: {exc}") from exc
 
 
 def channel_id(text: str) -> str:

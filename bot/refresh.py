@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.config import DEFAULT_TZ, ConfigError, _crontab_weekdays, _zone
+from bot.config import DEFAULT_TZ, ConfigError, _zone, cron_trigger
 from facts.census_api import DEFAULT_URL, KEY_SIGNUP, CensusApiError, Client
 from facts.refresh import Outcome, refresh
 from facts.staging import DataError
@@ -63,18 +63,7 @@ class RefreshSettings:
 
     def trigger(self) -> CronTrigger:
         """The APScheduler trigger for `cron` in `timezone` (crontab weekdays: 0 or 7 = Sunday)."""
-        from apscheduler.triggers.cron import CronTrigger
-
-        fields = self.cron.split()
-        try:
-            if len(fields) != 5:
-                raise ValueError(f"{len(fields)} fields, not 5")
-            fields[4] = _crontab_weekdays(fields[4])
-            return CronTrigger.from_crontab(" ".join(fields), timezone=self.timezone)
-        except (ValueError, IndexError) as exc:
-            raise ConfigError(
-                f"TRADEFACT_REFRESH_CRON {self.cron!r} is not a crontab: {exc}"
-            ) from exc
+        return cron_trigger(self.cron, self.timezone, "TRADEFACT_REFRESH_CRON")
 
 
 def run_refresh(settings: RefreshSettings, data_dir: Path, db_path: Path) -> Outcome:
