@@ -56,15 +56,10 @@ def requested_columns(endpoint: str) -> str:
 
 def load_census_api(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     """Validate every kept response and apply the vintages over trade_monthly, in order."""
-    base = con.execute(
-        "SELECT title, publisher, url, coverage, units, basis, license, obtained, caveats"
-        " FROM sources WHERE id = ?",
-        [API_SOURCE],
-    ).fetchall()
     releases = sorted(p for p in (data_dir / API_DIR).glob("*") if p.is_dir())
     if not releases:
         return
-    if not base:
+    if not con.execute("SELECT 1 FROM sources WHERE id = ?", [API_SOURCE]).fetchall():
         raise DataError("sources.yaml", None, f"no entry {API_SOURCE!r} for {API_DIR}/")
     codes = {
         str(r[0]): str(r[1])
@@ -97,8 +92,9 @@ def _read(
     rel = sidecar.relative_to(data_dir).as_posix()
     try:
         request = json.loads(sidecar.read_text(encoding="utf-8"))
-        endpoint, status = request["endpoint"], int(request["status"])
-        params, _ = request["params"], str(request["fetched_at"])
+        endpoint, status, params = request["endpoint"], int(request["status"]), request["params"]
+        if not isinstance(params, dict) or not request["fetched_at"]:
+            raise TypeError("'params' must be an object and 'fetched_at' a time")
     except (ValueError, KeyError, TypeError) as exc:
         raise DataError(rel, None, f"not a request record ({exc})") from None
     if "key" in params:

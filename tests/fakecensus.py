@@ -103,7 +103,8 @@ class FakeCensus:
 
         Kinds: "500", "503", "429", "timeout", "html" (200 with an HTML page), "garbage",
         "missing:<COLUMN>" (left out of the answer), "unknown:<COLUMN>" (a 400 for asking for it),
-        "partial:<CTY_CODE>" (a country left out, TOTAL kept), "ytd" (year to date off by $1M).
+        "partial:<CTY_CODE>" (a country left out, TOTAL kept), "ytd" (year to date off by $1M),
+        "newcountry" (a country code 4999 no one knows, in the TOTAL too).
         """
         with self._lock:
             self._faults.extend([(kind, endpoint)] * times)
@@ -202,14 +203,14 @@ class FakeCensus:
         table = [[*columns, "time"]]
         running: dict[tuple[int, str, str], int] = defaultdict(int)
         for month in sorted(months):
-            rows = self._rows(endpoint, month)
+            rows = self._rows(endpoint, month, fault)
             for code in sorted(rows, key=_order):
                 values = rows[code]
                 for column, value in values.items():
                     running[(month[0], code, column)] += value
                 if fault == f"partial:{code}":
                     continue
-                cells = {"CTY_CODE": code, "CTY_NAME": self._names.get(code, code)}
+                cells = {"CTY_CODE": code, "CTY_NAME": self._names.get(code, "NEW COUNTRY")}
                 for column in columns:
                     if column in YEARLY:
                         total = running[(month[0], code, YEARLY[column])]
@@ -219,12 +220,13 @@ class FakeCensus:
                 table.append([*(cells[c] for c in columns), f"{month[0]}-{month[1]:02d}"])
         return table
 
-    def _rows(self, endpoint: str, month: Month) -> dict[str, dict[str, int]]:
+    def _rows(self, endpoint: str, month: Month, fault: str | None) -> dict[str, dict[str, int]]:
         """Census code -> column -> value for one month: countries, groupings and the TOTAL."""
         figures = self._month(month)
         flow = "exports" if endpoint == "exports/hs" else "imports"
         rows: dict[str, dict[str, int]] = {}
-        for code, value in figures[flow].items():
+        extra = {"4999": 1_000_000} if fault == "newcountry" else {}  # a code Census just added
+        for code, value in {**figures[flow], **extra}.items():
             if endpoint == "exports/hs":
                 rows[code] = {"ALL_VAL_MO": value}
             else:  # test-only: imports for consumption 99% of general imports, duties 2.5%

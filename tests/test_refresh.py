@@ -170,6 +170,7 @@ def test_a_second_refresh_finds_nothing_new_and_changes_nothing(
             f"partial:{MEXICO}",
             "exports-hs-2026.json: 2026-01: the 226 countries' ALL_VAL_MO add up to",
         ),
+        ("newcountry", "exports-hs-2026.json, row 113: unknown country code '4999' (NEW COUNTRY)"),
         ("ytd", "exports-hs-2026.json: - 2026-01: the months add up to 186,336,900,000, not"),
     ],
 )
