@@ -37,6 +37,7 @@ METRIC_PATTERNS = (
                 r"clientes?)\b"),
     ("total", r"\b(total trade|two way|trade|trading|comercio|intercambio)\b"),
 )  # fmt: skip
+METRIC_PATTERNS_RE = tuple((metric, re.compile(pattern)) for metric, pattern in METRIC_PATTERNS)
 PER_CAPITA = re.compile(
     r"\b(per (capita|person|head|persona)|por (persona|habitante)|"
     r"(each|every|per|the average) (person|resident|citizen|inhabitant|mexican|canadian|chinese|"
@@ -111,6 +112,9 @@ SERIES_PATTERNS = (
     ),
     ("northern", r"\b(northern|north|canada border|frontera norte)\b"),
     ("nationwide", r"\b(nationwide|national|total|all)\b"),
+)
+SERIES_PATTERNS_RE = tuple((s, re.compile(p)) for s, p in SERIES_PATTERNS) + (
+    ("nationwide", re.compile("")),
 )
 # Words never taken for a misspelt country name.
 VOCABULARY = frozenset(
