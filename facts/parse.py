@@ -69,7 +69,8 @@ _BLOCKED: tuple[tuple[str, re.Pattern[str]], ...] = (
 _CHANGE_WORDS = re.compile(
     r"\b(change|changed|grow|grew|growth|increase|increased|decrease|decreased|decline|declined|"
     r"fell|fall|rose|rise|up|down|yoy|y/y|year over year|year on year|a year earlier|cambio|"
-    r"crecio|crecimiento|aumento|cayo|bajo|subio|variacion|anual|annual|yearly)\b"
+    r"grown|growing|risen|rising|fallen|falling|dropped|drop|increasing|decreasing|declining|"
+    r"crecio|crecieron|crecimiento|aumento|cayo|bajo|subio|variacion|anual|annual|yearly)\b"
 )
 _SERIES_QUALIFIERS = re.compile(
     r"\b(border|frontera|land|cbp|at|by|customs|aduanas|month|monthly)\b"
@@ -83,7 +84,11 @@ _RANKED_NOUNS = re.compile(
 _BY_MONTH = re.compile(r"\b(trend|over time|history|monthly|by month|each month|por mes)\b")
 _SPEND = re.compile(r"\b(exports?|exportaciones|spend|spends|spent|buys?|gasta|gastan)\b")
 _FLOWS = re.compile(r"\b(export|import)\w*\b")
-_TRADE_WORDS = re.compile(r"\b(trade|trading|comercio|commerce|total|two way)\b")
+_TRADE_WORDS = re.compile(r"\b(trade|trading|comercio|comercial|commerce|total|two way)\b")
+# "Mexico exports to the U.S.": what the U.S. imports; "Mexico imports from the U.S.": exports.
+_US = r"(the\s+)?(us|usa|united states|america|eeuu|estados unidos)\b"
+_PARTNER_EXPORTS_TO_US = re.compile(r"\bexport\w*\s+(to|into|a|hacia)\s+" + _US)
+_PARTNER_IMPORTS_FROM_US = re.compile(r"\bimport\w*\s+(from|de|desde)\s+" + _US)
 _DRUG_WORDS = re.compile(r"\b(" + "|".join(DRUGS) + r")\b")
 _THIRD_COUNTRY_VERB = re.compile(
     r"\b(sells?|sold|exports?|exported|buys?|bought|imports?|imported|ships?|shipped|vende|"
@@ -290,8 +295,12 @@ def _metric(reader: Reader, found: Found) -> str:
     for metric, pattern in METRIC_PATTERNS_RE:
         if reader.take(pattern):
             reader.take_all(pattern)
-            if metric == "exports" and _bought_from_partner(norm):
+            if metric == "exports" and (
+                _bought_from_partner(norm) or _PARTNER_EXPORTS_TO_US.search(norm)
+            ):
                 return "imports"
+            if metric == "imports" and _PARTNER_IMPORTS_FROM_US.search(norm):
+                return "exports"
             if metric == "imports" and _sold_to_partner(norm):
                 return "exports"
             if metric in TRADE_METRICS:

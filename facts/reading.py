@@ -33,6 +33,8 @@ from facts.patterns import (
     YTD,
 )
 
+_DECADE = re.compile(r"\b(?:the\s+)?((?:19|20)\d0)'?s\b")
+
 
 class Reader:
     """The words of a normalised question, and which of them a reading has used."""
@@ -118,6 +120,9 @@ def read_period(reader: Reader) -> Period | None:
             return None
         reader.take_word(str(y))
         return Period("months", (y, 6 * half - 5), (y, 6 * half))
+    if match := reader.take(_DECADE):
+        first = int(match.group(1))
+        return Period("years", (first, 1), (first + 9, 12))
     if match := reader.take(RANGE):
         first, last = sorted((int(match.group(1)), int(match.group(2))))
         return Period("years", (first, 1), (last, 12))
