@@ -127,6 +127,9 @@ def run_schedule(
         settings.trigger().get_next_fire_time(None, clock()),
         ledger.path,
     )
+    # A release published while the process was down is fetched now (one small request when
+    # there is none), so that a digest posted on catching up reports the newest month.
+    fresh_data()
     # A week missed while the process was down is posted now, and a week Slack refused is
     # retried at once: a restart is how a fixed token takes effect.
     _log(catch_up(client, ledger, live.current(), settings, clock(), timedelta(0)))

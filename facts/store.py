@@ -324,8 +324,9 @@ class FactStore:
         if flows is None or value is None:
             return None
         label, note = self.label(partner), _partial_note(flows)
-        note = _join(note, self.revision_note(metric, partner, (year, 1), (year, 12), value))
         source = self._annual_sources.get((partner, year), TRADE_SOURCE)
+        if source != TRADE_SOURCE:
+            note = _join(note, self.revision_note(metric, partner, (year, 1), (year, 12), value))
         return Fact(metric, partner, str(year), value, "USD", source, label, note)
 
     def trade_month(self, metric: str, partner: str, year: int, month: int) -> Fact | None:

@@ -315,6 +315,14 @@ def test_a_june_release_keeps_the_old_values_and_says_what_was_revised(
     assert asked.sources[0].title.endswith("as published on 2027-06-04")
     text = render_text(asked)
     assert f"revised from ${march_2025:,} to ${march_2025 + 987_654_321:,}" in text
+    raw = json.loads((data_copy / "raw" / "census-trade-by-country" / "2025.json").read_text())
+    months = next(r for r in raw if r["country_code"] == "MEX")["exports"]
+    before = sum(int(Decimal(str(v)) * 1_000_000) for v in months)
+    year = answer(context, "mexico exports 2025").facts[0]
+    assert (year.value, year.note) == (
+        before + 987_654_321,
+        f"revised from ${before:,} to ${before + 987_654_321:,} in the release of 2027-06-04",
+    )
     store.close()
 
 
