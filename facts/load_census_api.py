@@ -82,7 +82,7 @@ def load_census_api(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
             [source_id, release.name, API_SOURCE],
         )
     if rows:
-        _apply(con, rows)
+        _apply(con, rows, sorted(set(codes.values())))
 
 
 def _read(
@@ -223,11 +223,27 @@ def _check_year_to_date(
                     )
 
 
-def _apply(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
+def _apply(
+    con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], countries: list[str]
+) -> None:
     """Chain every key's versions (workbook first), keep revisions, write the newest values."""
     con.execute(
         "CREATE TEMP TABLE api_rows AS SELECT * FROM (SELECT unnest($1, recursive := true))",
         [rows],
+    )
+    # A country the API leaves out of a month it published traded nothing that month (the
+    # countries add up to the TOTAL without it): a zero, so that every country-year has the
+    # same months. (A grouping left out is not a zero: it is only not loaded.)
+    con.execute(
+        """INSERT INTO api_rows
+        SELECT g.ord, g.source_id, p.partner, g.year, g.month, g.flow, 0
+        FROM (SELECT DISTINCT ord, source_id, year, month, flow FROM api_rows) g
+        JOIN (SELECT DISTINCT partner, year, flow FROM trade_monthly
+              UNION SELECT DISTINCT partner, year, flow FROM api_rows) p USING (year, flow)
+        WHERE list_contains($1, p.partner) AND NOT EXISTS (
+            SELECT 1 FROM api_rows a WHERE a.ord = g.ord AND a.partner = p.partner
+            AND a.year = g.year AND a.month = g.month AND a.flow = g.flow)""",
+        [countries],
     )
     con.execute(
         f"""CREATE TEMP TABLE api_chain AS

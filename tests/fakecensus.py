@@ -31,7 +31,11 @@ from urllib.parse import parse_qs, urlsplit
 DATA = Path(__file__).resolve().parent.parent / "data"
 PREFIX = "/data/timeseries/intltrade/"
 KEY = "test-census-key-3b9d"
-AGGREGATES = {"AGG_0003": ("0003", "EUROPEAN UNION"), "AGG_0014": ("0014", "PACIFIC RIM COUNTRIES")}
+AGGREGATES = {
+    "AGG_0003": ("0003", "EUROPEAN UNION"),
+    "AGG_0014": ("0014", "PACIFIC RIM COUNTRIES"),
+    "AGG_0017": ("0017", "CAFTA-DR"),
+}
 REGIONS = {
     "1": "NORTH AMERICA",
     "2": "CENTRAL AMERICA",

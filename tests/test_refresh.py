@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import duckdb
 import pytest
 from fakecensus import KEY, FakeCensus
 from fakeslack import FakeSlack
@@ -132,6 +133,13 @@ def test_the_year_adds_the_new_month_to_the_workbook_months(
     answer = _ask(env, "mexico exports 2026", capsys)
     assert Decimal(answer["facts"][0]["value"]) == workbook + SEPTEMBER
     assert answer["facts"][0]["note"] == "January–September only"
+    con = duckdb.connect(str(db), read_only=True)
+    months = con.execute(
+        "SELECT DISTINCT months FROM trade_annual JOIN countries ON code = partner"
+        " WHERE year = 2026 AND kind = 'country'"
+    ).fetchall()
+    con.close()
+    assert months == [(9,)]  # a country the API left out of September traded nothing then
 
 
 def test_a_second_refresh_finds_nothing_new_and_changes_nothing(
@@ -170,7 +178,7 @@ def test_a_second_refresh_finds_nothing_new_and_changes_nothing(
             f"partial:{MEXICO}",
             "exports-hs-2026.json: 2026-01: the 226 countries' ALL_VAL_MO add up to",
         ),
-        ("newcountry", "exports-hs-2026.json, row 113: unknown country code '4999' (NEW COUNTRY)"),
+        ("newcountry", "exports-hs-2026.json, row 114: unknown country code '4999' (NEW COUNTRY)"),
         ("ytd", "exports-hs-2026.json: - 2026-01: the months add up to 186,336,900,000, not"),
     ],
 )
