@@ -538,29 +538,31 @@ def compare(
     """Compare a computed figure with a stated one at the precision the text gives.
 
     The tolerance is one unit of the last digit stated ("$335 billion": $1 billion), at most 5%
-    of the figure. "over X" holds above X; "nearly X" between X less the tolerance and X; "under
+    of the figure (5 points for a percentage). "over X" holds above X; "nearly X" between X less the tolerance and X; "under
     X" below X. Roughly right: within 5% (or two tolerances), or short of an "over" by 2% or less.
     """
     if stated is None:
         return "unverifiable", ""
     size = abs(stated)
-    tol = min(step or Decimal(0), size * CLOSE_PCT / HUNDRED) if step else size * CLOSE_PCT / HUNDRED
+    # At most 5% of the figure, or 5 points for a percentage ("nearly 90%": 85% to 90%).
+    cap = CLOSE_PCT if unit == "%" else size * CLOSE_PCT / HUNDRED
+    tol = min(step, cap) if step else cap
     close = max(2 * tol, size * CLOSE_PCT / HUNDRED)
     value = -computed if stated < 0 else computed
     target = size
-    shown = _tolerance_words(tol, unit)
+    shown = plain_figure(tol, unit)
     if hedge == "over":
         if value > target:
-            return "supported", f"more than {_plain(target, unit)}"
+            return "supported", f"more than {plain_figure(target, unit)}"
         short = (target - value) / target * HUNDRED if target else HUNDRED
-        return ("roughly" if short <= SHORT_PCT else "not_supported"), f"more than {_plain(target, unit)}"
+        return ("roughly" if short <= SHORT_PCT else "not_supported"), f"more than {plain_figure(target, unit)}"
     if hedge == "under":
         if value < target:
-            return "supported", f"less than {_plain(target, unit)}"
+            return "supported", f"less than {plain_figure(target, unit)}"
         over = (value - target) / target * HUNDRED if target else HUNDRED
-        return ("roughly" if over <= SHORT_PCT else "not_supported"), f"less than {_plain(target, unit)}"
+        return ("roughly" if over <= SHORT_PCT else "not_supported"), f"less than {plain_figure(target, unit)}"
     if hedge == "nearly":
-        words = f"{_plain(target - tol, unit)} to {_plain(target, unit)} (nearly {_plain(target, unit)})"
+        words = f"{plain_figure(target - tol, unit)} to {plain_figure(target, unit)} (nearly {plain_figure(target, unit)})"
         if target - tol <= value <= target:
             return "supported", words
         return ("roughly" if abs(value - target) <= close else "not_supported"), words
@@ -570,11 +572,8 @@ def compare(
     return ("roughly" if off <= close else "not_supported"), f"within ±{shown} (the precision of the text)"
 
 
-def _tolerance_words(tol: Decimal, unit: str) -> str:
-    return _plain(tol, unit)
-
-
-def _plain(value: Decimal, unit: str) -> str:
+def plain_figure(value: Decimal, unit: str) -> str:
+    """A figure as a text would write it: $335 billion, $4,000 per person, 2.3×, 90%."""
     value = Decimal(value)
     if unit == "USD":
         for scale, word in ((Decimal("1e12"), "trillion"), (Decimal("1e9"), "billion"),
@@ -655,3 +654,11 @@ def _decided(statement: Statement, readings: list[Reading], claim_id: str) -> St
 
 
 
+
+
+def checker_for(store: FactStore) -> Checker:
+    """A Checker over `store`, sharing its Answerer's name index and claim verdicts."""
+    from facts.answer import answerer_for  # the answering core builds both once per store
+
+    answerer = answerer_for(store)
+    return Checker(store, answerer.index, answerer.claim_index, answerer.checks)

@@ -140,7 +140,14 @@ _DEMONYMS = {
     "chinos": "china", "chinas": "china", "japanese": "japan", "germans": "germany",
     "german": "germany", "americans": "us", "american": "us", "estadounidenses": "us",
 }  # fmt: skip
-_ABBREVIATIONS = re.compile(r"\b(U\.S|U\.S\.A|EE\.UU|Mr|Mrs|Ms|Dr|vs|No|St|Inc|Corp|e\.g|i\.e)\.$")
+_ABBREVIATIONS = re.compile(r"\b(Mr|Mrs|Ms|Dr|vs|No|St|Inc|Corp|e\.g|i\.e|[A-Z])\.$")
+# "U.S." ends a sentence unless a name goes on after it ("U.S. Border Patrol", "U.S. Census").
+_US_ABBREVIATION = re.compile(r"\b(U\.S|U\.S\.A|EE\.UU)\.$")
+_US_NAME_GOES_ON = re.compile(
+    r"\s+(Border|Census|Customs|Department|Government|Trade|Treasury|Congress|Chamber|Senate|"
+    r"House|Army|Navy|Bureau|Commerce|Embassy|Federal|International|Representative|Mexico|"
+    r"Canada|China|Economic|Agency|Coast|Immigration|Secretary|President|Ambassador)\b"
+)
 _THAN = re.compile(r"\b(than|que|vs|versus|compared (?:to|with)|frente a)\b")
 
 
@@ -221,7 +228,12 @@ def _sentences(text: str) -> list[_Sentence]:
         for match in re.finditer(r"[.!?](?=[\s\"”’)]+(?:[A-Z¿¡\"“(]|$))|$", block):
             end = match.end()
             piece = block[start:end]
-            if match.group() and _ABBREVIATIONS.search(block[: match.end()]):
+            head = block[: match.end()]
+            if match.group() and (
+                _US_NAME_GOES_ON.match(block, match.end())
+                if _US_ABBREVIATION.search(head)
+                else _ABBREVIATIONS.search(head)
+            ):
                 continue
             if piece.strip():
                 lead = len(piece) - len(piece.lstrip())
@@ -594,10 +606,14 @@ def _scope(statement: Statement, clause: str, norm: str) -> tuple[str, str]:
 def _fill(statement: Statement, sentences: list[_Sentence], i: int) -> Statement:
     """Fill what the sentence leaves out from its paragraph: earlier sentences first."""
     paragraph = sentences[i].paragraph
-    before = [s for s in reversed(sentences[:i]) if s.paragraph == paragraph]
-    after = [s for s in sentences[i + 1 :] if s.paragraph == paragraph]
-    changes: dict[str, object] = {}
     family = _family(statement.metric)
+    before = [
+        s
+        for s in reversed(sentences[:i])
+        if s.paragraph == paragraph and _family(s.metric) == family
+    ]
+    after = [s for s in sentences[i + 1 :] if s.paragraph == paragraph and _family(s.metric) == family]
+    changes: dict[str, object] = {}
     earlier = [
         s
         for s in reversed(sentences[:i])
