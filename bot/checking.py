@@ -19,6 +19,7 @@ from facts.check import Checker, TextCheck, plain_figure
 from facts.extract import MAX_TEXT, Statement
 from facts.parse import MAX_QUESTION
 
+CHECK_SHORTCUT = "check_numbers"  # the message shortcut's callback_id (manifest.yml)
 MAX_LISTED = 40  # statements listed in one Slack message (50 blocks, 3,000 characters each)
 CHECK_PREFIX = re.compile(
     r"^\s*(?:check|verify|fact[- ]?check|verifica|verificar|revisa)\s*(?::|\s)\s*", re.I
@@ -38,6 +39,26 @@ def text_to_check(message: str) -> str | None:
     """The text after "check:" / "check " (None if the message doesn't ask for a check)."""
     match = CHECK_PREFIX.match(message)
     return message[match.end() :].strip() if match else None
+
+
+def message_text(message: dict[str, Any]) -> str:
+    """A Slack message's text as people read it: links and mentions as words, &amp; decoded."""
+    text = str(message.get("text") or "")
+    text = re.sub(r"<(?:https?|mailto):[^|>]*\|([^>]*)>", r"\1", text)  # <url|label> -> label
+    text = re.sub(r"<((?:https?|mailto):[^>]*)>", r"\1", text)
+    text = re.sub(r"<[@#!][^>|]*\|([^>]*)>", r"\1", text)  # <@U1|name>, <#C1|general>
+    text = re.sub(r"<[@#!][^>]*>", " ", text)  # <@U1>, <!here>
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
+
+
+def shortcut_fallback(reply: Reply) -> Reply:
+    """The shortcut's reply when the bot can't post in the channel: shown to the user only."""
+    note = (
+        "I can't post in this conversation (invite me with `/invite @TradeFact` to reply in"
+        " the thread), so only you see this check."
+    )
+    blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": note}]}]
+    return {**reply, "blocks": [*blocks, *reply["blocks"]], "text": note + "\n" + reply["text"]}
 
 
 def looks_like_a_paragraph(message: str) -> bool:

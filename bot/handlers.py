@@ -14,10 +14,19 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient, WebhookResponse
 
+from bot.checking import (
+    CHECK_SHORTCUT,
+    check_reply,
+    looks_like_a_paragraph,
+    message_text,
+    shortcut_fallback,
+    text_to_check,
+)
 from bot.dedupe import SeenEvents
 from bot.render import render_blocks, render_mrkdwn
 from bot.replies import Replies, Reply
 from facts.answer import ask
+from facts.check import Checker, checker_for
 from facts.model import Answer
 from facts.store import FactStore
 
@@ -34,6 +43,14 @@ def register(app: App, store: FactStore) -> None:
     """Add the /tradefact command, the share button, mentions and DMs to `app`."""
     seen = SeenEvents()
     replies = Replies(store, lambda question: answered(question, store))
+    checker = checker_for(store)
+
+    def reply_to(question: str) -> Reply:
+        """A mention's or DM's reply: a check of the numbers, or the answer to a question."""
+        text = text_to_check(question)
+        if text is None and looks_like_a_paragraph(question):
+            text = question
+        return replies.get(question)[1] if text is None else check_reply(checker, text)[1]
 
     @app.middleware
     def once_per_event(
@@ -49,6 +66,10 @@ def register(app: App, store: FactStore) -> None:
     @app.command("/tradefact")
     def tradefact_command(ack: Ack, command: dict[str, Any]) -> None:
         question = question_from(command.get("text", ""))
+        text = text_to_check(question)
+        if text is not None:
+            ack(**check_ephemeral(checker, text), response_type="ephemeral")
+            return
         answer, reply = replies.get(question)
         ack(**ephemeral_reply(question, answer, reply), response_type="ephemeral")
 
@@ -57,7 +78,12 @@ def register(app: App, store: FactStore) -> None:
         ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient, logger: Logger
     ) -> None:
         ack()
-        answer, reply = replies.get(action.get("value") or "help")
+        value = action.get("value") or "help"
+        checked = text_to_check(value)
+        if checked is None:
+            answer, reply = replies.get(value)
+        else:
+            answer, reply = None, check_reply(checker, checked)[1]
         # Through response_url, so sharing works in any channel, also one the bot isn't in.
         respond = respond_once(body["response_url"], client.timeout)
         shared = respond(**shared_reply(answer, body["user"]["id"], reply), **_IN_CHANNEL)
@@ -70,13 +96,30 @@ def register(app: App, store: FactStore) -> None:
     def answer_mention(event: dict[str, Any], context: BoltContext, say: Say) -> None:
         if is_from_a_person(event):
             question = question_from(strip_mention(event.get("text", ""), context.bot_user_id))
-            say(**replies.get(question)[1], thread_ts=event.get("thread_ts") or event["ts"])
+            say(**reply_to(question), thread_ts=event.get("thread_ts") or event["ts"])
 
     @app.event("message")
     def answer_direct_message(event: dict[str, Any], say: Say) -> None:
         if event.get("channel_type") == "im" and is_from_a_person(event):
             question = question_from(event.get("text", ""))
-            say(**replies.get(question)[1], thread_ts=event.get("thread_ts"))
+            say(**reply_to(question), thread_ts=event.get("thread_ts"))
+
+    @app.shortcut(CHECK_SHORTCUT)
+    def check_message(
+        ack: Ack, shortcut: dict[str, Any], client: WebClient, logger: Logger
+    ) -> None:
+        ack()
+        message = shortcut.get("message") or {}
+        reply = check_reply(checker, message_text(message))[1]
+        channel = str((shortcut.get("channel") or {}).get("id") or "")
+        try:
+            client.chat_postMessage(
+                channel=channel, thread_ts=message.get("thread_ts") or message.get("ts"), **reply
+            )
+        except SlackApiError as error:  # not in the channel, a DM between others, archived...
+            logger.info("Check posted privately: chat.postMessage said %s", _api_error(error))
+            respond = respond_once(shortcut["response_url"], client.timeout)
+            respond(**shortcut_fallback(reply), response_type="ephemeral")
 
     @app.error
     def report_error(error: Exception, body: dict[str, Any], logger: Logger) -> BoltResponse | None:
@@ -138,11 +181,22 @@ def ephemeral_reply(question: str, answer: Answer, reply: Reply | None = None) -
     return reply
 
 
-def shared_reply(answer: Answer, user_id: str, reply: Reply | None = None) -> Reply:
+def check_ephemeral(checker: Checker, text: str) -> Reply:
+    """/tradefact check's reply: the check and, when it found something, a share button."""
+    result, reply = check_reply(checker, text)
+    value = f"check: {text}"
+    if result.checks and len(value) <= MAX_BUTTON_VALUE and len(reply["blocks"]) < MAX_BLOCKS:
+        return {**reply, "blocks": [*reply["blocks"], _share_button(value)]}
+    return reply
+
+
+def shared_reply(answer: Answer | None, user_id: str, reply: Reply | None = None) -> Reply:
     """The answer as posted to the channel by the share button, attributed to `user_id`."""
     who = f"<@{user_id}>" if _USER_ID.fullmatch(user_id) else "someone"
     credit = {"type": "context", "elements": [{"type": "mrkdwn", "text": f"Shared by {who}"}]}
-    reply = message_reply(answer) if reply is None else reply
+    if reply is None:
+        assert answer is not None, "shared_reply needs an answer or a reply"
+        reply = message_reply(answer)
     return {**reply, "blocks": [credit, *reply["blocks"][: MAX_BLOCKS - 1]]}
 
 

@@ -141,14 +141,14 @@ class Checker:
                 statement, "unverifiable", (), why, claim.id if claim is not None else ""
             )
         try:
-            readings = _READINGS[statement.kind](self, statement)
+            computed = _READINGS[statement.kind](self, statement)
         except _CannotCheck as cannot:
             return StatementCheck(statement, "unverifiable", (), str(cannot))
         except ClaimDataMissing as missing:
             return StatementCheck(
                 statement, "unverifiable", (), f"The store lacks a figure it needs: {missing}."
             )
-        readings, claim_id = self._with_stored_claim(statement, readings)
+        readings, claim_id = self._with_stored_claim(statement, computed)
         return _decided(statement, readings, claim_id)
 
     # --- the stored op-ed claims ----------------------------------------------------------
@@ -213,9 +213,7 @@ class Checker:
         else:
             parts = [self._trade_expr(metric, p, str(year)) for p in s.partners or ("WORLD",)]
             period_words = f"calendar year {year}{how}"
-        expr = parts[0] if len(parts) == 1 else {
-            "op": "sum", "metric": metric, "partners": list(s.partners), "period": parts[0]["period"]
-        }  # fmt: skip
+        expr = self._sum_expr(metric, s.partners or ("WORLD",), parts[0]["period"])
         value = self._evaluate(expr)
         names = self._names(s.partners) if s.partners else "all partners"
         description = f"{_FLOW[metric]} {names}, {period_words} (Census basis)"
@@ -226,8 +224,12 @@ class Checker:
             raise _CannotCheck("A per-person figure without a country named.")
         year, how = self._trade_year(s, population=True)
         metric = s.metric if s.metric in ("exports", "imports", "total") else "exports"
-        expr = {"op": "per_capita", "metric": metric, "partners": list(s.partners),
-                "period": str(year)}  # fmt: skip
+        expr = {
+            "op": "per_capita",
+            "metric": metric,
+            "partners": list(s.partners),
+            "period": str(year),
+        }
         value = self._evaluate(expr)
         description = (
             f"{_FLOW[metric]} {self._names(s.partners)} per person"
@@ -274,14 +276,19 @@ class Checker:
 
     def _encounter_change(self, s: Statement) -> list[tuple[Reading, dict[str, Any] | None]]:
         if not s.when or s.when.kind != "month":
-            raise _CannotCheck("A change in encounters needs a month to check (the text names none).")
+            raise _CannotCheck("A change in encounters needs a month (the text names none).")
         y, m = s.when.start
         period = f"{y}-{m:02d}"
         series = s.series or "nationwide"
         if s.baseline and s.baseline.kind == "range_average" and s.baseline.end:
             first, last = s.baseline.start[0], s.baseline.end[0]
-            expr = {"op": "change_vs_average", "series": series, "period": period,
-                    "from": f"{first}-01", "to": f"{last}-12"}  # fmt: skip
+            expr = {
+                "op": "change_vs_average",
+                "series": series,
+                "period": period,
+                "from": f"{first}-01",
+                "to": f"{last}-12",
+            }
             value = self._evaluate(expr)
             what = f"{MONTHS[m - 1]} {y} against the monthly average of {first}–{last}"
             description = f"{SERIES_WORDS[series]}: change, {what}"
@@ -306,8 +313,7 @@ class Checker:
             raise ClaimDataMissing(f"{s.metric} with all partners in {year}")
         share = part.value / world.value * HUNDRED
         description = (
-            f"{_FLOW[s.metric]} {self._names(s.partners)} as a share of all partners,"
-            f" {year}{how}"
+            f"{_FLOW[s.metric]} {self._names(s.partners)} as a share of all partners, {year}{how}"
         )
         return [(self._compare(s, description, share, "%", part.sources), None)]
 
@@ -348,9 +354,9 @@ class Checker:
             since = max(s.baseline.start, first)
         else:
             since = first
-        period, start = f"{y}-{m:02d}", f"{since[0]}-{since[1]:02d}"
+        period, first_month = f"{y}-{m:02d}", f"{since[0]}-{since[1]:02d}"
         low = s.hedge == "low"
-        expr = {"op": "low_rank_since", "series": series, "period": period, "since": start}
+        expr = {"op": "low_rank_since", "series": series, "period": period, "since": first_month}
         value = self._evaluate(expr) if low else self._high_rank(series, since, (y, m))
         word = "lowest" if low else "highest"
         description = (
@@ -369,8 +375,13 @@ class Checker:
         left = self._sum_expr(metric, s.partners, str(year))
         if s.next_n:
             first = len(s.partners) + 1
-            right: dict[str, Any] = {"op": "ranked_sum", "metric": metric, "period": str(year),
-                                     "from": first, "to": first + s.next_n - 1}  # fmt: skip
+            right: dict[str, Any] = {
+                "op": "ranked_sum",
+                "metric": metric,
+                "period": str(year),
+                "from": first,
+                "to": first + s.next_n - 1,
+            }
             other = f"the next {s.next_n} {_MARKETS[metric]} (#{first}–#{first + s.next_n - 1})"
         else:
             right, other = self._sum_expr(metric, s.others, str(year)), self._names(s.others)
@@ -378,9 +389,14 @@ class Checker:
         verdict, tolerance = _greater(mine.value, theirs.value)
         description = f"{_FLOW[metric]} {self._names(s.partners)} against {other}, {year}{how}"
         reading = Reading(
-            description, verdict, mine.value, "USD", tolerance,
-            _ids(mine, theirs), compared_to=theirs.value,
-        )  # fmt: skip
+            description,
+            verdict,
+            mine.value,
+            "USD",
+            tolerance,
+            _ids(mine, theirs),
+            compared_to=theirs.value,
+        )
         return [(reading, left)]
 
     def _count(self, s: Statement) -> list[tuple[Reading, dict[str, Any] | None]]:
@@ -396,13 +412,10 @@ class Checker:
             spans = [(f"{y}-{m:02d}", f"{y}-{m:02d}", f"{MONTHS[m - 1]} {y}")]
         elif when.kind == "fiscal_year":
             y = when.start[0]
-            spans = [(f"{y - 1}-10", f"{y}-09", f"fiscal year {y} (October {y - 1} – September {y})")]
+            spans = [_fiscal(y)]
         elif when.kind == "year":
             y = when.start[0]
-            spans = [
-                (f"{y}-01", f"{y}-12", f"calendar year {y}"),
-                (f"{y - 1}-10", f"{y}-09", f"fiscal year {y} (October {y - 1} – September {y})"),
-            ]
+            spans = [(f"{y}-01", f"{y}-12", f"calendar year {y}"), _fiscal(y)]
         elif when.kind == "months" and when.end:
             a, b = when.start, when.end
             spans = [(f"{a[0]}-{a[1]:02d}", f"{b[0]}-{b[1]:02d}", "that range of months")]
@@ -414,8 +427,10 @@ class Checker:
                 value = self._evaluate(_encounters(series, start, end))
             except ClaimDataMissing:
                 continue
-            description = f"{words}, {words_period}"
-            out.append((self._compare(s, description, value.value, "encounters", value.sources), None))
+            reading = self._compare(
+                s, f"{words}, {words_period}", value.value, "encounters", value.sources
+            )
+            out.append((reading, None))
         if not out:
             raise ClaimDataMissing(f"{words} for every month of that period")
         return out
@@ -437,8 +452,13 @@ class Checker:
             start, end = when.start, when.end
         else:
             raise _CannotCheck("A seizure total for a period the text does not pin down.")
-        expr = {"op": "series_sum", "drug": s.drug, "from": f"{start[0]}-{start[1]:02d}",
-                "to": f"{end[0]}-{end[1]:02d}", "unit": s.unit}  # fmt: skip
+        expr = {
+            "op": "series_sum",
+            "drug": s.drug,
+            "from": f"{start[0]}-{start[1]:02d}",
+            "to": f"{end[0]}-{end[1]:02d}",
+            "unit": s.unit,
+        }
         value = self._evaluate(expr)
         description = (
             f"CBP seizures of {s.drug or 'all drugs'}, {MONTHS[start[1] - 1]} {start[0]} –"
@@ -455,9 +475,12 @@ class Checker:
         """The calendar year a trade statement is about, and how it was chosen (in words)."""
         if s.when and s.when.kind in ("year", "fiscal_year", "month", "since"):
             year = s.when.start[0]
-            how = {"text": "", "before": " (the year of the sentence before)",
-                   "after": " (the year of the sentence after)",
-                   "earlier": " (the year named earlier in the text)"}[s.when_from]  # fmt: skip
+            how = {
+                "text": "",
+                "before": " (the year of the sentence before)",
+                "after": " (the year of the sentence after)",
+                "earlier": " (the year named earlier in the text)",
+            }[s.when_from]
             return year, how
         last = self.store.coverage.trade_latest_month
         year = last[0] if last[1] == 12 else last[0] - 1
@@ -538,8 +561,9 @@ def compare(
     """Compare a computed figure with a stated one at the precision the text gives.
 
     The tolerance is one unit of the last digit stated ("$335 billion": $1 billion), at most 5%
-    of the figure (5 points for a percentage). "over X" holds above X; "nearly X" between X less the tolerance and X; "under
-    X" below X. Roughly right: within 5% (or two tolerances), or short of an "over" by 2% or less.
+    of the figure (5 points for a percentage). "over X" holds above X; "nearly X" between X
+    less the tolerance and X; "under X" below X. Roughly right: within 5% (or two tolerances),
+    or short of an "over" by 2% or less.
     """
     if stated is None:
         return "unverifiable", ""
@@ -551,33 +575,35 @@ def compare(
     value = -computed if stated < 0 else computed
     target = size
     shown = plain_figure(tol, unit)
-    if hedge == "over":
-        if value > target:
-            return "supported", f"more than {plain_figure(target, unit)}"
-        short = (target - value) / target * HUNDRED if target else HUNDRED
-        return ("roughly" if short <= SHORT_PCT else "not_supported"), f"more than {plain_figure(target, unit)}"
-    if hedge == "under":
-        if value < target:
-            return "supported", f"less than {plain_figure(target, unit)}"
-        over = (value - target) / target * HUNDRED if target else HUNDRED
-        return ("roughly" if over <= SHORT_PCT else "not_supported"), f"less than {plain_figure(target, unit)}"
+    figure = plain_figure(target, unit)
+    if hedge in ("over", "under"):
+        words = f"{'more' if hedge == 'over' else 'less'} than {figure}"
+        beyond = value - target if hedge == "over" else target - value
+        if beyond > 0:
+            return "supported", words
+        short = -beyond / target * HUNDRED if target else HUNDRED
+        return ("roughly" if short <= SHORT_PCT else "not_supported"), words
     if hedge == "nearly":
-        words = f"{plain_figure(target - tol, unit)} to {plain_figure(target, unit)} (nearly {plain_figure(target, unit)})"
+        words = f"{plain_figure(target - tol, unit)} to {figure} (nearly {figure})"
         if target - tol <= value <= target:
             return "supported", words
         return ("roughly" if abs(value - target) <= close else "not_supported"), words
     off = abs(value - target)
+    words = f"within ±{shown} (the precision of the text)"
     if off <= tol:
-        return "supported", f"within ±{shown} (the precision of the text)"
-    return ("roughly" if off <= close else "not_supported"), f"within ±{shown} (the precision of the text)"
+        return "supported", words
+    return ("roughly" if off <= close else "not_supported"), words
 
 
 def plain_figure(value: Decimal, unit: str) -> str:
     """A figure as a text would write it: $335 billion, $4,000 per person, 2.3×, 90%."""
     value = Decimal(value)
     if unit == "USD":
-        for scale, word in ((Decimal("1e12"), "trillion"), (Decimal("1e9"), "billion"),
-                            (Decimal("1e6"), "million")):  # fmt: skip
+        for scale, word in (
+            (Decimal("1e12"), "trillion"),
+            (Decimal("1e9"), "billion"),
+            (Decimal("1e6"), "million"),
+        ):
             if abs(value) >= scale:
                 return f"${_trim(value / scale)} {word}"
         return f"${_trim(value)}"
@@ -609,7 +635,8 @@ def _claim_tolerance(check: dict[str, Any], unit: str) -> str:
     if op == "equal":
         return "exactly equal"
     if op == "greater":
-        return f"greater than the stated side; roughly if short by {check.get('roughly_pct', 0)}% or less"
+        roughly = check.get("roughly_pct", 0)
+        return f"greater than the stated side; roughly if short by {roughly}% or less"
     return (
         f"within {check.get('tolerance_pct', 0)}% of the stated figure; roughly within"
         f" {check.get('roughly_pct', 0)}%"
@@ -622,6 +649,11 @@ def _rank_metric(clause: str, metric: str) -> str:
     if re.search(r"\b(trading partner|socio comercial|partner)\b", clause) and metric != "exports":
         return "total"
     return metric if metric in ("exports", "imports", "total") else "exports"
+
+
+def _fiscal(year: int) -> tuple[str, str, str]:
+    words = f"fiscal year {year} (October {year - 1} – September {year})"
+    return f"{year - 1}-10", f"{year}-09", words
 
 
 def _encounters(series: str, start: str, end: str) -> dict[str, Any]:
@@ -651,9 +683,6 @@ def _decided(statement: Statement, readings: list[Reading], claim_id: str) -> St
         if holds is not None:
             verdict, why = "roughly", f"True on another reading: {holds.description}."
     return StatementCheck(statement, verdict, tuple(readings), why, claim_id)
-
-
-
 
 
 def checker_for(store: FactStore) -> Checker:

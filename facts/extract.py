@@ -52,8 +52,11 @@ _RATIO = re.compile(
     rf"(?P<n>{_NUM})\s*(?:times|x|veces)\b|\b(?P<w>twice|double|doubled|triple|tripled|"
     r"half|el doble|doble|triple|la mitad)\b"
 )
-_WORD_RATIOS = {"twice": 2, "double": 2, "doubled": 2, "el doble": 2, "doble": 2, "triple": 3,
-                "tripled": 3, "half": Decimal("0.5"), "la mitad": Decimal("0.5")}  # fmt: skip
+_WORD_RATIOS: dict[str, Decimal] = {
+    "twice": Decimal(2), "double": Decimal(2), "doubled": Decimal(2), "el doble": Decimal(2),
+    "doble": Decimal(2), "triple": Decimal(3), "tripled": Decimal(3), "half": Decimal("0.5"),
+    "la mitad": Decimal("0.5"),
+}  # fmt: skip
 _PERCENT = re.compile(rf"(?P<n>{_NUM})\s*(?:%|percent\b|per cent\b|por ciento\b)")
 _RANK = re.compile(
     r"\b(?:the\s+)?(?P<o>second|third|fourth|fifth|segundo|tercer|2nd|3rd|4th|5th)?[\s-]*"
@@ -320,15 +323,24 @@ def _statements(sentence: _Sentence, countries: CountryIndex) -> list[Statement]
     found: list[tuple[int, Statement]] = []
     taken: list[tuple[int, int]] = []
 
-    def add(match: re.Match[str], kind: str, stated: Decimal | None, unit: str, **kw: object) -> None:
+    def add(
+        match: re.Match[str], kind: str, stated: Decimal | None, unit: str, **kw: object
+    ) -> None:
         span = match.span()
         if any(a < span[1] and span[0] < b for a, b in taken):
             return
         taken.append(span)
         fragment, clause = _fragment(sentence, span)
         statement = Statement(
-            fragment, sentence.start, sentence.start + len(sentence.text), kind, stated, unit,
-            sentence=sentence.norm, clause=clause, **kw,  # type: ignore[arg-type]
+            fragment,
+            sentence.start,
+            sentence.start + len(sentence.text),
+            kind,
+            stated,
+            unit,
+            sentence=sentence.norm,
+            clause=clause,
+            **kw,  # type: ignore[arg-type]
         )
         found.append((span[0], statement))
 
@@ -361,7 +373,7 @@ def _statements(sentence: _Sentence, countries: CountryIndex) -> list[Statement]
         if match.group("n"):
             value, step = _number(match.group("n"))
         else:
-            value, step = Decimal(_WORD_RATIOS[match.group("w")]), Decimal(1)
+            value, step = _WORD_RATIOS[match.group("w")], Decimal(1)
         hedge = _hedge(norm[: match.start()])
         others = _after_than(countries, _rest_of_clause(sentence, match.end()), also="what|que lo")
         add(match, "ratio", value, "x", hedge=hedge, step=step, others=others)
@@ -437,7 +449,8 @@ def _fragment(sentence: _Sentence, span: tuple[int, int]) -> tuple[str, str]:
 def _baseline(after: str) -> When | None:
     if match := re.search(rf"\b{YEAR}\s*[-–—]\s*{YEAR}\s+(average|promedio)", after):
         return When("range_average", (int(match.group(1)), 1), (int(match.group(2)), 12))
-    if match := re.search(rf"\b(average|promedio)\b[^.]*?{YEAR}\s*(?:[-–—]|to|y|a)\s*{YEAR}", after):
+    average = rf"\b(average|promedio)\b[^.]*?{YEAR}\s*(?:[-–—]|to|y|a)\s*{YEAR}"
+    if match := re.search(average, after):
         return When("range_average", (int(match.group(2)), 1), (int(match.group(3)), 12))
     if match := re.search(rf"\b(?:than|from|since|vs|compared (?:to|with)|que|desde)\s+(?:in\s+)?"
                           rf"{YEAR}\b", after):  # fmt: skip
@@ -491,9 +504,10 @@ def _names_by_code(countries: CountryIndex) -> dict[str, tuple[str, ...]]:
 
 
 def _metric(norm: str) -> str:
-    if re.search(r"\b(exports?|exportaciones) (from|de) (mexico|canada|china)\b", norm) or re.search(
-        r"\b(mexico|canada|china)( s)? exports\b", norm
-    ):
+    partner_exports = r"\b(mexico|canada|china)( s)? exports\b"
+    if re.search(
+        r"\b(exports?|exportaciones) (from|de) (mexico|canada|china)\b", norm
+    ) or re.search(partner_exports, norm):
         return "imports"
     if re.search(r"\b(us|united states) (bought|imported|buys|imports) ", norm):
         return "imports"
@@ -525,13 +539,13 @@ def _when(norm: str) -> When | None:
         return When("since", (int(since.group(2)), MONTH_WORDS[since.group(1)]))
     if month := re.search(rf"\b({_MONTH})\.?(?:\s+(?:de|of))?,?\s+{YEAR}\b", norm):
         return When("month", (int(month.group(2)), MONTH_WORDS[month.group(1)]))
-    for year in re.finditer(rf"\b{YEAR}\b(?!\s*[-–—]\s*{YEAR}\s+(average|promedio))", norm):
-        before = norm[max(0, year.start() - 12) : year.start()]
+    for found in re.finditer(rf"\b{YEAR}\b(?!\s*[-–—]\s*{YEAR}\s+(average|promedio))", norm):
+        before = norm[max(0, found.start() - 12) : found.start()]
         if re.search(r"\b(than|from|since|vs|que|desde)\s+(in\s+)?$", before):
             continue
         if re.search(r"[-–—]\s*$", before):
             continue
-        return When("year", (int(year.group(1)), 1))
+        return When("year", (int(found.group(1)), 1))
     return None
 
 
@@ -612,7 +626,9 @@ def _fill(statement: Statement, sentences: list[_Sentence], i: int) -> Statement
         for s in reversed(sentences[:i])
         if s.paragraph == paragraph and _family(s.metric) == family
     ]
-    after = [s for s in sentences[i + 1 :] if s.paragraph == paragraph and _family(s.metric) == family]
+    after = [
+        s for s in sentences[i + 1 :] if s.paragraph == paragraph and _family(s.metric) == family
+    ]
     changes: dict[str, object] = {}
     earlier = [
         s
