@@ -205,10 +205,11 @@ class Checker:
         if not metric:
             raise _CannotCheck(f"A dollar figure about {s.metric}: the store has none.")
         year, how = self._trade_year(s)
+        if s.when and s.when.kind == "months" and s.when.end:
+            return [self._months_amount(s, metric, s.when.start, s.when.end)]
         if s.when and s.when.kind == "month":
             y, m = s.when.start
             parts = [self._trade_expr(metric, p, f"{y}-{m:02d}") for p in s.partners or ("WORLD",)]
-            how = "in the text"
             period_words = f"{MONTHS[m - 1]} {y}"
         else:
             parts = [self._trade_expr(metric, p, str(year)) for p in s.partners or ("WORLD",)]
@@ -218,6 +219,21 @@ class Checker:
         names = self._names(s.partners) if s.partners else "all partners"
         description = f"{_FLOW[metric]} {names}, {period_words} (Census basis)"
         return [(self._compare(s, description, value.value, "USD", value.sources), expr)]
+
+    def _months_amount(
+        self, s: Statement, metric: str, first: tuple[int, int], last: tuple[int, int]
+    ) -> tuple[Reading, dict[str, Any] | None]:
+        if not s.partners or first[0] != last[0]:
+            raise _CannotCheck("Trade over a range of months is checked for named partners only.")
+        total, sources = Decimal(0), set()
+        for month in range(first[1], last[1] + 1):
+            for partner in s.partners:
+                value = self._evaluate(self._trade_expr(metric, partner, f"{first[0]}-{month:02d}"))
+                total += value.value
+                sources |= value.sources
+        span = f"{MONTHS[first[1] - 1]}–{MONTHS[last[1] - 1]} {first[0]}"
+        description = f"{_FLOW[metric]} {self._names(s.partners)}, {span} (Census basis)"
+        return self._compare(s, description, total, "USD", frozenset(sources)), None
 
     def _per_capita(self, s: Statement) -> list[tuple[Reading, dict[str, Any] | None]]:
         if not s.partners:
@@ -678,6 +694,11 @@ def _decided(statement: Statement, readings: list[Reading], claim_id: str) -> St
     first = readings[0]
     why = ""
     verdict = first.verdict
+    if verdict == "roughly" and "Census basis" in first.description:
+        why = (
+            "Close, not exact: the store holds Census's revised figures; a text written before"
+            " the annual revision may quote the first release."
+        )
     if verdict == "not_supported":
         holds = next((r for r in readings[1:] if r.verdict == "supported"), None)
         if holds is not None:

@@ -15,9 +15,12 @@ from decimal import Decimal
 from facts.parse import CountryIndex, normalise
 from facts.patterns import (
     DRUGS,
+    HALF,
     METRIC_PATTERNS,
     MONTH_WORDS,
+    ORDINALS,
     PER_CAPITA,
+    QUARTER,
     SERIES_PATTERNS,
     UNSUPPORTED,
     YEAR,
@@ -211,7 +214,9 @@ def extract(text: str, countries: CountryIndex) -> list[Statement]:
         _split_clauses(sentence)
         sentence.when = _when(sentence.norm)
         sentence.metric = _metric(sentence.norm)
-        sentence.partners = _partners(countries, sentence.norm, sentence.text)
+        sentence.partners = tuple(
+            p for p in _partners(countries, _strip_than(sentence.norm)) if p != "USA"
+        )
         sentence.statements = _statements(sentence, countries)
     out: list[Statement] = []
     for i, sentence in enumerate(sentences):
@@ -270,15 +275,24 @@ def _plain(text: str, spanish: bool = False) -> str:
 
 
 def _canonical(text: str, spanish: bool) -> str:
-    thousands, decimal = (".", ",") if spanish else (",", ".")
+    """Numbers as plain decimals: "4,000" (English and Mexican usage), "335.000" (Spain's),
+    "2,3" (a Spanish decimal comma) and "162.915 mil millones" (a decimal point) all read right.
+    """
 
     def plain(match: re.Match[str]) -> str:
         digits = match.group()
-        if not spanish and re.fullmatch(r"\d{1,3}(\.\d{3}){2,}", digits):
-            return digits.replace(".", "")  # 1.234.567 in English text: Spanish thousands
-        if re.fullmatch(rf"\d{{1,3}}(\{thousands}\d{{3}})+(\{decimal}\d+)?", digits):
-            digits = digits.replace(thousands, "")
-        return digits.replace(decimal, ".")
+        after = text[match.end() : match.end() + 14].lower()
+        if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", digits):
+            return digits.replace(",", "")
+        if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", digits):
+            dotted_decimal = digits.count(".") == 1 and (
+                not spanish or re.match(r"\s*mil millones", after)
+            )
+            if not dotted_decimal:
+                return digits.replace(".", "").replace(",", ".")
+        if spanish and re.fullmatch(r"\d+,\d+", digits):
+            return digits.replace(",", ".")
+        return digits
 
     return re.sub(r"\d[\d.,]*\d|\d", plain, text)
 
@@ -503,7 +517,17 @@ def _names_by_code(countries: CountryIndex) -> dict[str, tuple[str, ...]]:
     return _NAME_CACHE[key]
 
 
+_US = r"(the )?(us|usa|united states|estados unidos|eeuu|america)\b"
+
+
 def _metric(norm: str) -> str:
+    # The partner's point of view: its imports from the U.S. are U.S. exports, and back.
+    if re.search(rf"\b(imports?|importaciones|compras|purchases) (from|desde|de) {_US}", norm):
+        return "exports"
+    if re.search(rf"\b(exports?|exportaciones|ventas|sales) (to|a|hacia) {_US}", norm) or re.search(
+        r"\bexportaciones (mexicanas|canadienses|chinas)\b", norm
+    ):
+        return "imports"
     partner_exports = r"\b(mexico|canada|china)( s)? exports\b"
     if re.search(
         r"\b(exports?|exportaciones) (from|de) (mexico|canada|china)\b", norm
@@ -535,6 +559,17 @@ def _when(norm: str) -> When | None:
             (int(months.group(2)), MONTH_WORDS[months.group(1)]),
             (int(months.group(4)), MONTH_WORDS[months.group(3)]),
         )
+    same_year = re.search(
+        rf"\b(?:between|from|de|entre)?\s*({_MONTH})\s+(?:and|to|through|thru|y|a)\s+({_MONTH})"
+        rf"\.?(?:\s+(?:de|of))?,?\s+{YEAR}\b",
+        norm,
+    )
+    if same_year:
+        year = int(same_year.group(3))
+        first, last = MONTH_WORDS[same_year.group(1)], MONTH_WORDS[same_year.group(2)]
+        return When("months", (year, first), (year, last))
+    if part := _part_of_year(norm):
+        return part
     if since := re.search(rf"\b(?:since|desde)\s+({_MONTH})\.?(?:\s+de)?,?\s+{YEAR}\b", norm):
         return When("since", (int(since.group(2)), MONTH_WORDS[since.group(1)]))
     if month := re.search(rf"\b({_MONTH})\.?(?:\s+(?:de|of))?,?\s+{YEAR}\b", norm):
@@ -546,6 +581,31 @@ def _when(norm: str) -> When | None:
         if re.search(r"[-–—]\s*$", before):
             continue
         return When("year", (int(found.group(1)), 1))
+    return None
+
+
+_FIRST_MONTHS = re.compile(
+    rf"\b(?:first|primer(?:os)?)\s+(\d{{1,2}}|three|six|nine|tres|seis|nueve|cinco|cuatro|five|four)"
+    rf"\s+(?:months|meses)\s+(?:of|de(?:l)?)\s+(?:(?:the year|ano)\s+)?{YEAR}\b"
+)
+_PART_WORDS = {"three": 3, "tres": 3, "four": 4, "cuatro": 4, "five": 5, "cinco": 5, "six": 6,
+               "seis": 6, "nine": 9, "nueve": 9}  # fmt: skip
+
+
+def _part_of_year(norm: str) -> When | None:
+    if match := QUARTER.search(norm):
+        quarter = int(match.group(1) or match.group(2) or ORDINALS[match.group(3)])
+        year = int(match.group(4))
+        return When("months", (year, 3 * quarter - 2), (year, 3 * quarter))
+    if match := HALF.search(norm):
+        half = int(match.group(1) or ORDINALS[match.group(2)])
+        year = int(match.group(3))
+        return When("months", (year, 6 * half - 5), (year, 6 * half))
+    if match := _FIRST_MONTHS.search(norm):
+        word = match.group(1)
+        months = int(word) if word.isdigit() else _PART_WORDS[word]
+        year = int(match.group(2))
+        return When("months", (year, 1), (year, min(months, 12)))
     return None
 
 
