@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from facts.claims import ClaimDataMissing, evaluate
-from facts.extract import MAX_TEXT, Statement, extract
+from facts.extract import MAX_TEXT, Statement, When, extract
 from facts.model import ClaimCheck, Source, Verdict
 from facts.parse import ClaimIndex, CountryIndex
 from facts.store import ClaimRow, FactStore
@@ -41,6 +41,7 @@ _REASONS = {
     "place": "The store has no figures by state, port or route.",
     "forecast": "A forecast or estimate: the store holds published figures only.",
     "trucks": "The store has no truck or vehicle crossing counts.",
+    "gotaways": "The store has no estimates of gotaways (people who crossed without being caught).",
     "tons": "The store has no trade volumes in tons.",
 }
 _SCOPE_TOPICS = {
@@ -274,23 +275,36 @@ class Checker:
         if s.metric not in _TRADE or not s.partners:
             raise _CannotCheck("A percentage change of a figure the text does not tie to the data.")
         metric, partner = s.metric, s.partners[0]
-        if s.when and s.when.kind == "month":
-            y, m = s.when.start
-            base_year = s.baseline.start[0] if s.baseline and s.baseline.start[0] else y - 1
-            now = self._evaluate(self._trade_expr(metric, partner, f"{y}-{m:02d}"))
-            then = self._evaluate(self._trade_expr(metric, partner, f"{base_year}-{m:02d}"))
-            what = f"{MONTHS[m - 1]} {y} against {MONTHS[m - 1]} {base_year}"
+        s = _from_to(s)
+        when = s.when or When("year", (self._trade_year(s)[0], 1))
+        first, last = _months_of(when)
+        if first[0] != last[0]:
+            raise _CannotCheck("A change over months of two years: check each year instead.")
+        if s.baseline and s.baseline.kind == "month" and first == last:
+            base_first = base_last = s.baseline.start
         else:
-            year, how = self._trade_year(s)
-            base_year = s.baseline.start[0] if s.baseline and s.baseline.start[0] else year - 1
-            now = self._evaluate(self._trade_expr(metric, partner, str(year)))
-            then = self._evaluate(self._trade_expr(metric, partner, str(base_year)))
-            what = f"{year}{how} against {base_year}"
+            year = s.baseline.start[0] if s.baseline and s.baseline.start[0] else first[0] - 1
+            base_first, base_last = (year, first[1]), (year, last[1])
+        now = self._trade_months(metric, partner, first, last)
+        then = self._trade_months(metric, partner, base_first, base_last)
         change = (now.value - then.value) / abs(then.value) * HUNDRED
+        what = f"{_span_words(first, last)} against {_span_words(base_first, base_last)}"
         description = f"Change in {_FLOW[metric]} {self._names((partner,))}, {what}"
         return [(self._compare(s, description, change, "%", now.sources | then.sources), None)]
 
+    def _trade_months(
+        self, metric: str, partner: str, first: tuple[int, int], last: tuple[int, int]
+    ) -> _Value:
+        if first == (first[0], 1) and last == (first[0], 12):
+            return self._evaluate(self._trade_expr(metric, partner, str(first[0])))
+        total, sources = Decimal(0), frozenset[str]()
+        for month in range(first[1], last[1] + 1):
+            value = self._evaluate(self._trade_expr(metric, partner, f"{first[0]}-{month:02d}"))
+            total, sources = total + value.value, sources | value.sources
+        return _Value(total, sources)
+
     def _encounter_change(self, s: Statement) -> list[tuple[Reading, dict[str, Any] | None]]:
+        s = _from_to(s)
         if not s.when or s.when.kind != "month":
             raise _CannotCheck("A change in encounters needs a month (the text names none).")
         y, m = s.when.start
@@ -298,30 +312,31 @@ class Checker:
         series = s.series or "nationwide"
         if s.baseline and s.baseline.kind == "range_average" and s.baseline.end:
             first, last = s.baseline.start[0], s.baseline.end[0]
-            expr = {
-                "op": "change_vs_average",
-                "series": series,
-                "period": period,
-                "from": f"{first}-01",
-                "to": f"{last}-12",
-            }
+            expr = {"op": "change_vs_average", "series": series, "period": period,
+                    "from": f"{first}-01", "to": f"{last}-12"}  # fmt: skip
             value = self._evaluate(expr)
             what = f"{MONTHS[m - 1]} {y} against the monthly average of {first}–{last}"
             description = f"{SERIES_WORDS[series]}: change, {what}"
             return [(self._compare(s, description, value.value, "%", value.sources), expr)]
-        base_year = s.baseline.start[0] if s.baseline and s.baseline.start[0] else y - 1
+        if s.baseline and s.baseline.kind == "month":
+            base = s.baseline.start
+        else:
+            base = (s.baseline.start[0] if s.baseline and s.baseline.start[0] else y - 1, m)
+        base_period = f"{base[0]}-{base[1]:02d}"
         now = self._evaluate(_encounters(series, period, period))
-        then = self._evaluate(_encounters(series, f"{base_year}-{m:02d}", f"{base_year}-{m:02d}"))
+        then = self._evaluate(_encounters(series, base_period, base_period))
         change = (now.value - then.value) / then.value * HUNDRED
         description = (
             f"{SERIES_WORDS[series]}: change, {MONTHS[m - 1]} {y} against"
-            f" {MONTHS[m - 1]} {base_year}"
+            f" {MONTHS[base[1] - 1]} {base[0]}"
         )
         return [(self._compare(s, description, change, "%", now.sources | then.sources), None)]
 
     def _share(self, s: Statement) -> list[tuple[Reading, dict[str, Any] | None]]:
         if s.metric not in _TRADE or s.metric == "balance" or len(s.partners) != 1:
             raise _CannotCheck("A percentage the text does not tie to a figure the store holds.")
+        if s.when and s.when.kind == "months":
+            raise _CannotCheck("A share of part of a year: the store holds world totals by year.")
         year, how = self._trade_year(s)
         part = self._evaluate(self._trade_expr(s.metric, s.partners[0], str(year)))
         world = self.store.trade_world(s.metric, year)
@@ -489,7 +504,7 @@ class Checker:
 
     def _trade_year(self, s: Statement, population: bool = False) -> tuple[int, str]:
         """The calendar year a trade statement is about, and how it was chosen (in words)."""
-        if s.when and s.when.kind in ("year", "fiscal_year", "month", "since"):
+        if s.when and s.when.kind in ("year", "fiscal_year", "month", "since", "months"):
             year = s.when.start[0]
             how = {
                 "text": "",
@@ -665,6 +680,36 @@ def _rank_metric(clause: str, metric: str) -> str:
     if re.search(r"\b(trading partner|socio comercial|partner)\b", clause) and metric != "exports":
         return "total"
     return metric if metric in ("exports", "imports", "total") else "exports"
+
+
+def _from_to(s: Statement) -> Statement:
+    """'fell 93% from June 2024 to June 2025': the change of the last month over the first."""
+    when = s.when
+    if (
+        when
+        and when.kind == "months"
+        and when.end
+        and when.start[0] != when.end[0]
+        and when.start[1] == when.end[1]
+    ):
+        return replace(s, when=When("month", when.end), baseline=When("month", when.start))
+    return s
+
+
+def _months_of(when: When) -> tuple[tuple[int, int], tuple[int, int]]:
+    if when.kind == "month":
+        return when.start, when.start
+    if when.kind == "months" and when.end:
+        return when.start, when.end
+    return (when.start[0], 1), (when.start[0], 12)
+
+
+def _span_words(first: tuple[int, int], last: tuple[int, int]) -> str:
+    if first == last:
+        return f"{MONTHS[first[1] - 1]} {first[0]}"
+    if first[1] == 1 and last[1] == 12:
+        return str(first[0])
+    return f"{MONTHS[first[1] - 1]}–{MONTHS[last[1] - 1]} {first[0]}"
 
 
 def _fiscal(year: int) -> tuple[str, str, str]:

@@ -29,6 +29,9 @@ from facts.patterns import (
 MAX_TEXT = 20_000  # characters: about eight pages; a longer text is refused, with this limit
 
 _MONTH = "|".join(sorted(MONTH_WORDS, key=len, reverse=True))
+_FULL_MONTHS = "|".join(
+    m for m in MONTH_WORDS if len(m) > 4 or m in ("june", "july", "junio", "julio")
+)
 _NUM = r"\d+(?:\.\d+)?"  # numbers are rewritten to this form first (see _canonical)
 _SCALES = {
     "trillion": Decimal("1e12"), "billion": Decimal("1e9"), "bn": Decimal("1e9"),
@@ -51,9 +54,15 @@ _COUNT = re.compile(
     r"migrants?|people|personas|doses|dosis|jobs|empleos|trucks?|camiones|encuentros|"
     r"detenciones|cruces|migrantes|tons?|toneladas)\b"
 )
+_COUNT_AFTER = re.compile(
+    r"\b(?:encounters|apprehensions|crossings|encuentros|detenciones)\s+(?:\w+\s+)?"
+    r"(?:totaled|totalled|reached|fell to|dropped to|rose to|were|numbered|stood at|came to|"
+    r"sumaron|llegaron a|fueron)\s+(?:(?:nearly|about|over|more than|just|only|casi)\s+)?"
+    rf"(?P<n>{_NUM})(?:\s*(?P<s>{_SCALE})\b)?"
+)
 _RATIO = re.compile(
     rf"(?P<n>{_NUM})\s*(?:times|x|veces)\b|\b(?P<w>twice|double|doubled|triple|tripled|"
-    r"half|el doble|doble|triple|la mitad)\b"
+    r"half(?= as)|el doble|doble|triple|la mitad(?= de lo))\b"
 )
 _WORD_RATIOS: dict[str, Decimal] = {
     "twice": Decimal(2), "double": Decimal(2), "doubled": Decimal(2), "el doble": Decimal(2),
@@ -69,13 +78,20 @@ _RANK = re.compile(
     r"destino)|mayor (?:socio|mercado|comprador|cliente|destino)|primer (?:socio|mercado|"
     r"lugar))|more than any other (?:country|market|partner|nation)"
 )
-_ORDINAL = {"second": 2, "segundo": 2, "2nd": 2, "third": 3, "tercer": 3, "3rd": 3,
-            "fourth": 4, "4th": 4, "fifth": 5, "5th": 5}  # fmt: skip
+_PLACED = re.compile(
+    r"\b(?:came|ranked|ranks|placed|finished|was|is|remained|quedo|ocupo)\s+(?:in\s+)?"
+    r"(?P<o>first|second|third|fourth|fifth|primero|segundo|tercero|no\s?\d|number \d)\b"
+    r"(?!\s+(?:half|quarter|month|time|year|semestre|trimestre))"
+)
+_ORDINAL = {"first": 1, "primero": 1, "second": 2, "segundo": 2, "2nd": 2, "third": 3,
+            "tercer": 3, "tercero": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5,
+            "5th": 5}  # fmt: skip
 _RECORD = re.compile(
     r"\b(?P<d>lowest|fewest|highest|most|record|all time|lower|higher|mas bajo|mas alto|"
     r"minimo|maximo|menor|mayor)\b"
     r"(?P<rest>[^.;]{0,80}?)\b(?:(?:in|en)\s+(?P<y>\d{1,3}|a decade|decades)\s+(?:years|anos)?|"
-    rf"since\s+(?P<s>{YEAR})|desde\s+(?P<s2>{YEAR})|on record|ever|in history|de la historia|"
+    rf"since\s+(?P<s>{YEAR})|desde\s+(?P<s2>{YEAR})|on record|ever|in (?:\w+ ){{0,2}}history|"
+    r"de (?:\w+ ){0,2}historia|"
     r"(?P<hist>historic[oa]?))"
 )
 _PLAIN_LOW = re.compile(
@@ -131,17 +147,19 @@ _SCOPES = (
                      r"authorities|officials)|autoridades mexicanas|gobierno (de mexico|mexicano)|"
                      r"guardia nacional|inegi|banxico|inm|sedena)\b"),
     ("services", r"\b(services|servicios)\b"),
+    ("gotaways", r"\b(gotaways?|got aways?|evasiones)\b"),
     ("company", r"\b(compan(y|ies)|brands?|firms?|empresas?|invest(s|ed|ing)?)\b"),
     ("doses", r"\b(doses|dosis)\b"),
     ("product", r"\b(autos?|cars?|vehicles?|corn|maize|avocados?|tomatoes|steel|electronics|"
                 r"machinery|beef|pork|dairy|gasoline|fuel|petroleum|agricultur\w*|farm|"
                 r"aguacates?|maiz|acero|agricola|agropecuari\w*)\b"),
     ("place", r"\b(texas|california|arizona|new mexico|laredo|el paso|nogales|tijuana|"
-              r"port of|ports of|states?|rail lines?|shipping lanes?|routes?|corridors?)\b"),
+              r"port of|ports of|rail lines?|shipping lanes?|routes?|corridors?)\b"),
     ("forecast", r"\b(will|would|expected|projected|forecast|could|estimates?|by 20\d\d)\b"),
 )  # fmt: skip
 _DEMONYMS = {
     "mexicans": "mexico", "mexican": "mexico", "mexicanos": "mexico", "mexicano": "mexico",
+    "mexicanas": "mexico", "mexicana": "mexico",
     "canadians": "canada", "canadian": "canada", "canadienses": "canada", "chinese": "china",
     "chinos": "china", "chinas": "china", "japanese": "japan", "germans": "germany",
     "german": "germany", "americans": "us", "american": "us", "estadounidenses": "us",
@@ -153,6 +171,10 @@ _US_NAME_GOES_ON = re.compile(
     r"\s+(Border|Census|Customs|Department|Government|Trade|Treasury|Congress|Chamber|Senate|"
     r"House|Army|Navy|Bureau|Commerce|Embassy|Federal|International|Representative|Mexico|"
     r"Canada|China|Economic|Agency|Coast|Immigration|Secretary|President|Ambassador)\b"
+)
+_AGAINST_BEFORE = re.compile(
+    r"\b(than|from|since|vs|que|desde|over|compared (to|with))\s+(in\s+)?"
+    rf"(({_MONTH})\.?\s+(de\s+)?)?$"
 )
 _THAN = re.compile(r"\b(than|que|vs|versus|compared (?:to|with)|frente a)\b")
 
@@ -191,6 +213,7 @@ class Statement:
     scope_word: str = ""
     sentence: str = ""  # the whole sentence, normalised (for the stored claims' keywords)
     clause: str = ""  # the fragment, normalised
+    lead: str = ""  # the words from the figure before it (or the clause start) to its end
 
 
 @dataclass
@@ -334,7 +357,7 @@ def _hedge(before: str) -> str:
 
 def _statements(sentence: _Sentence, countries: CountryIndex) -> list[Statement]:
     norm = sentence.norm
-    found: list[tuple[int, Statement]] = []
+    found: list[tuple[int, int, Statement]] = []
     taken: list[tuple[int, int]] = []
 
     def add(
@@ -356,7 +379,7 @@ def _statements(sentence: _Sentence, countries: CountryIndex) -> list[Statement]
             clause=clause,
             **kw,  # type: ignore[arg-type]
         )
-        found.append((span[0], statement))
+        found.append((span[0], span[1], statement))
 
     for match in _CHANGE.finditer(norm):
         digits = match.group("n") or match.group("n2")
@@ -383,6 +406,9 @@ def _statements(sentence: _Sentence, countries: CountryIndex) -> list[Statement]
         if unit == "USD":
             continue
         add(match, "count", value, unit, hedge=_hedge(norm[: match.start()]), step=step)
+    for match in _COUNT_AFTER.finditer(norm):
+        value, step = _scaled(match.group("n"), match.group("s"))
+        add(match, "count", value, "encounters", hedge=_hedge(norm[: match.start("n")]), step=step)
     for match in _RATIO.finditer(norm):
         if match.group("n"):
             value, step = _number(match.group("n"))
@@ -419,6 +445,10 @@ def _statements(sentence: _Sentence, countries: CountryIndex) -> list[Statement]
     for match in _RANK.finditer(norm):
         order = _ORDINAL.get(match.group("o") or "", 1)
         add(match, "rank", Decimal(order), "rank")
+    for match in _PLACED.finditer(norm):
+        word = match.group("o")
+        order = int(word[-1]) if word[-1].isdigit() else _ORDINAL[word]
+        add(match, "rank", Decimal(order), "rank")
     for match in _OVERTAKE.finditer(norm):
         others = _after_than(countries, norm[match.end() : match.end() + 40])
         add(match, "comparison", None, "USD", others=others, hedge="over")
@@ -430,7 +460,16 @@ def _statements(sentence: _Sentence, countries: CountryIndex) -> list[Statement]
     for match in _VAGUE.finditer(norm):
         add(match, "amount", None, "USD", hedge="vague")
     found.sort(key=lambda item: item[0])
-    return [_about(s, sentence, countries) for _, s in found]
+    out: list[Statement] = []
+    previous_end = 0
+    for start, end, statement in found:
+        clause_start = next(c[1] for c in sentence.clauses if start <= c[2])
+        lead = norm[max(clause_start, previous_end) : end]
+        about = _about(replace(statement, lead=lead), sentence, countries, out[-1] if out else None)
+        out.append(about)
+        if statement.kind in ("amount", "count", "per_capita"):
+            previous_end = end  # the next figure's partner is named after this one
+    return out
 
 
 def _count_unit(word: str) -> str:
@@ -461,15 +500,22 @@ def _fragment(sentence: _Sentence, span: tuple[int, int]) -> tuple[str, str]:
 
 
 def _baseline(after: str) -> When | None:
-    if match := re.search(rf"\b{YEAR}\s*[-–—]\s*{YEAR}\s+(average|promedio)", after):
+    if match := re.search(rf"\b{YEAR}\s*[-–—]\s*{YEAR}\s+(?:monthly\s+)?(average|promedio)", after):
         return When("range_average", (int(match.group(1)), 1), (int(match.group(2)), 12))
     average = rf"\b(average|promedio)\b[^.]*?{YEAR}\s*(?:[-–—]|to|y|a)\s*{YEAR}"
     if match := re.search(average, after):
         return When("range_average", (int(match.group(2)), 1), (int(match.group(3)), 12))
-    if match := re.search(rf"\b(?:than|from|since|vs|compared (?:to|with)|que|desde)\s+(?:in\s+)?"
-                          rf"{YEAR}\b", after):  # fmt: skip
+    against = r"\b(?:than|from|since|vs|compared (?:to|with)|que|desde|over)\s+(?:in\s+)?"
+    if match := re.search(rf"{against}({_MONTH})\.?(?:\s+de)?,?\s+{YEAR}\b", after):
+        return When("month", (int(match.group(2)), MONTH_WORDS[match.group(1)]))
+    same = r"(?:(?:the )?same (?:period|months?) (?:of|in) |(?:el )?mismo (?:periodo|lapso) del? )?"
+    if match := re.search(rf"{against}{same}{YEAR}\b", after):
         return When("year", (int(match.group(1)), 1))
-    if re.search(r"\b(a year (earlier|ago|before)|last year|year over year|ano anterior)\b", after):
+    if re.search(
+        r"\b(a year (earlier|ago|before)|last year|year over year|the previous year|"
+        r"the year before|ano anterior|un ano antes|ano pasado)\b",
+        after,
+    ):
         return When("year", (0, 0))  # the year before the statement's period
     return None
 
@@ -522,10 +568,14 @@ _US = r"(the )?(us|usa|united states|estados unidos|eeuu|america)\b"
 
 def _metric(norm: str) -> str:
     # The partner's point of view: its imports from the U.S. are U.S. exports, and back.
-    if re.search(rf"\b(imports?|importaciones|compras|purchases) (from|desde|de) {_US}", norm):
+    if re.search(
+        rf"\b(imports?|importaciones|compras|purchases)( \w+)? (from|desde|de) {_US}", norm
+    ) or (re.search(r"\b(us|united states) (sales|exports|shipments) to\b", norm)):
         return "exports"
-    if re.search(rf"\b(exports?|exportaciones|ventas|sales) (to|a|hacia) {_US}", norm) or re.search(
-        r"\bexportaciones (mexicanas|canadienses|chinas)\b", norm
+    if (
+        re.search(rf"\b(exports?|exportaciones|ventas|sales)( \w+)? (to|a|hacia) {_US}", norm)
+        or re.search(rf"\b(shipped|sold|sells|sent|vendio|envio)\b[^.]*?\b(to|a) {_US}", norm)
+        or re.search(r"\bexportaciones (mexicanas|canadienses|chinas)\b", norm)
     ):
         return "imports"
     partner_exports = r"\b(mexico|canada|china)( s)? exports\b"
@@ -572,15 +622,21 @@ def _when(norm: str) -> When | None:
         return part
     if since := re.search(rf"\b(?:since|desde)\s+({_MONTH})\.?(?:\s+de)?,?\s+{YEAR}\b", norm):
         return When("since", (int(since.group(2)), MONTH_WORDS[since.group(1)]))
-    if month := re.search(rf"\b({_MONTH})\.?(?:\s+(?:de|of))?,?\s+{YEAR}\b", norm):
-        return When("month", (int(month.group(2)), MONTH_WORDS[month.group(1)]))
-    for found in re.finditer(rf"\b{YEAR}\b(?!\s*[-–—]\s*{YEAR}\s+(average|promedio))", norm):
+    for month in re.finditer(rf"\b({_MONTH})\.?(?:\s+(?:de|of))?,?\s+{YEAR}\b", norm):
+        if not _AGAINST_BEFORE.search(norm[max(0, month.start() - 16) : month.start()]):
+            return When("month", (int(month.group(2)), MONTH_WORDS[month.group(1)]))
+    for found in re.finditer(
+        rf"\b{YEAR}\b(?!\s*[-–—]\s*{YEAR}\s+(monthly\s+)?(average|promedio))", norm
+    ):
         before = norm[max(0, found.start() - 12) : found.start()]
-        if re.search(r"\b(than|from|since|vs|que|desde)\s+(in\s+)?$", before):
+        if _AGAINST_BEFORE.search(before):
             continue
         if re.search(r"[-–—]\s*$", before):
             continue
         return When("year", (int(found.group(1)), 1))
+    bare = re.search(r"\b(?:in|en|for|during|durante)\s+(" + _FULL_MONTHS + r")\b", norm)
+    if bare:
+        return When("month", (0, MONTH_WORDS[bare.group(1)]))  # the year comes from the context
     return None
 
 
@@ -612,18 +668,25 @@ def _part_of_year(norm: str) -> When | None:
 # --- what each statement is about ----------------------------------------------------------------
 
 
-def _about(statement: Statement, sentence: _Sentence, countries: CountryIndex) -> Statement:
+def _about(
+    statement: Statement,
+    sentence: _Sentence,
+    countries: CountryIndex,
+    previous: Statement | None = None,
+) -> Statement:
     norm = sentence.norm
     clause = statement.clause
     scope, word = _scope(statement, clause, norm)
-    subjects = tuple(p for p in _partners(countries, _strip_than(clause)) if p != "USA")
+    subjects = tuple(p for p in _partners(countries, _strip_than(statement.lead)) if p != "USA")
+    if not subjects:
+        subjects = tuple(p for p in _partners(countries, _strip_than(clause)) if p != "USA")
     if not subjects:
         subjects = tuple(
             p
             for p in _partners(countries, _strip_than(norm))
             if p != "USA" and p not in statement.others
         )
-    metric = _metric(clause) or sentence.metric
+    metric = _metric(clause) or (previous.metric if previous else "") or sentence.metric
     if statement.unit in ("encounters",) or (
         statement.kind in ("record", "change") and metric in ("", "encounters")
     ):
@@ -635,7 +698,10 @@ def _about(statement: Statement, sentence: _Sentence, countries: CountryIndex) -
     series = ""
     if metric == "encounters":
         series = next(s for s, p in (*SERIES_PATTERNS, ("nationwide", r"")) if re.search(p, norm))
-        if re.search(r"\billegal (crossings?|entries)\b", norm) and series == "nationwide":
+        if (
+            re.search(r"\b(illegal (crossings?|entries)|apprehen\w+)\b", norm)
+            and series == "nationwide"
+        ):
             series = "usbp-southwest"
     drug = next((DRUGS[w] for w in norm.split() if w in DRUGS), "")
     return replace(
@@ -660,9 +726,9 @@ def _scope(statement: Statement, clause: str, norm: str) -> tuple[str, str]:
     """Why the store cannot check the statement, from its clause (or sentence), if it can't."""
     if statement.unit in ("doses", "jobs", "jobs per job", "trucks", "tons"):
         return {"jobs per job": "jobs"}.get(statement.unit, statement.unit), statement.unit
-    for text in (clause, norm):
+    for whole, text in ((False, clause), (True, norm)):
         for scope, pattern in _SCOPES:
-            if scope in ("product", "place", "forecast", "company") and text is norm:
+            if scope in ("product", "place", "forecast", "company") and whole:
                 continue  # only what the statement's own clause says
             if scope == "value added" and statement.kind not in ("ratio", "amount", "share"):
                 continue
@@ -695,9 +761,13 @@ def _fill(statement: Statement, sentences: list[_Sentence], i: int) -> Statement
         for s in reversed(sentences[:i])
         if s.paragraph != paragraph and _family(s.metric) == family
     ]
-    if statement.when is None:
+    if statement.when is None or statement.when.start[0] == 0:
         for where, group in (("before", before), ("after", after), ("earlier", earlier)):
-            found = next((s.when for s in group if s.when), None)
+            found = next((s.when for s in group if s.when and s.when.start[0]), None)
+            if found and statement.when is not None:  # a month without its year
+                month = (found.start[0], statement.when.start[1])
+                changes.update(when=When("month", month), when_from=where)
+                break
             if found:
                 changes.update(when=found, when_from=where)
                 break
@@ -711,4 +781,4 @@ def _fill(statement: Statement, sentences: list[_Sentence], i: int) -> Statement
 
 
 def _family(metric: str) -> str:
-    return metric if metric in ("encounters", "seizures") else "trade"
+    return "border" if metric in ("encounters", "seizures") else "trade"
