@@ -1,5 +1,5 @@
-"""Checking the numbers of a text: the replies for the CLI, the slash command, the message
-shortcut and "check:" in a mention or DM. Text in, reply out; no Slack objects here."""
+"""A check of the numbers in a text (facts.check.TextCheck) as plain text, Slack mrkdwn, Block
+Kit and JSON; and the words of the "Check the numbers" message shortcut. No Slack objects here."""
 
 from __future__ import annotations
 
@@ -15,16 +15,12 @@ from bot.render import (
     _environment,
     _number,
 )
-from facts.check import Checker, TextCheck, plain_figure
+from facts.check import TextCheck, plain_figure
 from facts.extract import MAX_TEXT, Statement
-from facts.parse import MAX_QUESTION
 
 CHECK_SHORTCUT = "check_numbers"  # the message shortcut's callback_id (manifest.yml)
+MAX_MESSAGE = 39_000  # characters of a message's text (Slack truncates past 40,000)
 MAX_LISTED = 40  # statements listed in one Slack message (50 blocks, 3,000 characters each)
-CHECK_PREFIX = re.compile(
-    r"^\s*(?:check|verify|fact[- ]?check|verifica|verificar|revisa)\s*(?::|\s)\s*", re.I
-)
-_SENTENCE_END = re.compile(r"[.!?](\s|$)")
 _VERDICT_WORDS = (
     ("supported", "supported"),
     ("roughly", "roughly"),
@@ -33,12 +29,6 @@ _VERDICT_WORDS = (
 )
 
 Reply = dict[str, Any]
-
-
-def text_to_check(message: str) -> str | None:
-    """The text after "check:" / "check " (None if the message doesn't ask for a check)."""
-    match = CHECK_PREFIX.match(message)
-    return message[match.end() :].strip() if match else None
 
 
 def message_text(message: dict[str, Any]) -> str:
@@ -59,13 +49,6 @@ def shortcut_fallback(reply: Reply) -> Reply:
     )
     blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": note}]}]
     return {**reply, "blocks": [*blocks, *reply["blocks"]], "text": note + "\n" + reply["text"]}
-
-
-def looks_like_a_paragraph(message: str) -> bool:
-    """A pasted paragraph with figures (not a question): two sentences or more, with a digit."""
-    has_figure = any(ch.isdigit() for ch in message)
-    sentences = len(_SENTENCE_END.findall(message.strip()))
-    return has_figure and (sentences >= 2 or len(message) > MAX_QUESTION)
 
 
 def summary_words(result: TextCheck) -> str:
@@ -123,16 +106,9 @@ def check_blocks(result: TextCheck) -> list[dict[str, Any]]:
     return blocks[: BLOCK_LIMIT - 1]  # room for the share button
 
 
-def check_reply(checker: Checker, text: str) -> tuple[TextCheck, Reply]:
-    """The reply to a request to check `text`: chat.postMessage / respond() arguments."""
-    result = checker.check(text)
-    reply = {
-        "text": _clip(render_check(result, md=True, limit=MAX_LISTED), 39_000),
-        "blocks": check_blocks(result),
-        "unfurl_links": False,
-        "unfurl_media": False,
-    }
-    return result, reply
+def check_mrkdwn(result: TextCheck) -> str:
+    """The message text of a check (its fallback when blocks can't be shown)."""
+    return _clip(render_check(result, md=True, limit=MAX_LISTED), MAX_MESSAGE)
 
 
 def check_json(result: TextCheck) -> dict[str, Any]:

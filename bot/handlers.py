@@ -1,4 +1,4 @@
-"""register(): the thin Slack listeners that hand a question to facts.answer.ask()."""
+"""register(): the thin Slack listeners that hand a question to facts.answer.answer()."""
 
 from __future__ import annotations
 
@@ -14,19 +14,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient, WebhookResponse
 
-from bot.checking import (
-    CHECK_SHORTCUT,
-    check_reply,
-    looks_like_a_paragraph,
-    message_text,
-    shortcut_fallback,
-    text_to_check,
-)
+from bot.checking import CHECK_SHORTCUT, message_text, shortcut_fallback
 from bot.dedupe import SeenEvents
 from bot.render import render_blocks, render_mrkdwn
 from bot.replies import Replies, Reply
-from facts.answer import ask
-from facts.check import Checker, checker_for
+from facts.answer import answer as answer_question
+from facts.context import Context
 from facts.model import Answer
 from facts.store import FactStore
 
@@ -35,6 +28,7 @@ SORRY = "Sorry, something went wrong while answering. Please try again in a mome
 MAX_BLOCKS = 50  # Block Kit's limit for one message
 MAX_BUTTON_VALUE = 2000  # Block Kit's limit for a button's value
 _NOT_SHAREABLE = frozenset({"help", "not_understood", "no_data"})
+# A check of a text with no figure in it (or one too long) is not worth sharing either.
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 _ERROR_CODE = re.compile(r"[a-z0-9_]{1,64}")  # Slack's error codes: not_in_channel, ...
 
@@ -42,15 +36,8 @@ _ERROR_CODE = re.compile(r"[a-z0-9_]{1,64}")  # Slack's error codes: not_in_chan
 def register(app: App, store: FactStore) -> None:
     """Add the /tradefact command, the share button, mentions and DMs to `app`."""
     seen = SeenEvents()
-    replies = Replies(store, lambda question: answered(question, store))
-    checker = checker_for(store)
-
-    def reply_to(question: str) -> Reply:
-        """A mention's or DM's reply: a check of the numbers, or the answer to a question."""
-        text = text_to_check(question)
-        if text is None and looks_like_a_paragraph(question):
-            text = question
-        return replies.get(question)[1] if text is None else check_reply(checker, text)[1]
+    context = Context.build(store)  # names and claim verdicts, once per store
+    replies = Replies(store, lambda question: answered(question, context))
 
     @app.middleware
     def once_per_event(
@@ -66,10 +53,6 @@ def register(app: App, store: FactStore) -> None:
     @app.command("/tradefact")
     def tradefact_command(ack: Ack, command: dict[str, Any]) -> None:
         question = question_from(command.get("text", ""))
-        text = text_to_check(question)
-        if text is not None:
-            ack(**check_ephemeral(checker, text), response_type="ephemeral")
-            return
         answer, reply = replies.get(question)
         ack(**ephemeral_reply(question, answer, reply), response_type="ephemeral")
 
@@ -78,12 +61,7 @@ def register(app: App, store: FactStore) -> None:
         ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient, logger: Logger
     ) -> None:
         ack()
-        value = action.get("value") or "help"
-        checked = text_to_check(value)
-        if checked is None:
-            answer, reply = replies.get(value)
-        else:
-            answer, reply = None, check_reply(checker, checked)[1]
+        answer, reply = replies.get(action.get("value") or "help")
         # Through response_url, so sharing works in any channel, also one the bot isn't in.
         respond = respond_once(body["response_url"], client.timeout)
         shared = respond(**shared_reply(answer, body["user"]["id"], reply), **_IN_CHANNEL)
@@ -96,28 +74,27 @@ def register(app: App, store: FactStore) -> None:
     def answer_mention(event: dict[str, Any], context: BoltContext, say: Say) -> None:
         if is_from_a_person(event):
             question = question_from(strip_mention(event.get("text", ""), context.bot_user_id))
-            say(**reply_to(question), thread_ts=event.get("thread_ts") or event["ts"])
+            say(**replies.get(question)[1], thread_ts=event.get("thread_ts") or event["ts"])
 
     @app.event("message")
     def answer_direct_message(event: dict[str, Any], say: Say) -> None:
         if event.get("channel_type") == "im" and is_from_a_person(event):
             question = question_from(event.get("text", ""))
-            say(**reply_to(question), thread_ts=event.get("thread_ts"))
+            say(**replies.get(question)[1], thread_ts=event.get("thread_ts"))
 
     @app.shortcut(CHECK_SHORTCUT)
-    def check_message(
+    def check_the_numbers(
         ack: Ack, shortcut: dict[str, Any], client: WebClient, logger: Logger
     ) -> None:
         ack()
         message = shortcut.get("message") or {}
-        reply = check_reply(checker, message_text(message))[1]
+        reply = replies.get(f"check: {message_text(message)}")[1]
         channel = str((shortcut.get("channel") or {}).get("id") or "")
-        try:
-            client.chat_postMessage(
-                channel=channel, thread_ts=message.get("thread_ts") or message.get("ts"), **reply
-            )
-        except SlackApiError as error:  # not in the channel, a DM between others, archived...
-            logger.info("Check posted privately: chat.postMessage said %s", _api_error(error))
+        try:  # in the message's thread, where the team can see the check
+            thread = message.get("thread_ts") or message.get("ts")
+            client.chat_postMessage(channel=channel, thread_ts=thread, **reply)
+        except SlackApiError as error:  # not in the channel, someone else's DM, archived...
+            logger.info("Check answered privately: chat.postMessage said %s", _api_error(error))
             respond = respond_once(shortcut["response_url"], client.timeout)
             respond(**shortcut_fallback(reply), response_type="ephemeral")
 
@@ -162,9 +139,9 @@ def is_from_a_person(event: dict[str, Any]) -> bool:
     return not event.get("subtype") and not event.get("bot_id") and bool(event.get("user"))
 
 
-def answered(question: str, store: FactStore) -> tuple[Answer, Reply]:
+def answered(question: str, context: Context) -> tuple[Answer, Reply]:
     """The answer to `question` and its chat.postMessage arguments (what Replies caches)."""
-    answer = ask(store, question)
+    answer = answer_question(context, question)
     return answer, message_reply(answer)
 
 
@@ -181,22 +158,11 @@ def ephemeral_reply(question: str, answer: Answer, reply: Reply | None = None) -
     return reply
 
 
-def check_ephemeral(checker: Checker, text: str) -> Reply:
-    """/tradefact check's reply: the check and, when it found something, a share button."""
-    result, reply = check_reply(checker, text)
-    value = f"check: {text}"
-    if result.checks and len(value) <= MAX_BUTTON_VALUE and len(reply["blocks"]) < MAX_BLOCKS:
-        return {**reply, "blocks": [*reply["blocks"], _share_button(value)]}
-    return reply
-
-
-def shared_reply(answer: Answer | None, user_id: str, reply: Reply | None = None) -> Reply:
+def shared_reply(answer: Answer, user_id: str, reply: Reply | None = None) -> Reply:
     """The answer as posted to the channel by the share button, attributed to `user_id`."""
     who = f"<@{user_id}>" if _USER_ID.fullmatch(user_id) else "someone"
     credit = {"type": "context", "elements": [{"type": "mrkdwn", "text": f"Shared by {who}"}]}
-    if reply is None:
-        assert answer is not None, "shared_reply needs an answer or a reply"
-        reply = message_reply(answer)
+    reply = message_reply(answer) if reply is None else reply
     return {**reply, "blocks": [credit, *reply["blocks"][: MAX_BLOCKS - 1]]}
 
 
@@ -204,6 +170,7 @@ def _shareable(question: str, answer: Answer, blocks: list[dict[str, Any]]) -> b
     # The button carries the question, so it must fit a button value; sharing adds a block.
     return (
         answer.kind not in _NOT_SHAREABLE
+        and not (answer.check is not None and answer.check.refused)
         and len(question) <= MAX_BUTTON_VALUE
         and len(blocks) < MAX_BLOCKS
     )

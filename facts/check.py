@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from facts.claims import ClaimDataMissing, evaluate
+from facts.context import Context
 from facts.extract import MAX_TEXT, Statement, When, extract
 from facts.model import ClaimCheck, Source, Verdict
 from facts.parse import ClaimIndex, CountryIndex
@@ -114,6 +115,11 @@ class Checker:
         self.claim_index = claims
         self.claim_checks = claim_checks
         self._claims = {c.id: c for c in store.claims}
+
+    @classmethod
+    def of(cls, ctx: Context) -> Checker:
+        """A Checker over the answering context's store, names and claim verdicts."""
+        return cls(ctx.store, ctx.names, ctx.claim_index, ctx.checks)
 
     def check(self, text: str) -> TextCheck:
         """Find and check every statement of `text` (refused past MAX_TEXT characters)."""
@@ -749,11 +755,3 @@ def _decided(statement: Statement, readings: list[Reading], claim_id: str) -> St
         if holds is not None:
             verdict, why = "roughly", f"True on another reading: {holds.description}."
     return StatementCheck(statement, verdict, tuple(readings), why, claim_id)
-
-
-def checker_for(store: FactStore) -> Checker:
-    """A Checker over `store`, sharing its Answerer's name index and claim verdicts."""
-    from facts.answer import answerer_for  # the answering core builds both once per store
-
-    answerer = answerer_for(store)
-    return Checker(store, answerer.index, answerer.claim_index, answerer.checks)

@@ -26,7 +26,7 @@ from facts.patterns import (
     YEAR,
 )
 
-MAX_TEXT = 20_000  # characters: about eight pages; a longer text is refused, with this limit
+MAX_TEXT = 40_000  # characters: Slack's longest message; a longer text is refused, naming this
 
 _MONTH = "|".join(sorted(MONTH_WORDS, key=len, reverse=True))
 _FULL_MONTHS = "|".join(
