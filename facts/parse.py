@@ -288,13 +288,15 @@ _THIRD_COUNTRY_VERB = re.compile(
 def text_to_check(text: str) -> str | None:
     """The text a message asks to check: after "check:", or a pasted paragraph with figures.
 
-    A paragraph is two sentences or more, or more than a question's length, with a digit in it.
+    A paragraph is two sentences or more with a digit in them.
     """
-    if match := CHECK_REQUEST.match(text):
+    if (match := CHECK_REQUEST.match(text)) and not re.match(
+        r"\s*(the )?claims?\b", text[match.end() :], re.I
+    ):
         return text[match.end() :].strip()
     has_figure = any(ch.isdigit() for ch in text)
     sentences = len(SENTENCE_END.findall(text.strip()))
-    if has_figure and (sentences >= 2 or len(text) > MAX_QUESTION):
+    if has_figure and sentences >= 2:
         return text.strip()
     return None
 
