@@ -55,7 +55,7 @@ _COUNT = re.compile(
     r"detenciones|cruces|migrantes|tons?|toneladas)\b"
 )
 _COUNT_AFTER = re.compile(
-    r"\b(?:encounters|apprehensions|crossings|encuentros|detenciones)\s+(?:\w+\s+)?"
+    r"\b(?:encounters|apprehensions|crossings|encuentros|detenciones)\s+(?:\w+\s+){0,5}?"
     r"(?:totaled|totalled|reached|fell to|dropped to|rose to|were|numbered|stood at|came to|"
     r"sumaron|llegaron a|fueron)\s+(?:(?:nearly|about|over|more than|just|only|casi)\s+)?"
     rf"(?P<n>{_NUM})(?:\s*(?P<s>{_SCALE})\b)?"
@@ -101,7 +101,7 @@ _CHANGE = re.compile(
     rf"(?P<v>up|down|rose|rise|rising|risen|grew|grow|growth|increase[ds]?|jump(?:ed)?|"
     r"climb(?:ed)?|fell|fall|falling|fallen|dropped|drop|declined?|decrease[ds]?|plunged?|"
     r"lower|higher|below|above|more|less|fewer|creci\w*|cay\w*|baj\w*|aument\w*|subi\w*|"
-    r"disminu\w*|menos|mas)\b(?:\s+\w+){0,3}?\s+(?:by\s+|un\s+|en\s+)?"
+    r"disminu\w*|menos|mas)\b(?:\s+(?!\d)\w+){0,3}?\s+(?:by\s+|un\s+|en\s+)?"
     rf"(?:(?:nearly|almost|about|around|over|more than|some|roughly|casi|cerca de)\s+)?"
     rf"(?P<n>{_NUM})\s*(?:%|percent\b|per cent\b|por ciento\b)"
     rf"|(?P<n2>{_NUM})\s*(?:%|percent\b|per cent\b|por ciento\b)\s+(?:\w+\s+){{0,2}}?"
@@ -644,8 +644,12 @@ _FIRST_MONTHS = re.compile(
     rf"\b(?:first|primer(?:os)?)\s+(\d{{1,2}}|three|six|nine|tres|seis|nueve|cinco|cuatro|five|four)"
     rf"\s+(?:months|meses)\s+(?:of|de(?:l)?)\s+(?:(?:the year|ano)\s+)?{YEAR}\b"
 )
-_PART_WORDS = {"three": 3, "tres": 3, "four": 4, "cuatro": 4, "five": 5, "cinco": 5, "six": 6,
-               "seis": 6, "nine": 9, "nueve": 9}  # fmt: skip
+_BIMESTRE = re.compile(rf"\b(primer|segundo|tercer|cuarto|quinto|sexto) bimestre de(?:l)? {YEAR}\b")
+_PART_WORDS = {
+    "primer": 1, "segundo": 2, "tercer": 3, "cuarto": 4, "quinto": 5, "sexto": 6, "three": 3,
+    "tres": 3, "four": 4, "cuatro": 4, "five": 5, "cinco": 5, "six": 6, "seis": 6, "nine": 9,
+    "nueve": 9,
+}  # fmt: skip
 
 
 def _part_of_year(norm: str) -> When | None:
@@ -657,6 +661,9 @@ def _part_of_year(norm: str) -> When | None:
         half = int(match.group(1) or ORDINALS[match.group(2)])
         year = int(match.group(3))
         return When("months", (year, 6 * half - 5), (year, 6 * half))
+    if match := _BIMESTRE.search(norm):
+        year, which = int(match.group(2)), _PART_WORDS[match.group(1)]
+        return When("months", (year, 2 * which - 1), (year, 2 * which))
     if match := _FIRST_MONTHS.search(norm):
         word = match.group(1)
         months = int(word) if word.isdigit() else _PART_WORDS[word]
