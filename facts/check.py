@@ -138,23 +138,25 @@ class Checker:
     def check_statement(self, statement: Statement) -> StatementCheck:
         """The verdict on one statement: computed readings, or the reason there are none."""
         claim = self._stored_claim(statement)
+        why = ""
         if statement.scope:
-            why = _REASONS.get(statement.scope) or (
-                f"The store has no {statement.scope_word} figures."
+            why = (
+                _REASONS.get(statement.scope) or f"The store has no {statement.scope_word} figures."
             )
-            if claim is not None and claim.check is None:
-                why = " ".join((claim.unverifiable or why).split())
-            return StatementCheck(
-                statement, "unverifiable", (), why, claim.id if claim is not None else ""
-            )
-        try:
-            computed = _READINGS[statement.kind](self, statement)
-        except _CannotCheck as cannot:
-            return StatementCheck(statement, "unverifiable", (), str(cannot))
-        except ClaimDataMissing as missing:
-            return StatementCheck(
-                statement, "unverifiable", (), f"The store lacks a figure it needs: {missing}."
-            )
+        else:
+            try:
+                computed = _READINGS[statement.kind](self, statement)
+            except _CannotCheck as cannot:
+                why = str(cannot)
+            except ClaimDataMissing as missing:
+                why, claim = f"The store lacks a figure it needs: {missing}.", None
+        if why:
+            if claim is not None and claim.check is None:  # the op-ed's claim says why
+                return StatementCheck(
+                    statement, "unverifiable", (), " ".join((claim.unverifiable or why).split()),
+                    claim.id,
+                )  # fmt: skip
+            return StatementCheck(statement, "unverifiable", (), why)
         readings, claim_id = self._with_stored_claim(statement, computed)
         return _decided(statement, readings, claim_id)
 
@@ -162,12 +164,14 @@ class Checker:
 
     def _stored_claim(self, statement: Statement) -> ClaimRow | None:
         """An unverifiable stored claim this out-of-scope statement restates."""
-        topics = _SCOPE_TOPICS.get(statement.scope)
-        if not topics:
+        topics = _SCOPE_TOPICS.get(statement.scope) if statement.scope else None
+        if statement.scope and not topics:
             return None
         best, best_score = None, 0
         for claim in self._claims.values():
-            if claim.check is not None or claim.topic not in topics:
+            if claim.check is not None or (topics and claim.topic not in topics):
+                continue
+            if not topics and claim.stated_unit != statement.unit:
                 continue
             if claim.stated_value is not None and claim.stated_value != statement.stated:
                 continue

@@ -60,6 +60,7 @@ _COUNT_AFTER = re.compile(
     r"sumaron|llegaron a|fueron)\s+(?:(?:nearly|about|over|more than|just|only|casi)\s+)?"
     rf"(?P<n>{_NUM})(?:\s*(?P<s>{_SCALE})\b)?"
 )
+_A_YEAR = re.compile(rf"\b(?:{_MONTH}|in|en|since|desde|of|de|fy|year)\s+{YEAR}$")
 _RATIO = re.compile(
     rf"(?P<n>{_NUM})\s*(?:times|x|veces)\b|\b(?P<w>twice|double|doubled|triple|tripled|"
     r"half(?= as)|el doble|doble|triple|la mitad(?= de lo))\b"
@@ -401,6 +402,8 @@ def _statements(sentence: _Sentence, countries: CountryIndex) -> list[Statement]
         kind, unit = ("per_capita", "USD per person") if per_person else ("amount", "USD")
         add(match, kind, value, unit, hedge=_hedge(norm[: match.start()]), step=step)
     for match in _COUNT.finditer(norm):
+        if _A_YEAR.search(norm[: match.end("n")]):
+            continue  # "in June 2025 nationwide encounters": a year, not a count
         value, step = _scaled(match.group("n"), match.group("s"))
         unit = _count_unit(match.group("u"))
         if unit == "USD":
@@ -568,9 +571,13 @@ _US = r"(the )?(us|usa|united states|estados unidos|eeuu|america)\b"
 
 def _metric(norm: str) -> str:
     # The partner's point of view: its imports from the U.S. are U.S. exports, and back.
-    if re.search(
-        rf"\b(imports?|importaciones|compras|purchases)( \w+)? (from|desde|de) {_US}", norm
-    ) or (re.search(r"\b(us|united states) (sales|exports|shipments) to\b", norm)):
+    if (
+        re.search(
+            rf"\b(imports?|importaciones|compras|purchases)( \w+)? (from|desde|de) {_US}", norm
+        )
+        or re.search(r"\b(us|united states|america) (sales|exports|shipments) to\b", norm)
+        or re.search(r"\b(us|united states|america) (sold|sells|exported|shipped)\b", norm)
+    ):
         return "exports"
     if (
         re.search(rf"\b(exports?|exportaciones|ventas|sales)( \w+)? (to|a|hacia) {_US}", norm)

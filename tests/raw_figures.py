@@ -30,7 +30,9 @@ def _census(year: int) -> dict[str, dict[str, list[Decimal]]]:
         r["country_code"]: {
             **{flow: [Decimal(str(v)) for v in r[flow]] for flow in ("exports", "imports")},
             # the published annual totals (the monthly values, rounded, may not add up to them)
-            **{f"{flow}_year": [Decimal(str(r[f"{flow}_year"]))] for flow in ("exports", "imports")},
+            **{
+                f"{flow}_year": [Decimal(str(r[f"{flow}_year"]))] for flow in ("exports", "imports")
+            },
         }
         for r in rows
     }
@@ -88,18 +90,22 @@ def _fiscal(year: int, month: int) -> tuple[str, str]:
     return str(year + 1 if month >= 10 else year), MONTHS[month - 1]
 
 
+@cache
+def _nationwide_file(name: str) -> dict[tuple[str, str], Decimal]:
+    totals: dict[tuple[str, str], Decimal] = {}
+    with (RAW / "cbp-nationwide-encounters" / name).open(encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            key = (r["Fiscal Year"].split()[0], r["Month (abbv)"])
+            totals[key] = totals.get(key, Decimal(0)) + Decimal(r["Encounter Count"])
+    return totals
+
+
 def nationwide(year: int, month: int) -> Decimal:
     """CBP encounters nationwide in a calendar month (the newest release that has it)."""
-    fy, abbr = _fiscal(year, month)
+    key = _fiscal(year, month)
     for name in reversed(NATIONWIDE):
-        with (RAW / "cbp-nationwide-encounters" / name).open(encoding="utf-8") as f:
-            counts = [
-                Decimal(r["Encounter Count"])
-                for r in csv.DictReader(f)
-                if r["Fiscal Year"].split()[0] == fy and r["Month (abbv)"] == abbr
-            ]
-        if counts:
-            return sum(counts, Decimal(0))
+        if key in _nationwide_file(name):
+            return _nationwide_file(name)[key]
     raise KeyError((year, month))
 
 
@@ -131,3 +137,31 @@ def seized_lb(drug: str, year: int, month: int) -> Decimal:
                     if r["Drug Type"].lower().startswith(drug):
                         total += Decimal(r["Sum Qty (lbs)"])
     return total
+
+
+def _months(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int, int]]:
+    out, (year, month) = [], first
+    while (year, month) <= last:
+        out.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def nationwide_low_rank(year: int, month: int, since_year: int, since_month: int) -> int:
+    """1 if the month has the fewest nationwide encounters since the given month."""
+    months = _months((since_year, since_month), (year, month))
+    value = nationwide(year, month)
+    return 1 + sum(1 for y, m in months[:-1] if nationwide(y, m) <= value)
+
+
+def nationwide_vs_average(year: int, month: int, first_year: int, last_year: int) -> Decimal:
+    """% change of a month's nationwide encounters against the monthly average of whole years."""
+    months = _months((first_year, 1), (last_year, 12))
+    average = sum((nationwide(y, m) for y, m in months), Decimal(0)) / len(months)
+    return (nationwide(year, month) - average) / average * 100
+
+
+def usbp_change(year: int, month: int, base_year: int, base_month: int) -> Decimal:
+    """% change of Border Patrol Southwest-border encounters between two months."""
+    then = usbp_southwest(base_year, base_month)
+    return (usbp_southwest(year, month) - then) / then * 100
