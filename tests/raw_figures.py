@@ -133,9 +133,9 @@ def seized_lb(drug: str, year: int, month: int) -> Decimal:
     for path in sorted((RAW / "cbp-drug-seizures").glob("*.csv")):
         with path.open(encoding="utf-8") as f:
             for r in csv.DictReader(f):
-                if r["FY"].split()[0] == fy and r["Month (abbv)"] == abbr:
-                    if r["Drug Type"].lower().startswith(drug):
-                        total += Decimal(r["Sum Qty (lbs)"])
+                same_month = r["FY"].split()[0] == fy and r["Month (abbv)"] == abbr
+                if same_month and r["Drug Type"].lower().startswith(drug):
+                    total += Decimal(r["Sum Qty (lbs)"])
     return total
 
 
