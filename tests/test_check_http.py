@@ -14,9 +14,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 import raw_figures
+import yaml
 from fakeslack import RESPONSE_URL
 from slack_helpers import (
     BOT_USER_ID,
+    REPO,
     BotServer,
     assert_no_user_markup,
     block_action,
@@ -26,6 +28,7 @@ from slack_helpers import (
     slash_command,
 )
 
+from bot.checking import CHECK_SHORTCUT
 from bot.render import money
 
 TEXT = "In 2024, Mexico bought $335 billion of U.S. goods, 2.3 times more than China."
@@ -165,3 +168,16 @@ def test_a_pasted_paragraph_in_a_dm_is_checked(served: BotServer) -> None:
     [post] = served.fake.wait_for("chat.postMessage")
     assert post.params["channel"] == "D0DIRECT01"
     assert SUMMARY in post.params["text"]
+
+
+def test_manifest_offers_the_check_the_numbers_message_shortcut() -> None:
+    manifest = yaml.safe_load((REPO / "manifest.yml").read_text(encoding="utf-8"))
+    assert manifest["features"]["shortcuts"] == [
+        {
+            "name": "Check the numbers",
+            "type": "message",
+            "callback_id": CHECK_SHORTCUT,
+            "description": "Check every figure in this message against the data",
+        }
+    ]
+    assert payload("message_action")["callback_id"] == CHECK_SHORTCUT
