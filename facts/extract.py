@@ -20,9 +20,13 @@ from facts.patterns import (
     MONTH_WORDS,
     ORDINALS,
     PER_CAPITA,
+    PORTS,
+    PRODUCTS,
     QUARTER,
     SERIES_PATTERNS,
+    SERVICES,
     UNSUPPORTED,
+    US_STATES,
     YEAR,
 )
 
@@ -147,15 +151,15 @@ _SCOPES = (
                      r"security forces)|mexico( s)? (government|army|navy|national guard|"
                      r"authorities|officials)|autoridades mexicanas|gobierno (de mexico|mexicano)|"
                      r"guardia nacional|inegi|banxico|inm|sedena)\b"),
-    ("services", r"\b(services|servicios)\b"),
+    ("services", SERVICES.pattern),
     ("gotaways", r"\b(gotaways?|got aways?|evasiones)\b"),
     ("company", r"\b(compan(y|ies)|brands?|firms?|empresas?|invest(s|ed|ing)?)\b"),
     ("doses", r"\b(doses|dosis)\b"),
-    ("product", r"\b(autos?|cars?|vehicles?|corn|maize|avocados?|tomatoes|steel|electronics|"
-                r"machinery|beef|pork|dairy|gasoline|fuel|petroleum|agricultur\w*|farm|"
-                r"aguacates?|maiz|acero|agricola|agropecuari\w*)\b"),
-    ("place", r"\b(texas|california|arizona|new mexico|laredo|el paso|nogales|tijuana|"
-              r"port of|ports of|rail lines?|shipping lanes?|routes?|corridors?)\b"),
+    # The parser's words for products, U.S. states and ports, plus a few of the text's own.
+    ("product", r"\b(" + "|".join(sorted(PRODUCTS - {"parts", "produce", "gas"})) + r"|"
+                r"agricultur\w*|aguacates?|maiz|acero|agricola|agropecuari\w*)\b"),
+    ("place", US_STATES.pattern + "|" + PORTS.pattern + r"|\b(ports of|shipping lanes?|"
+              r"routes?|corridors?)\b"),
     ("forecast", r"\b(will|would|expected|projected|forecast|could|estimates?|by 20\d\d)\b"),
 )  # fmt: skip
 _DEMONYMS = {
