@@ -19,8 +19,8 @@ from facts.claims import ClaimDataMissing, evaluate
 from facts.context import Context
 from facts.extract import MAX_TEXT, Statement, When, extract
 from facts.model import ClaimCheck, Source, Verdict
-from facts.parse import ClaimIndex, CountryIndex
 from facts.store import ClaimRow, FactStore
+from facts.vocabulary import ClaimIndex, CountryIndex
 from facts.words import MONTHS, SERIES_WORDS
 
 HUNDRED = Decimal(100)

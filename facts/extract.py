@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from facts.parse import CountryIndex, normalise
 from facts.patterns import (
     DRUGS,
     HALF,
@@ -29,6 +28,7 @@ from facts.patterns import (
     US_STATES,
     YEAR,
 )
+from facts.vocabulary import CountryIndex, normalise
 
 MAX_TEXT = 40_000  # characters: Slack's longest message; a longer text is refused, naming this
 
