@@ -15,8 +15,9 @@ from bot.render import (
     _environment,
     _number,
 )
-from facts.check import TextCheck, plain_figure
+from facts.check import TextCheck
 from facts.extract import MAX_TEXT, Statement
+from facts.tolerance import plain_figure
 
 CHECK_SHORTCUT = "check_numbers"  # the message shortcut's callback_id (manifest.yml)
 MAX_MESSAGE = 39_000  # characters of a message's text (Slack truncates past 40,000)

@@ -19,10 +19,11 @@ import raw_figures
 import yaml
 
 from bot.cli import main
-from facts.check import Checker, StatementCheck, TextCheck, compare
+from facts.check import Checker, StatementCheck, TextCheck
 from facts.context import Context
 from facts.extract import MAX_TEXT, Statement
 from facts.store import FactStore
+from facts.tolerance import compare
 
 PUBLISHED = yaml.safe_load(Path(__file__).with_name("check_published.yaml").read_text("utf-8"))
 
