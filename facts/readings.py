@@ -147,6 +147,7 @@ def from_to(s: Statement) -> Statement:
 
 
 def months_of(when: When) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The first and last month of a period."""
     if when.kind == "month":
         return when.start, when.start
     if when.kind == "months" and when.end:
@@ -155,6 +156,7 @@ def months_of(when: When) -> tuple[tuple[int, int], tuple[int, int]]:
 
 
 def span_words(first: tuple[int, int], last: tuple[int, int]) -> str:
+    """Months in words: "June 2024", "2024", "January–September 2024"."""
     if first == last:
         return f"{MONTHS[first[1] - 1]} {first[0]}"
     if first[1] == 1 and last[1] == 12:
@@ -163,13 +165,16 @@ def span_words(first: tuple[int, int], last: tuple[int, int]) -> str:
 
 
 def fiscal(year: int) -> tuple[str, str, str]:
+    """The months of a U.S. fiscal year (October to September), and its name."""
     words = f"fiscal year {year} (October {year - 1} – September {year})"
     return f"{year - 1}-10", f"{year}-09", words
 
 
 def encounters(series: str, start: str, end: str) -> dict[str, Any]:
+    """A claims.yaml sum of a monthly encounter series."""
     return {"op": "series_sum", "series": series, "from": start, "to": end}
 
 
 def ids(*values: Value) -> tuple[str, ...]:
+    """The sources of some values, sorted."""
     return tuple(sorted(frozenset().union(*(v.sources for v in values))))

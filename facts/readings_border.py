@@ -11,6 +11,7 @@ from facts.words import MONTHS, SERIES_WORDS
 
 
 def encounter_change(fig: Figures, s: Statement) -> Readings:
+    """A % change of encounters: against a month, a year earlier or an average."""
     s = from_to(s)
     if not s.when or s.when.kind != "month":
         raise CannotCheck("A change in encounters needs a month (the text names none).")
@@ -41,6 +42,7 @@ def encounter_change(fig: Figures, s: Statement) -> Readings:
 
 
 def record(fig: Figures, s: Statement) -> Readings:
+    """ "The lowest … on record / in N years / since Y": the month's rank in its series."""
     if s.metric != "encounters":
         raise CannotCheck("A record the store can test only for CBP encounters by month.")
     if not s.when or s.when.kind != "month":
@@ -77,6 +79,7 @@ def record(fig: Figures, s: Statement) -> Readings:
 
 
 def count(fig: Figures, s: Statement) -> Readings:
+    """A count of encounters in a month, a range, or a year (calendar and fiscal)."""
     if s.unit in ("kg", "lb"):
         return seizures(fig, s)
     if s.unit != "encounters" or not s.when:
@@ -114,6 +117,7 @@ def count(fig: Figures, s: Statement) -> Readings:
 
 
 def seizures(fig: Figures, s: Statement) -> Readings:
+    """Pounds or kilograms of a drug seized by CBP over a period."""
     if not s.when:
         raise CannotCheck("A seizure total without a period.")
     last = fig.store.coverage.seizure_months[1]

@@ -31,6 +31,7 @@ from facts.words import MONTHS
 
 
 def amount(fig: Figures, s: Statement) -> Readings:
+    """A dollar figure: one partner, several (summed) or all partners, a year or months."""
     if s.stated is None:
         raise CannotCheck("The text gives no figure to check, only an order of magnitude.")
     metric = s.metric if s.metric in TRADE else "total" if s.metric == "" else ""
@@ -56,6 +57,7 @@ def amount(fig: Figures, s: Statement) -> Readings:
 def months_amount(
     fig: Figures, s: Statement, metric: str, first: tuple[int, int], last: tuple[int, int]
 ) -> tuple[Reading, dict[str, Any] | None]:
+    """A dollar figure over months of one year, summed from the monthly data."""
     if not s.partners or first[0] != last[0]:
         raise CannotCheck("Trade over a range of months is checked for named partners only.")
     total, sources = Decimal(0), set()
@@ -70,6 +72,7 @@ def months_amount(
 
 
 def per_capita(fig: Figures, s: Statement) -> Readings:
+    """Dollars per person: trade divided by World Bank population."""
     if not s.partners:
         raise CannotCheck("A per-person figure without a country named.")
     year, how = fig.trade_year(s, population=True)
@@ -88,6 +91,7 @@ def per_capita(fig: Figures, s: Statement) -> Readings:
 
 
 def ratio(fig: Figures, s: Statement) -> Readings:
+    """ "2.3 times more than China": one side divided by the other."""
     if not s.partners or not s.others:
         raise CannotCheck("A ratio without the two partners it compares.")
     metric = s.metric if s.metric in TRADE else "exports"
@@ -103,6 +107,7 @@ def ratio(fig: Figures, s: Statement) -> Readings:
 
 
 def change(fig: Figures, s: Statement) -> Readings:
+    """A % change against a base year or month (or the same months a year earlier)."""
     if s.metric == "encounters":
         return encounter_change(fig, s)
     if s.metric not in TRADE or not s.partners:
@@ -127,6 +132,7 @@ def change(fig: Figures, s: Statement) -> Readings:
 
 
 def share(fig: Figures, s: Statement) -> Readings:
+    """A partner's % of the flow with all partners in a year."""
     if s.metric not in TRADE or s.metric == "balance" or len(s.partners) != 1:
         raise CannotCheck("A percentage the text does not tie to a figure the store holds.")
     if s.when and s.when.kind == "months":
@@ -144,6 +150,7 @@ def share(fig: Figures, s: Statement) -> Readings:
 
 
 def rank(fig: Figures, s: Statement) -> Readings:
+    """Where a partner ranks among U.S. markets, suppliers or trading partners."""
     if not s.partners:
         raise CannotCheck("A rank without the country it ranks.")
     metric = rank_metric(s.clause, s.metric)
@@ -160,6 +167,7 @@ def rank(fig: Figures, s: Statement) -> Readings:
 
 
 def comparison(fig: Figures, s: Statement) -> Readings:
+    """ "More than X and Y combined" or "than the next 10": the two sums."""
     if not s.partners or (not s.others and not s.next_n) or s.metric not in TRADE:
         raise CannotCheck("A comparison whose two sides the text does not name.")
     metric = s.metric
@@ -193,6 +201,7 @@ def comparison(fig: Figures, s: Statement) -> Readings:
 
 
 def rank_metric(clause: str, metric: str) -> str:
+    """What a rank ranks: suppliers are imports, partners total trade, else exports."""
     if re.search(r"\b(supplier|source|proveedor)", clause):
         return "imports"
     if re.search(r"\b(trading partner|socio comercial|partner)\b", clause) and metric != "exports":
