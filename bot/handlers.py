@@ -28,7 +28,6 @@ SORRY = "Sorry, something went wrong while answering. Please try again in a mome
 MAX_BLOCKS = 50  # Block Kit's limit for one message
 MAX_BUTTON_VALUE = 2000  # Block Kit's limit for a button's value
 _NOT_SHAREABLE = frozenset({"help", "not_understood", "no_data"})
-# A check of a text with no figure in it (or one too long) is not worth sharing either.
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 _ERROR_CODE = re.compile(r"[a-z0-9_]{1,64}")  # Slack's error codes: not_in_channel, ...
 
@@ -170,7 +169,7 @@ def _shareable(question: str, answer: Answer, blocks: list[dict[str, Any]]) -> b
     # The button carries the question, so it must fit a button value; sharing adds a block.
     return (
         answer.kind not in _NOT_SHAREABLE
-        and not (answer.check is not None and answer.check.refused)
+        and not (answer.check is not None and answer.check.refused)  # no figure, or too long
         and len(question) <= MAX_BUTTON_VALUE
         and len(blocks) < MAX_BLOCKS
     )
