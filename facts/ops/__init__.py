@@ -7,6 +7,7 @@ from collections.abc import Callable
 from facts.context import Context
 from facts.model import Answer, Op, Query
 from facts.ops.changes import changes
+from facts.ops.check import check
 from facts.ops.claim import claim, claims
 from facts.ops.compare import compare, compare_periods, total
 from facts.ops.extreme import extreme
@@ -31,4 +32,5 @@ ANSWER: dict[Op, Callable[[Query, Context], Answer]] = {
     Op.EXTREME: extreme,
     Op.REFUSE: refuse,
     Op.CHANGES: changes,
+    Op.CHECK: check,
 }
