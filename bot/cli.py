@@ -56,6 +56,9 @@ def _build(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     first, last = coverage.seizure_months
     print(f"  seizures       {first[0]}-{first[1]:02d} to {last[0]}-{last[1]:02d}")
     print(f"  sources        {', '.join(store.sources)}")
+    releases = store.releases()
+    if releases:
+        print(f"  census-api     {len(releases)} release(s), the latest {releases[-1].published}")
     return 0
 
 

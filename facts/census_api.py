@@ -22,6 +22,8 @@ ATTEMPTS = 4  # one request and at most three retries
 MAX_RETRY_AFTER = 60.0  # seconds: a longer Retry-After is not waited out
 
 logger = logging.getLogger("facts.refresh")
+# Retries are logged where logging is set up (the clock); `tradefact refresh` says one line.
+logger.addHandler(logging.NullHandler())
 
 
 class CensusApiError(Exception):

@@ -125,7 +125,10 @@ def _open_new(path: Path, signature: tuple[int, ...]) -> FactStore:
     """
     alias = path.with_name(f".{path.name}.{signature[0]}.open")
     alias.unlink(missing_ok=True)
-    os.link(path, alias)
+    try:
+        os.link(path, alias)
+    except OSError:  # a file system without hard links: a symbolic link names it apart too
+        alias.symlink_to(path.resolve())
     try:
         return FactStore.open(alias)
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -16,7 +17,7 @@ import duckdb
 import pytest
 from fakecensus import KEY, FakeCensus
 from fakeslack import FakeSlack
-from slack_helpers import healthy_server, slash_command
+from slack_helpers import clean_env, healthy_server, slash_command, tradefact_command
 
 from bot.cli import _refresh_job, main
 from bot.digest import digest_message
@@ -402,3 +403,35 @@ def test_the_clock_refreshes_with_a_key_and_logs_a_failure_instead_of_stopping(
     store = FactStore.open(db)
     assert store.coverage.trade_latest_month == (2026, 9)
     store.close()
+
+
+def test_the_commands_as_a_deployment_runs_them(
+    census: FakeCensus, data_copy: Path, db: Path
+) -> None:
+    _september(census)
+    env = clean_env(**_env(census, data_copy, db))
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*tradefact_command(), *args], env=env, capture_output=True, text=True, check=False
+        )
+
+    refreshed = run("refresh")
+    assert refreshed.returncode == 0, refreshed.stderr
+    assert "trade through 2026-09 (was 2026-08)" in refreshed.stdout
+    asked = run("ask", "mexico exports september 2026")
+    assert "(exactly $33,123,456,789)" in asked.stdout
+    assert "as published on" in asked.stdout
+    again = run("refresh")
+    assert again.returncode == 0 and again.stdout.startswith("Nothing new")
+    built = run("build")
+    assert "  census-api     1 release(s), the latest " in built.stdout
+    census.fail("503", times=4)
+    census.publish(2026, 10, like=(2025, 10), overrides={})
+    failed = run("refresh")
+    assert failed.returncode == 1 and failed.stdout == ""
+    assert failed.stderr == (
+        "tradefact refresh: Census API exports/hs (HTTP 503): server error after 4 attempts;"
+        " the store is unchanged\n"
+    )
+    assert run("ask", "mexico exports september 2026").stdout == asked.stdout
