@@ -543,6 +543,22 @@ class FactStore:
         )
         return {(r[0], r[1]): r[2] for r in rows}
 
+    def sources_of(self, fact: Fact) -> list[str]:
+        """Every source a trade figure's months come from, its own first (workbook and releases)."""
+        span = _span(fact.period)
+        if fact.source_id == TRADE_SOURCE or fact.metric not in TRADE_METRICS or span is None:
+            return [fact.source_id]
+        rows = self._rows(
+            "SELECT partner, list(DISTINCT source_id ORDER BY source_id) FROM trade_monthly"
+            " WHERE year * 100 + month BETWEEN ? AND ? GROUP BY partner",
+            [_ym(span[0]), _ym(span[1])],
+        )
+        if fact.partner == "WORLD":
+            found = sorted({s for _, ids in rows for s in ids})
+        else:
+            found = next((list(ids) for partner, ids in rows if partner == fact.partner), [])
+        return list(dict.fromkeys([fact.source_id, *found]))
+
     def year_source(self, year: int, month: int | None = None) -> str:
         """The newest release among a year's (or a month's) figures; the workbook if none."""
         rows = self._rows(
@@ -646,6 +662,18 @@ def _partial_note(flows: Flows) -> str:
 def _newest(metric: str) -> tuple[str, str, str, str]:
     flow = metric if metric in ("exports", "imports") else ""
     return (flow, flow, TRADE_SOURCE, TRADE_SOURCE)
+
+
+def _span(period: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The months of a figure's period: "2026", "2026-09" or "2026-01..2026-08"."""
+    first, _, last = period.partition("..")
+    try:
+        start = (int(first[:4]), int(first[5:7]) if len(first) == 7 else 1)
+        end_text = last or first
+        end = (int(end_text[:4]), int(end_text[5:7]) if len(end_text) == 7 else 12)
+    except ValueError:
+        return None
+    return start, end
 
 
 def _join(*notes: str) -> str:

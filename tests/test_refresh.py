@@ -134,6 +134,12 @@ def test_the_year_adds_the_new_month_to_the_workbook_months(
     answer = _ask(env, "mexico exports 2026", capsys)
     assert Decimal(answer["facts"][0]["value"]) == workbook + SEPTEMBER
     assert answer["facts"][0]["note"] == "January–September only"
+    release = datetime.now(ZoneInfo("America/New_York")).date().isoformat()
+    assert [s["title"] for s in answer["sources"]] == [  # both, for the months each gave
+        "U.S. International Trade API, monthly exports (exports/hs) and imports (imports/hs) by"
+        f" country, as published on {release}",
+        "U.S. Trade in Goods by Country (country.xlsx), monthly and annual, 1991 to August 2026",
+    ]
     con = duckdb.connect(str(db), read_only=True)
     months = con.execute(
         "SELECT DISTINCT months FROM trade_annual JOIN countries ON code = partner"

@@ -98,7 +98,8 @@ def answer(
     resolved: str = "",
 ) -> Answer:
     """An Answer whose sources are those of its figures, then those of its claims."""
-    ids = [f.source_id for f in (*facts, *related)] + [s for c in claims for s in c.source_ids]
+    ids = [s for f in (*facts, *related) for s in ctx.store.sources_of(f)]
+    ids += [s for c in claims for s in c.source_ids]
     return Answer(
         kind=kind,
         understood=understood(ctx, query, resolved or (facts[0].period if facts else "")),
