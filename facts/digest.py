@@ -110,7 +110,13 @@ def build_digest(store: FactStore, day: date) -> Digest:
         rank=_rank(store, year, month),
         border=border,
         claim=claim,
-        trade_sources=_sources(store, [store.trade_month("exports", PARTNER, year, month)]),
+        trade_sources=_sources(
+            store,
+            [
+                store.trade_month("exports", PARTNER, year, month),
+                store.trade_ytd("exports", PARTNER, year, month),
+            ],
+        ),
         border_sources=_sources(store, [border.now if border else None]),
         claim_sources=tuple(store.sources[i] for i in claim.source_ids),
         release_note=release_note(store, day),
@@ -189,5 +195,5 @@ def _border(store: FactStore) -> Change | None:
 
 
 def _sources(store: FactStore, facts: Iterable[Fact | None]) -> tuple[Source, ...]:
-    ids = dict.fromkeys(f.source_id for f in facts if f is not None)
+    ids = dict.fromkeys(s for f in facts if f is not None for s in store.sources_of(f))
     return tuple(store.sources[i] for i in ids)

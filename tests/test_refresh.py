@@ -390,6 +390,7 @@ def test_the_digest_after_a_refresh_reports_the_new_month_and_the_release_that_w
         friday
     )
     assert f"(exactly ${SEPTEMBER:,})" in friday
+    assert "as published on 2026-11-05" in friday and "(country.xlsx)" in friday  # year to date
     next_week = build_digest(store, date(2026, 11, 9))
     assert next_week.release_note == "" and next_week.month[0].now.value == SEPTEMBER
     store.close()
