@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from facts.model import ClaimCheck, Derived, Verdict
+from facts.model import ClaimCheck, Derived, Reading, Verdict
 from facts.store import ClaimRow, FactStore
+from facts.words import MONTHS
 
 KG_PER_LB = Decimal("0.45359237")
 HUNDRED = Decimal(100)
@@ -24,14 +25,21 @@ class Value:
     value: Decimal
     unit: str
     sources: frozenset[str]
+    note: str = ""  # what else the figure shows, in words ("ranks 3–12 by exports: ...")
 
 
 def check_claim(store: FactStore, claim: ClaimRow) -> ClaimCheck:
-    """Compute the verdict of one claim from the store, with the numbers behind it."""
-    context = tuple(_context(store, item) for item in claim.context)
+    """Compute the verdict of one claim from the store, with the numbers behind it.
+
+    A check with `readings` is read each way; the verdict shown first is that of the reading
+    named by `headline`, and every reading is kept with its own verdict.
+    """
     sources = {claim.source_id}
+    context = []
     for item in claim.context:
-        sources |= evaluate(store, item["expr"]).sources
+        derived, used = _context(store, item)
+        context.append(derived)
+        sources |= used
     base: dict[str, Any] = {
         "id": claim.id,
         "number": claim.number,
@@ -40,7 +48,7 @@ def check_claim(store: FactStore, claim: ClaimRow) -> ClaimCheck:
         "stated": claim.stated_value,
         "stated_text": claim.stated_text,
         "unit": claim.stated_unit,
-        "context": context,
+        "context": tuple(context),
     }
     if claim.check is None:
         return ClaimCheck(
@@ -51,33 +59,86 @@ def check_claim(store: FactStore, claim: ClaimRow) -> ClaimCheck:
             **base,
         )
     check = claim.check
-    try:
-        left = evaluate(store, check["left"])
-        right_spec = check["right"]
-        right = (
-            evaluate(store, right_spec)
-            if isinstance(right_spec, dict)
-            else Value(Decimal(str(right_spec)), left.unit, frozenset())
-        )
-    except ClaimDataMissing as missing:
+    specs = check.get("readings") or [check]
+    readings, missing = [], []
+    for spec in specs:
+        try:
+            reading, used = _read(store, spec, check.get("made"))
+        except ClaimDataMissing as error:
+            missing.append(str(error))
+            continue
+        readings.append(reading)
+        sources |= used
+    headline_id = str(check.get("headline") or specs[0].get("id", ""))
+    headline = next((r for r in readings if r.id == headline_id), None)
+    if headline is None:
         return ClaimCheck(
             verdict="unverifiable",
             computed=None,
-            why=f"The store lacks a figure it needs: {missing}.",
+            why=f"The store lacks a figure it needs: {missing[0]}.",
             source_ids=tuple(sorted(sources)),
             **base,
         )
-    sources |= left.sources | right.sources
-    verdict, difference = _verdict(check, left.value, right.value)
-    base["unit"] = left.unit
+    base["unit"] = headline.unit
     return ClaimCheck(
-        verdict=verdict,
-        computed=left.value,
-        compared_to=right.value if isinstance(right_spec, dict) else None,
-        difference_pct=difference,
+        verdict=headline.verdict,
+        computed=headline.computed,
+        compared_to=headline.compared_to,
+        difference_pct=headline.difference_pct,
         source_ids=tuple(sorted(sources)),
+        tolerance=headline.tolerance,
+        note=headline.note,
+        readings=tuple(readings) if len(specs) > 1 else (),
+        headline=headline.id if len(specs) > 1 else "",
+        headline_why=" ".join(str(check.get("why", "")).split()) if len(specs) > 1 else "",
         **base,
     )
+
+
+def _read(
+    store: FactStore, spec: dict[str, Any], made: str | None
+) -> tuple[Reading, frozenset[str]]:
+    """One reading: its figures, verdict, tolerance in words and the sources it used."""
+    left = evaluate(store, spec["left"], made)
+    right_spec = spec["right"]
+    right = (
+        evaluate(store, right_spec, made)
+        if isinstance(right_spec, dict)
+        else Value(Decimal(str(right_spec)), left.unit, frozenset())
+    )
+    verdict, difference = _verdict(spec, left.value, right.value)
+    reading = Reading(
+        id=str(spec.get("id", "")),
+        label=" ".join(str(spec.get("label", "")).split()),
+        verdict=verdict,
+        computed=left.value,
+        unit=left.unit,
+        compared_to=right.value if isinstance(right_spec, dict) else None,
+        difference_pct=difference,
+        tolerance=tolerance_words(spec, left.unit),
+        note=" ".join(n for n in (left.note, right.note) if n),
+    )
+    return reading, left.sources | right.sources
+
+
+def tolerance_words(spec: dict[str, Any], unit: str = "") -> str:
+    """The rule a check's verdict follows, in words."""
+    op = spec["op"]
+    roughly = _pct(spec.get("roughly_pct", 0))
+    if op == "equal":
+        right = spec["right"]
+        target = f"#{right}" if unit == "rank" else str(right)
+        return f"supported only if exactly {target}"
+    if op == "greater":
+        if roughly == "0":
+            return "supported only if larger"
+        return f"supported if larger; short by no more than {roughly}% counts as roughly right"
+    tolerance = _pct(spec.get("tolerance_pct", 0))
+    return f"within ±{tolerance}% counts as supported; within ±{roughly}% roughly right"
+
+
+def _pct(value: Any) -> str:
+    return format(Decimal(str(value)).normalize(), "f")
 
 
 def _verdict(
@@ -101,18 +162,23 @@ def _verdict(
     return ("roughly" if off <= roughly else "not_supported"), difference
 
 
-def _context(store: FactStore, item: dict[str, Any]) -> Derived:
+def _context(store: FactStore, item: dict[str, Any]) -> tuple[Derived, frozenset[str]]:
+    label = " ".join(str(item["label"]).split())
     try:
         value = evaluate(store, item["expr"])
     except ClaimDataMissing:
-        return Derived(
-            "context", Decimal(0), " ".join(str(item["label"]).split()) + " (not in the store)"
-        )
-    return Derived("context", value.value, " ".join(str(item["label"]).split()), value.unit)
+        return Derived("context", Decimal(0), label + " (not in the store)"), frozenset()
+    if value.note:
+        label = f"{label} ({value.note})"
+    return Derived("context", value.value, label, value.unit), value.sources
 
 
-def evaluate(store: FactStore, expr: dict[str, Any]) -> Value:
-    """Compute one expression of a claim check (see the header of data/claims.yaml)."""
+def evaluate(store: FactStore, expr: dict[str, Any], made: str | None = None) -> Value:
+    """Compute one expression of a claim check (see the header of data/claims.yaml).
+
+    `made` is the month the claim was made ("2025-07"), for expressions that look at the data
+    as they stood then (`through: made`).
+    """
     op = expr["op"]
     if op == "lookup":
         return _lookup(store, expr["metric"], expr["partner"], str(expr["period"]))
@@ -120,25 +186,27 @@ def evaluate(store: FactStore, expr: dict[str, Any]) -> Value:
         parts = [_lookup(store, expr["metric"], p, str(expr["period"])) for p in expr["partners"]]
         return _add(parts, parts[0].unit)
     if op == "ranked_sum":
-        ranking = store.ranking(expr["metric"], int(expr["period"]))
-        chosen = ranking[int(expr["from"]) - 1 : int(expr["to"])]
-        if len(chosen) != int(expr["to"]) - int(expr["from"]) + 1:
-            raise ClaimDataMissing(f"a ranking of {expr['metric']} in {expr['period']}")
-        return Value(
-            sum((f.value for f in chosen), Decimal(0)),
-            "USD",
-            frozenset(f.source_id for f in chosen),
-        )
+        return _ranked_sum(store, expr)
     if op == "ratio":
-        top, bottom = evaluate(store, expr["numerator"]), evaluate(store, expr["denominator"])
+        top = evaluate(store, expr["numerator"], made)
+        bottom = evaluate(store, expr["denominator"], made)
         if not bottom.value:
             raise ClaimDataMissing("a non-zero denominator")
         return Value(top.value / bottom.value, "x", top.sources | bottom.sources)
     if op == "per_capita":
-        period = str(expr["period"])
-        trade = _add([_lookup(store, expr["metric"], p, period) for p in expr["partners"]], "USD")
-        people = _add([_population(store, p, int(period)) for p in expr["partners"]], "people")
-        return Value(trade.value / people.value, "USD per person", trade.sources | people.sources)
+        return _per_capita(store, expr["metric"], expr["partners"], str(expr["period"]))
+    if op == "per_capita_each":
+        # Each partner on its own: the claim holds for all of them only if it holds for the
+        # smallest, so that is the figure compared.
+        each = [
+            _per_capita(store, expr["metric"], [p], str(expr["period"])) for p in expr["partners"]
+        ]
+        note = ", ".join(
+            f"{store.label(p)} ${v.value:,.0f}" for p, v in zip(expr["partners"], each, strict=True)
+        )
+        smallest = min(each, key=lambda v: v.value)
+        sources = frozenset().union(*(v.sources for v in each))
+        return Value(smallest.value, "USD per person", sources, f"each: {note}")
     if op == "rank":
         ranking = store.ranking(expr["metric"], int(expr["period"]))
         for position, fact in enumerate(ranking, start=1):
@@ -153,11 +221,7 @@ def evaluate(store: FactStore, expr: dict[str, Any]) -> Value:
         sources = frozenset(f.source_id for f in (*target, *baseline))
         return Value((target[0].value - average) / average * HUNDRED, "%", sources)
     if op == "low_rank_since":
-        month = _month(expr["period"])
-        months = _series(store, expr["series"], _month(expr["since"]), month)
-        value = months[-1].value
-        lower = sum(1 for f in months[:-1] if f.value <= value)
-        return Value(Decimal(lower + 1), "rank", frozenset(f.source_id for f in months))
+        return _low_rank(store, expr, made)
     if op == "series_sum":
         start, end = _month(expr["from"]), _month(expr["to"])
         if "drug" in expr:
@@ -174,6 +238,70 @@ def evaluate(store: FactStore, expr: dict[str, Any]) -> Value:
             frozenset(f.source_id for f in months),
         )
     raise ValueError(f"unknown claim expression op {op!r}")
+
+
+def _ranked_sum(store: FactStore, expr: dict[str, Any]) -> Value:
+    """The metric summed over the partners ranked from..to by `rank_by` (default: the metric)."""
+    year, first, last = int(expr["period"]), int(expr["from"]), int(expr["to"])
+    rank_by = expr.get("rank_by", expr["metric"])
+    chosen = store.ranking(rank_by, year)[first - 1 : last]
+    if len(chosen) != last - first + 1:
+        raise ClaimDataMissing(f"a ranking of {rank_by} in {year}")
+    if rank_by == expr["metric"]:
+        parts = [Value(f.value, "USD", frozenset({f.source_id})) for f in chosen]
+    else:
+        parts = [_lookup(store, expr["metric"], f.partner, str(year)) for f in chosen]
+    names = ", ".join(f.label for f in chosen)
+    by = {"exports": "exports", "imports": "imports", "total": "total trade"}[rank_by]
+    return replace(_add(parts, "USD"), note=f"ranks {first}–{last} by {by}: {names}")
+
+
+def _per_capita(store: FactStore, metric: str, partners: list[str], period: str) -> Value:
+    trade = _add([_lookup(store, metric, p, period) for p in partners], "USD")
+    people = _add([_population(store, p, int(period)) for p in partners], "people")
+    return Value(trade.value / people.value, "USD per person", trade.sources | people.sources)
+
+
+def _low_rank(store: FactStore, expr: dict[str, Any], made: str | None) -> Value:
+    """1 if the month is the lowest of the series from `since` through `through`.
+
+    since: a month, or "start" (where the series starts in the store: "on record").
+    through: a month; "made" (the last month published when the claim was made, the month
+    before `made`); "latest" (all the data in the store); by default the month itself.
+    """
+    series, month = expr["series"], _month(expr["period"])
+    if series not in store.coverage.encounter_months:
+        raise ClaimDataMissing(f"{series} encounters")
+    first, last = store.coverage.encounter_months[series]
+    since = first if expr.get("since", "start") == "start" else _month(expr["since"])
+    through = expr.get("through")
+    if through == "made":
+        if made is None:
+            raise ValueError("`through: made` needs the check's `made` month")
+        year, number = _month(made)
+        end = (year, number - 1) if number > 1 else (year - 1, 12)
+    elif through == "latest":
+        end = last
+    else:
+        end = _month(through) if through else month
+    months = _series(store, series, since, end)
+    value = next(f.value for f in months if f.period == expr["period"])
+    lower = [
+        f for f in months if f.value < value or (f.value == value and f.period != expr["period"])
+    ]
+    if since == first:
+        span = f"on record, since the series starts in {_words(first)}, through {_words(end)}"
+    else:
+        span = f"from {_words(since)} through {_words(end)}"
+    note = f"lowest among {len(months)} months {span}"
+    if lower:
+        lowest = min(lower, key=lambda f: f.value)
+        note += f"; {_words(_month(lowest.period))} was lower ({lowest.value:,.0f} encounters)"
+    return Value(Decimal(len(lower) + 1), "rank", frozenset(f.source_id for f in months), note)
+
+
+def _words(month: tuple[int, int]) -> str:
+    return f"{MONTHS[month[1] - 1]} {month[0]}"
 
 
 def _lookup(store: FactStore, metric: str, partner: str, period: str) -> Value:

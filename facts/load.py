@@ -194,10 +194,11 @@ def _read_claims(data_dir: Path) -> list[dict[str, Any]]:
         check, why = claim.get("check"), claim.get("unverifiable")
         if bool(check) == bool(why):
             raise DataError("claims.yaml", number, "needs exactly one of 'check' or 'unverifiable'")
-        if check and check.get("op") not in _VERDICT_OPS:
-            raise DataError(
-                "claims.yaml", number, f"check op must be one of {sorted(_VERDICT_OPS)}"
-            )
+        for reading in (check.get("readings") or [check]) if check else []:
+            if reading.get("op") not in _VERDICT_OPS:
+                raise DataError(
+                    "claims.yaml", number, f"check op must be one of {sorted(_VERDICT_OPS)}"
+                )
         stated = claim["stated"]
         rows.append(
             {
