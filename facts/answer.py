@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from facts.base import NoData
 from facts.border import BorderAnswers
+from facts.claims import as_asked
 from facts.model import Answer, AnswerKind, Query
 from facts.parse import parse_question
 from facts.ranking import RankingAnswers
@@ -128,7 +129,7 @@ class Answerer(TradeAnswers, RankingAnswers, BorderAnswers):
                     f"There are {len(self.checks)} claims, numbered 1 to {len(self.checks)}.",
                     ("claims", "claim 1", "is it true Mexico buys 2.3 times more than China?"),
                 )
-            checks = tuple(self.checks[c] for c in query.claim_ids)
+            checks = tuple(as_asked(self.checks[c], text) for c in query.claim_ids)
             understood = (
                 "the op-ed's claim" + ("s" if len(checks) > 1 else "") + " about " + checks[0].topic
             )

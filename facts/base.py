@@ -8,7 +8,7 @@ from typing import Any
 from facts.claims import check_claim
 from facts.model import Answer, ClaimCheck, Derived, Fact, Period, Query, Source
 from facts.parse import ClaimIndex, CountryIndex
-from facts.related import anchors, overlaps
+from facts.related import measures, related_claims
 from facts.store import FactStore
 from facts.words import (
     METRIC_WORDS,
@@ -39,39 +39,15 @@ class AnswerBase:
             for c in countries.values()
         )
         self.checks = {c.id: check_claim(store, c) for c in store.claims}
-        self._claim_rows = {c.id: c for c in store.claims}
+        self.claim_measures = measures(store.claims)
         self.claim_index = ClaimIndex((c.id, c.number, c.topic, c.keywords) for c in store.claims)
 
     def _related_claims(
         self, kind: str, metric: str, partners: tuple[str, ...], period: str
     ) -> tuple[ClaimCheck, ...]:
         """Claims whose check (or anchored context) measures the same thing as the answer."""
-        wanted = {
-            "lookup": {"lookup", "rank", "low_rank_since", "change_vs_average"},
-            "rank_of": {"rank"},
-            "compare": {"ratio"},
-            "sum": {"sum"},
-            "per_capita": {"per_capita"},
-            "rank": {"rank", "ranked_sum"},
-            "seizures": {"series_sum"},
-        }[kind]
-        related = []
-        for claim_id, row in self._claim_rows.items():
-            for op, e_metric, e_partners, e_period in anchors(row.check, row.context):
-                if op not in wanted or e_metric != metric:
-                    continue
-                if kind == "seizures":
-                    hit = e_partners == set(partners) and overlaps(e_period, period)
-                elif kind == "rank":
-                    hit = e_period == period
-                elif kind == "per_capita":
-                    hit = set(partners) <= e_partners and e_period == period
-                else:
-                    hit = e_partners == set(partners) and e_period == period
-                if hit:
-                    related.append(self.checks[claim_id])
-                    break
-        return tuple(related)
+        ids = related_claims(self.claim_measures, metric, partners, period, kind)
+        return tuple(self.checks[i] for i in ids)
 
     def _check_trade_year(self, year: int) -> None:
         first, last = self.store.coverage.trade_years

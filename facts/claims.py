@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
 from facts.model import ClaimCheck, Derived, Reading, Verdict
+from facts.parse import normalise
 from facts.store import ClaimRow, FactStore
 from facts.words import MONTHS
 
@@ -117,8 +119,41 @@ def _read(
         difference_pct=difference,
         tolerance=tolerance_words(spec, left.unit),
         note=" ".join(n for n in (left.note, right.note) if n),
+        words=tuple(str(w) for w in spec.get("words", ())),
     )
     return reading, left.sources | right.sources
+
+
+def as_asked(check: ClaimCheck, question: str) -> ClaimCheck:
+    """The check with the reading a question's own words ask for as its headline.
+
+    "... more than the next 10 markets combined?" asks about export markets, whatever reading
+    the op-ed's own words favour; a question that picks no reading (or several) keeps the
+    claim's headline.
+    """
+    text = normalise(question)
+    asked = [
+        (r, w)
+        for r in check.readings
+        for w in r.words
+        if re.search(rf"(?<!\w){re.escape(normalise(w))}(?!\w)", text)
+    ]
+    chosen = {r.id for r, _ in asked}
+    if len(chosen) != 1 or check.headline in chosen:
+        return check
+    reading, word = asked[0]
+    return replace(
+        check,
+        verdict=reading.verdict,
+        computed=reading.computed,
+        unit=reading.unit,
+        compared_to=reading.compared_to,
+        difference_pct=reading.difference_pct,
+        tolerance=reading.tolerance,
+        note=reading.note,
+        headline=reading.id,
+        headline_why=f"Your question says “{word}”, so the verdict uses that reading.",
+    )
 
 
 def tolerance_words(spec: dict[str, Any], unit: str = "") -> str:

@@ -76,6 +76,7 @@ class Reading:
     difference_pct: Decimal | None = None  # (computed - compared) / compared, in %
     tolerance: str = ""  # the rule behind the verdict, in words
     note: str = ""  # what the data show beside the verdict ("July 2025 was lower since")
+    words: tuple[str, ...] = ()  # words of a question that ask for this reading ("markets")
 
 
 @dataclass(frozen=True)
