@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+import json
 from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot.render import answer_json, render_text
+from facts.answer import answerer_for, ask
 from facts.claims import check_claim
+from facts.model import ClaimCheck
+from facts.related import measures, related_claims, restated_claims
 from facts.store import FactStore
 
 # The op-ed's statistical claims, by the figure each states (brief; paraphrases live in the data).
@@ -49,7 +58,7 @@ def test_every_claim_is_checkable_or_says_why_not(store: FactStore) -> None:
         ("exports-2024", "supported", Decimal("334492100000"), 0),
         ("mexico-vs-china-2024", "supported", Decimal("2.33"), 2),
         ("top-consumer", "not_supported", Decimal("2"), 0),
-        ("mexico-canada-vs-next-10", "not_supported", Decimal("685097700000"), 0),
+        ("mexico-canada-vs-next-10", "supported", Decimal("685097700000"), 0),
         ("per-capita-mexico-canada", "roughly", Decimal("3979.66"), 2),
         ("per-capita-china", "supported", Decimal("101.69"), 2),
         ("june-2025-lowest", "supported", Decimal("1"), 0),
@@ -73,9 +82,9 @@ def test_claim_verdict_is_computed_from_the_data(
         assert round(check.computed, places) == computed
 
 
-def test_next_ten_markets_sum_is_shown_beside_mexico_and_canada(store: FactStore) -> None:
+def test_next_ten_partners_sum_is_shown_beside_mexico_and_canada(store: FactStore) -> None:
     row = next(c for c in store.claims if c.id == "mexico-canada-vs-next-10")
-    assert check_claim(store, row).compared_to == Decimal("711370000000")
+    assert check_claim(store, row).compared_to == Decimal("645080400000")
 
 
 def test_unverifiable_claims_still_show_the_nearest_data(store: FactStore) -> None:
@@ -84,5 +93,420 @@ def test_unverifiable_claims_still_show_the_nearest_data(store: FactStore) -> No
     assert context.unit == "kg"
     assert round(context.value, 1) == Decimal("2943.5")  # U.S. CBP, Feb-Sep 2025, not Mexico's
     row = next(c for c in store.claims if c.id == "lowest-crossings-30-years")
-    rank, june = check_claim(store, row).context
-    assert (rank.value, june.value) == (Decimal(1), Decimal(6068))
+    rank, june, rank_now = check_claim(store, row).context
+    assert (rank.value, june.value, rank_now.value) == (Decimal(1), Decimal(6068), Decimal(2))
+
+
+# --- figures computed from data/raw, independently of the loader -------------------------------
+
+RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
+MILLION = Decimal(1_000_000)
+MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
+
+
+@cache
+def census_year(year: int) -> dict[str, tuple[Decimal, Decimal]]:
+    """(exports, imports) in whole USD by country code, from the Census file (in $ millions)."""
+    kinds = {
+        row["code"]: row["kind"]
+        for row in csv.DictReader((RAW.parent / "countries.csv").open(encoding="utf-8"))
+    }
+    rows = json.loads((RAW / "census-trade-by-country" / f"{year}.json").read_text())
+    return {
+        r["country_code"]: (
+            Decimal(str(r["exports_year"])) * MILLION,
+            Decimal(str(r["imports_year"])) * MILLION,
+        )
+        for r in rows
+        if kinds.get(r["country_code"]) in ("country", "former")
+    }
+
+
+def ranked(year: int, by: str) -> list[str]:
+    """Country codes, largest first, by exports or total trade (ties by code, as the store)."""
+    trade = census_year(year)
+    value = {c: e if by == "exports" else e + i for c, (e, i) in trade.items()}
+    return sorted(value, key=lambda c: (-value[c], c))
+
+
+@cache
+def population(code: str, year: int) -> Decimal:
+    path = RAW / "worldbank-population" / "population.csv"
+    for row in csv.DictReader(path.open(encoding="utf-8")):
+        if row["Country Code"] == code and row["Year"] == str(year):
+            return Decimal(row["Value"])
+    raise KeyError((code, year))
+
+
+@cache
+def nationwide() -> dict[tuple[int, int], int]:
+    """CBP nationwide encounters by calendar month; a newer release replaces a month it has."""
+    months: dict[tuple[int, int], int] = {}
+    folder = RAW / "cbp-nationwide-encounters"
+    for name in (
+        "nationwide-encounters-fy20-fy23-state.csv",
+        "nationwide-encounters-fy22-fy25-state.csv",
+        "nationwide-encounters-fy23-fy26-nov-state.csv",
+    ):
+        release: dict[tuple[int, int], int] = {}
+        for row in csv.DictReader((folder / name).open(encoding="utf-8")):
+            month = MONTHS.index(row["Month (abbv)"]) + 1
+            fiscal = int(row["Fiscal Year"][:4])  # "2026 (FYTD)"
+            key = (fiscal - 1 if month >= 10 else fiscal, month)
+            release[key] = release.get(key, 0) + int(row["Encounter Count"])
+        months.update(release)
+    return months
+
+
+def test_next_ten_is_read_two_ways_each_with_its_verdict(store: FactStore) -> None:
+    year = 2024
+    exports = {c: e for c, (e, _) in census_year(year).items()}
+    mexico_canada = exports["MEX"] + exports["CAN"]
+    by_exports, by_total = ranked(year, "exports"), ranked(year, "total")
+    assert by_exports[:2] == ["CAN", "MEX"] and by_total[:2] == ["MEX", "CAN"]
+    assert by_total[2:5] == ["CHN", "DEU", "JPN"]  # the three the op-ed names, in its order
+    next_markets = sum(exports[c] for c in by_exports[2:12])
+    next_partners = sum(exports[c] for c in by_total[2:12])
+    assert (mexico_canada, next_markets, next_partners) == (
+        Decimal("685097700000"),
+        Decimal("711370000000"),
+        Decimal("645080400000"),
+    )
+    check = _check(store, "mexico-canada-vs-next-10")
+    partners, markets = check.readings
+    assert (partners.id, partners.verdict, partners.computed, partners.compared_to) == (
+        "trading-partners",
+        "supported",
+        mexico_canada,
+        next_partners,
+    )
+    assert (markets.id, markets.verdict, markets.computed, markets.compared_to) == (
+        "export-markets",
+        "not_supported",
+        mexico_canada,
+        next_markets,
+    )
+    assert partners.note == (
+        "ranks 3–12 by total trade: China, Germany, Japan, South Korea, Taiwan, Vietnam,"
+        " United Kingdom, India, Netherlands, Ireland"
+    )
+    assert markets.note == (
+        "ranks 3–12 by exports: China, Netherlands, United Kingdom, Japan, Germany,"
+        " South Korea, Brazil, Singapore, France, Taiwan"
+    )
+    assert (check.headline, check.verdict, check.compared_to) == (
+        "trading-partners",
+        "supported",
+        next_partners,
+    )
+    assert "ranks 3, 4 and 5 by total trade" in check.headline_why
+
+
+def test_per_person_spending_is_read_pooled_and_separately(store: FactStore) -> None:
+    exports = {c: census_year(2024)[c][0] for c in ("MEX", "CAN")}
+    people = {c: population(c, 2024) for c in ("MEX", "CAN")}
+    pooled = sum(exports.values()) / sum(people.values())
+    mexico, canada = (exports[c] / people[c] for c in ("MEX", "CAN"))
+    assert (round(pooled, 2), round(mexico, 2), round(canada, 2)) == (
+        Decimal("3979.66"),
+        Decimal("2556.09"),
+        Decimal("8491.58"),
+    )
+    check = _check(store, "per-capita-mexico-canada")
+    together, each = check.readings
+    assert (together.id, together.verdict, together.computed) == ("pooled", "roughly", pooled)
+    assert (each.id, each.verdict, each.computed) == ("separate", "not_supported", mexico)
+    assert each.note == "each: Mexico $2,556, Canada $8,492"
+    assert (check.headline, check.verdict) == ("pooled", "roughly")
+    assert check.headline_why.startswith("The op-ed gives one figure for Mexicans and Canadians")
+
+
+def test_lowest_month_is_checked_when_made_and_against_all_the_data(store: FactStore) -> None:
+    months = nationwide()
+    first, last = min(months), max(months)
+    assert (first, last) == ((2019, 10), (2025, 11))
+    june = months[(2025, 6)]
+    until_june = [v for m, v in months.items() if m <= (2025, 6)]
+    lowest = min(months, key=months.__getitem__)
+    assert (june, min(until_june), lowest, months[lowest]) == (25185, 25185, (2025, 7), 24589)
+    assert sorted(months.values()).index(june) + 1 == 2
+    check = _check(store, "june-2025-lowest")
+    made, now = check.readings
+    assert (made.id, made.verdict, made.computed) == ("when-made", "supported", Decimal(1))
+    assert made.note == (
+        f"lowest among {len(until_june)} months on record, since the series starts in"
+        " October 2019, through June 2025"
+    )
+    assert (now.id, now.verdict, now.computed) == ("all-data", "not_supported", Decimal(2))
+    assert now.note == (
+        f"lowest among {len(months)} months on record, since the series starts in"
+        " October 2019, through November 2025; July 2025 was lower (24,589 encounters)"
+    )
+    assert (check.headline, check.verdict) == ("when-made", "supported")
+
+
+def test_the_op_eds_date_is_recorded_with_the_check_that_needs_it(store: FactStore) -> None:
+    row = next(c for c in store.claims if c.id == "june-2025-lowest")
+    assert row.check is not None and row.check["made"] == "2025-07"
+    assert "(July 2025)" in _check(store, "june-2025-lowest").readings[0].label
+
+
+@pytest.mark.parametrize(
+    ("claim_id", "tolerance"),
+    [
+        ("exports-2024", "within ±0.5% counts as supported; within ±3% roughly right"),
+        ("mexico-vs-china-2024", "within ±2.2% counts as supported; within ±10% roughly right"),
+        ("top-consumer", "supported only if exactly #1"),
+        (
+            "mexico-canada-vs-next-10",
+            "supported if larger; short by no more than 2% counts as roughly right",
+        ),
+        (
+            "per-capita-mexico-canada",
+            "supported if larger; short by no more than 2% counts as roughly right",
+        ),
+        ("per-capita-china", "within ±5% counts as supported; within ±15% roughly right"),
+        ("june-2025-lowest", "supported only if exactly #1"),
+        ("june-2025-vs-average", "within ±1.5% counts as supported; within ±5% roughly right"),
+        ("fentanyl-258kg", ""),
+    ],
+)
+def test_every_verdict_carries_its_tolerance_in_words(
+    store: FactStore, claim_id: str, tolerance: str
+) -> None:
+    check = _check(store, claim_id)
+    assert check.tolerance == tolerance
+    assert all(r.tolerance == tolerance for r in check.readings)
+
+
+def test_every_checked_claim_shows_its_tolerance_beside_its_verdict(store: FactStore) -> None:
+    text = render_text(ask(store, "claims"))
+    for check in answerer_for(store).checks.values():
+        if check.verdict != "unverifiable":
+            assert f"    Tolerance: {check.tolerance}\n" in text, check.id
+    assert text.count("    Tolerance: ") == sum(
+        c.verdict != "unverifiable" for c in answerer_for(store).checks.values()
+    )
+
+
+def test_a_claim_read_two_ways_is_rendered_with_both_readings(store: FactStore) -> None:
+    lines = render_text(ask(store, "claim 8")).splitlines()
+    assert lines[:9] == [
+        "🟡 Claim 8: Roughly right",
+        "🟡 Roughly right — Claim 8 (per capita): People in Mexico and Canada spend over $4,000"
+        " a year each on U.S. goods.",
+        "    Op-ed: over $4,000 per person a year · The wording can be read 2 ways:",
+        "    Reading A (headline): Pooled: U.S. goods exports to Mexico and Canada together,"
+        " divided by their combined population",
+        "        🟡 Roughly right: $3,980 per person (-0.51% off)",
+        "    Reading B: Separate: each country's own exports per person must be over $4,000",
+        "        ❌ Not supported: $2,556 per person (-36.1% off) — each: Mexico $2,556,"
+        " Canada $8,492",
+        "    The verdict uses the reading marked (headline). The op-ed gives one figure for"
+        " Mexicans and Canadians together, so the headline divides their combined purchases by"
+        " their combined population.",
+        "    Tolerance: supported if larger; short by no more than 2% counts as roughly right",
+    ]
+
+
+def test_json_carries_readings_tolerance_and_headline(store: FactStore) -> None:
+    [claim] = answer_json(ask(store, "claim 4"))["claims"]
+    assert claim["verdict"] == "supported"
+    assert claim["headline_reading"] == "trading-partners"
+    assert claim["tolerance"] == (
+        "supported if larger; short by no more than 2% counts as roughly right"
+    )
+    assert [
+        (r["id"], r["verdict"], r["computed"], r["compared_to"]) for r in claim["readings"]
+    ] == [
+        ("trading-partners", "supported", 685097700000, 645080400000),
+        ("export-markets", "not_supported", 685097700000, 711370000000),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("question", "headline", "verdict"),
+    [
+        ("claim 4", "trading-partners", "supported"),
+        (
+            "is it true that Mexico and Canada buy more than the next 10 markets combined?",
+            "export-markets",
+            "not_supported",
+        ),
+        (
+            "do Mexico and Canada buy more than the next ten trading partners together?",
+            "trading-partners",
+            "supported",
+        ),
+        (
+            "is June 2025 still the lowest month for nationwide encounters?",
+            "all-data",
+            "not_supported",
+        ),
+        ("claim 13", "when-made", "supported"),
+        ("per capita", "pooled", "roughly"),
+        (
+            "is it true mexicans and canadians each spend over $4,000 a year separately?",
+            "separate",
+            "not_supported",
+        ),
+    ],
+)
+def test_a_question_that_names_a_reading_gets_that_reading_as_headline(
+    store: FactStore, question: str, headline: str, verdict: str
+) -> None:
+    [check] = [c for c in ask(store, question).claims if c.readings]
+    assert (check.headline, check.verdict) == (headline, verdict)
+    assert check.verdict == next(r.verdict for r in check.readings if r.id == headline)
+
+
+# --- claims matched by meaning ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("metric", "partners", "period", "op", "claim_ids"),
+    [
+        ("exports", ("MEX",), "2024", "lookup", ("exports-2024", "top-consumer")),
+        ("exports", ("MEX",), "2025", "lookup", ()),  # a 2025 question never gets 2024 claims
+        ("exports", ("MEX",), "2024-01..2024-08", "lookup", ()),
+        ("imports", ("MEX",), "2024", "lookup", ()),
+        ("exports", ("MEX", "CHN"), "2024", "compare", ("mexico-vs-china-2024",)),
+        ("exports", ("MEX", "CHN"), "2025", "compare", ()),
+        ("exports", ("MEX", "CAN"), "2024", "sum", ("mexico-canada-vs-next-10",)),
+        ("exports", (), "2024", "rank", ("top-consumer", "mexico-canada-vs-next-10")),
+        ("total", (), "2024", "rank", ("mexico-canada-vs-next-10",)),
+        ("exports", (), "2025", "rank", ()),
+        ("exports", ("MEX",), "2024", "rank_of", ("top-consumer",)),
+        ("exports", ("MEX",), "2024", "per_capita", ("per-capita-mexico-canada",)),
+        ("exports", ("CHN",), "2024", "per_capita", ("per-capita-china",)),
+        ("exports", ("MEX", "CAN"), "2023", "per_capita", ()),
+        (
+            "encounters",
+            ("nationwide",),
+            "2025-06",
+            "lookup",
+            ("june-2025-lowest", "june-2025-vs-average"),
+        ),
+        ("encounters", ("nationwide",), "2025-07", "lookup", ()),
+        ("encounters", ("usbp-southwest",), "2025-06", "lookup", ("lowest-crossings-30-years",)),
+        ("encounters", ("nationwide",), "", "extreme", ("june-2025-lowest",)),
+        ("encounters", ("nationwide",), "2025", "extreme", ("june-2025-lowest",)),
+        ("encounters", ("nationwide",), "2024", "extreme", ()),
+        ("encounters", ("southwest",), "", "extreme", ()),
+        ("seizures", ("fentanyl",), "2025-01..2025-12", "seizures", ("fentanyl-258kg",)),
+        ("seizures", ("fentanyl",), "2024", "seizures", ()),
+        ("seizures", ("cocaine",), "2025", "seizures", ()),
+        ("exports", ("MEX",), "2024", "trend", ()),
+    ],
+)
+def test_related_claims_measure_what_the_question_asks(
+    store: FactStore,
+    metric: str,
+    partners: tuple[str, ...],
+    period: str,
+    op: str,
+    claim_ids: tuple[str, ...],
+) -> None:
+    assert related_claims(measures(store.claims), metric, partners, period, op) == claim_ids
+
+
+@pytest.mark.parametrize(
+    ("meaning", "claim_ids"),
+    [
+        # "is it true Mexico buys 2.3 times more than China?"
+        (
+            {"metric": "exports", "partners": ("MEX", "CHN"), "number": "2.3", "unit": "x"},
+            ("mexico-vs-china-2024",),
+        ),
+        ({"metric": "exports", "partners": ("MEX", "CHN"), "number": "5", "unit": "x"}, ()),
+        ({"metric": "exports", "partners": ("MEX", "CHN"), "period": "2025", "unit": "x"}, ()),
+        # "did Mexico really buy $335 billion of U.S. goods in 2024?"
+        (
+            {
+                "metric": "exports",
+                "partners": ("MEX",),
+                "period": "2024",
+                "number": "335e9",
+                "unit": "USD",
+            },
+            ("exports-2024",),
+        ),
+        # "is Mexico the biggest buyer of U.S. goods?"
+        (
+            {"metric": "exports", "partners": ("MEX",), "op": "rank_of"},
+            ("top-consumer", "exports-2024"),
+        ),
+        # "do Mexicans and Canadians really spend over $4,000 a year on U.S. goods?"
+        (
+            {
+                "metric": "exports",
+                "partners": ("MEX", "CAN"),
+                "number": "4000",
+                "unit": "USD per person",
+            },
+            ("per-capita-mexico-canada",),
+        ),
+        # "do Mexico and Canada buy more than the next ten partners together?"
+        (
+            {"metric": "exports", "partners": ("MEX", "CAN"), "op": "sum"},
+            ("mexico-canada-vs-next-10", "per-capita-mexico-canada"),
+        ),
+        # "were June 2025 encounters nearly 90% below the 2021-2024 average?"
+        (
+            {
+                "metric": "encounters",
+                "partners": ("nationwide",),
+                "period": "2025-06",
+                "number": "-90",
+                "unit": "%",
+            },
+            ("june-2025-vs-average",),
+        ),
+        # "was June 2025 the lowest month on record for encounters?"
+        (
+            {
+                "metric": "encounters",
+                "partners": ("nationwide",),
+                "period": "2025-06",
+                "op": "extreme",
+            },
+            ("june-2025-lowest", "june-2025-vs-average"),
+        ),
+        # "are crossings the lowest in 30 years?"
+        (
+            {
+                "metric": "encounters",
+                "partners": ("usbp-southwest",),
+                "number": "30",
+                "unit": "years",
+            },
+            ("lowest-crossings-30-years",),
+        ),
+        # "did CBP seize 258 kg of fentanyl since February 2025?"
+        (
+            {
+                "metric": "seizures",
+                "partners": ("fentanyl",),
+                "period": "2025-02..2025-09",
+                "number": "258",
+                "unit": "kg",
+            },
+            ("fentanyl-258kg",),
+        ),
+        ({"metric": "imports", "partners": ("MEX",)}, ()),
+    ],
+)
+def test_a_restated_claim_is_found_by_its_meaning(
+    store: FactStore, meaning: dict[str, Any], claim_ids: tuple[str, ...]
+) -> None:
+    number = meaning.pop("number", None)
+    found = restated_claims(
+        measures(store.claims),
+        number=None if number is None else Decimal(number),
+        **meaning,
+    )
+    assert found == claim_ids
+
+
+def _check(store: FactStore, claim_id: str) -> ClaimCheck:
+    return check_claim(store, next(c for c in store.claims if c.id == claim_id))
