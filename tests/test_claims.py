@@ -245,6 +245,46 @@ def test_lowest_month_is_checked_when_made_and_against_all_the_data(store: FactS
     assert (check.headline, check.verdict) == ("when-made", "supported")
 
 
+def usbp_southwest() -> dict[tuple[int, int], int]:
+    """Border Patrol Southwest encounters by month: OHSS to Sep 2021, then CBP's own file."""
+    import openpyxl
+
+    months: dict[tuple[int, int], int] = {}
+    path = RAW / "dhs-ohss-usbp-encounters" / "KHSM Encounters (USBP) fy25m11.xlsx"
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    for fiscal, label, region, count, *_ in book["Monthly Region"].iter_rows(
+        min_row=2, values_only=True
+    ):
+        month = MONTHS.index(str(label).split()[-1][:3].upper()) + 1
+        key = (int(fiscal) - 1 if month >= 10 else int(fiscal), month)
+        if region == "Southwest Land Border" and key < (2021, 10):
+            months[key] = int(count)
+    book.close()
+    path = RAW / "cbp-sw-border-encounters" / "sbo-encounters-fy22-fy25-aug.csv"
+    for row in csv.DictReader(path.open(encoding="utf-8")):
+        if row["Component"] == "U.S. Border Patrol":
+            month = MONTHS.index(row["Month (abbv)"]) + 1
+            fiscal = int(row["Fiscal Year"][:4])
+            key = (fiscal - 1 if month >= 10 else fiscal, month)
+            months[key] = months.get(key, 0) + int(row["Encounter Count"])
+    return months
+
+
+def test_thirty_year_low_context_counts_every_border_patrol_month(store: FactStore) -> None:
+    months = usbp_southwest()
+    assert (min(months), max(months)) == ((1999, 10), (2025, 8))
+    until_june = {m: v for m, v in months.items() if m <= (2025, 6)}
+    assert min(until_june.values()) == months[(2025, 6)] == 6068
+    assert min(months, key=months.__getitem__) == (2025, 7) and months[(2025, 7)] == 4596
+    then, june, now = _check(store, "lowest-crossings-30-years").context
+    assert (then.value, june.value, now.value) == (Decimal(1), Decimal(6068), Decimal(2))
+    assert f"lowest among {len(until_june)} months on record" in then.label
+    assert now.label.endswith(
+        f"(lowest among {len(months)} months on record, since the series starts in October"
+        " 1999, through August 2025; July 2025 was lower (4,596 encounters))"
+    )
+
+
 def test_the_op_eds_date_is_recorded_with_the_check_that_needs_it(store: FactStore) -> None:
     row = next(c for c in store.claims if c.id == "june-2025-lowest")
     assert row.check is not None and row.check["made"] == "2025-07"
