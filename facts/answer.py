@@ -12,6 +12,7 @@ from facts.claims import as_asked
 from facts.model import Answer, AnswerKind, Query
 from facts.parse import parse_question
 from facts.ranking import RankingAnswers
+from facts.restate import restated
 from facts.store import FactStore
 from facts.trade import TradeAnswers
 
@@ -79,6 +80,8 @@ class Answerer(TradeAnswers, RankingAnswers, BorderAnswers):
             )
         if query.op in ("claims", "claim"):
             return self._claims(query, text)
+        if claim_id := restated(self.claim_measures, query, text):
+            return self._claims(Query("claim", claim_ids=(claim_id,)), text)
         if query.op == "unsupported":
             raise NoData(
                 f"The store has no {query.metric} figures. It holds U.S. goods trade by partner"

@@ -115,11 +115,11 @@ def restated_claims(
     one, the figure it states with its unit ("x", "%", "USD", "USD per person", "kg",
     "years"...), and its operation if known. A claim is restated when one of its measures has
     the same metric and partners, a period that overlaps, and (when both give one) the same
-    unit and a figure within 10% of the claim's own. Claims measured the way `op` asks and
-    with the very period named come first.
+    unit and a figure within 10% of the claim's own. Claims whose figure the question states
+    come first, then those measured the way `op` asks, then those of the very period named.
     """
     asked = frozenset(partners)
-    scores: dict[str, tuple[int, int]] = {}
+    scores: dict[str, tuple[int, int, int]] = {}
     for m in known:
         if metric not in m.metrics or m.partners != asked or not asked:
             continue
@@ -127,12 +127,13 @@ def restated_claims(
             continue
         if unit and m.unit and unit != m.unit:
             continue
-        if number is not None and m.stated is not None and not _agrees(number, m.stated):
+        same_figure = number is not None and m.stated is not None and _agrees(number, m.stated)
+        if number is not None and m.stated is not None and not same_figure:
             continue
-        score = (int(m.kind in ANSWERED_BY.get(op, ())), int(m.period == period))
-        scores[m.claim_id] = max(score, scores.get(m.claim_id, (0, 0)))
+        score = (int(same_figure), int(m.kind in ANSWERED_BY.get(op, ())), int(m.period == period))
+        scores[m.claim_id] = max(score, scores.get(m.claim_id, (0, 0, 0)))
     order = {claim_id: place for place, claim_id in enumerate(scores)}
-    return tuple(sorted(scores, key=lambda c: (-scores[c][0], -scores[c][1], order[c])))
+    return tuple(sorted(scores, key=lambda c: (tuple(-x for x in scores[c]), order[c])))
 
 
 def _agrees(said: Decimal, stated: Decimal) -> bool:

@@ -1,0 +1,82 @@
+"""Find the op-ed claim a yes/no question restates in its own words.
+
+A question the parser read as a data question ("is it true Mexico purchases 2.3x what China
+does?") may restate an op-ed claim in new words. It does when it states a claim's figure, or asks
+plainly whether something is true, and facts.related.restated_claims finds a claim with the same
+metric, partners and period.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+
+from facts.model import Period, Query
+from facts.parse import normalise
+from facts.patterns import VERIFY
+from facts.related import Measure, restated_claims
+
+# Asking whether something is true, in so many words (not a bare "does ...?", which asks data).
+_TRUE = re.compile(
+    r"\b(is it true|true that|really|fact[- ]?check|verify|es (cierto|verdad)|de verdad)\b"
+)
+_NUMBER = re.compile(
+    r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?:\s*(trillion|billion|bn|million|thousand"
+    r"|mil millones|millones))?(?=x\b|[^\w.]|\.(?!\d)|$)"
+)
+_SCALE = {
+    "trillion": Decimal("1e12"),
+    "billion": Decimal("1e9"),
+    "bn": Decimal("1e9"),
+    "mil millones": Decimal("1e9"),
+    "million": Decimal("1e6"),
+    "millones": Decimal("1e6"),
+    "thousand": Decimal("1e3"),
+}
+
+
+def restated(known: Sequence[Measure], query: Query, text: str) -> str | None:
+    """The id of the claim a data question restates, or None if it asks for data."""
+    if not query.metric or not query.partners:
+        return None
+    norm = normalise(text)
+    number = stated_number(norm)
+    # A stated figure in a yes/no question, or a plain "is it true ...?".
+    if not (_TRUE.search(norm) or (number is not None and VERIFY.search(norm))):
+        return None
+    op = "per_capita" if query.per_capita else query.op
+    period = _period(query.period)
+    found = restated_claims(known, query.metric, query.partners, period, number, op=op)
+    if not found:
+        return None
+    stated = next(m.stated for m in known if m.claim_id == found[0])
+    if number is not None and stated is None and not _TRUE.search(norm):
+        return None  # a figure, but not one the claim states
+    return found[0]
+
+
+def stated_number(norm: str) -> Decimal | None:
+    """The first figure a normalised question states, in base units; years are not figures."""
+    for match in _NUMBER.finditer(norm):
+        digits, scale = match.group(1).replace(",", ""), match.group(2)
+        if not scale and re.fullmatch(r"(19|20)\d\d", digits):
+            continue
+        return Decimal(digits) * _SCALE.get(scale or "", Decimal(1))
+    return None
+
+
+def _period(period: Period | None) -> str:
+    """A Query's period as a figure's period string ("" when it names none)."""
+    if period is None or period.start is None or period.kind in ("latest", "ytd", "pair"):
+        return ""
+    first = (
+        f"{period.start[0]}"
+        if period.kind == "year"
+        else f"{period.start[0]}-{period.start[1]:02d}"
+    )
+    if period.kind in ("year", "month"):
+        return first
+    if period.kind == "since" or period.end is None:
+        return f"{period.start[0]}-{period.start[1]:02d}..9999-12"
+    return f"{period.start[0]}-{period.start[1]:02d}..{period.end[0]}-{period.end[1]:02d}"
