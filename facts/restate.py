@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 
-from facts.model import Period, Query
+from facts.model import Op, Period, Query
 from facts.parse import normalise
 from facts.patterns import VERIFY
 from facts.related import Measure, restated_claims
 
+_DATA_OPS = frozenset({Op.LOOKUP, Op.COMPARE, Op.SUM, Op.SHARE, Op.RANK_OF, Op.TREND, Op.EXTREME})
 # Asking whether something is true, in so many words (not a bare "does ...?", which asks data).
 _TRUE = re.compile(
     r"\b(is it true|true that|really|fact[- ]?check|verify|es (cierto|verdad)|de verdad)\b"
 )
+# The words a refused yes/no question may have left unused: "true", "really", "2.3x", "90%".
+_CHECKING = re.compile(r"true|really|truly|fact|check|verify|cierto|verdad|\d[\d,]*(\.\d+)?(x|%)?")
 _NUMBER = re.compile(
     r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?:\s*(trillion|billion|bn|million|thousand"
     r"|mil millones|millones))?(?=x\b|[^\w.]|\.(?!\d)|$)"
@@ -36,9 +40,25 @@ _SCALE = {
 }
 
 
+def as_claim(known: Sequence[Measure], query: Query, text: str) -> Query:
+    """The query; or, for a data question that restates a claim, the CLAIM query for it.
+
+    A CLAIM query carries the question's words: they may ask for one reading of the claim.
+    """
+    if query.op == Op.CLAIM:
+        return replace(query, words=query.words or tuple(normalise(text).split()))
+    if claim_id := restated(known, query, text):
+        return Query(Op.CLAIM, claim_ids=(claim_id,), words=tuple(normalise(text).split()))
+    return query
+
+
 def restated(known: Sequence[Measure], query: Query, text: str) -> str | None:
     """The id of the claim a data question restates, or None if it asks for data."""
     if not query.metric or not query.partners:
+        return None
+    if query.op not in _DATA_OPS and not _only_checking(query):
+        return None
+    if query.not_used and not _only_checking(query):
         return None
     norm = normalise(text)
     number = stated_number(norm)
@@ -54,6 +74,15 @@ def restated(known: Sequence[Measure], query: Query, text: str) -> str | None:
     if number is not None and stated is None and not _TRUE.search(norm):
         return None  # a figure, but not one the claim states
     return found[0]
+
+
+def _only_checking(query: Query) -> bool:
+    """A question refused only for the words that ask whether a figure is true, or the figure."""
+    return (
+        query.op == Op.REFUSE
+        and query.refusal == "unknown_word"
+        and all(_CHECKING.fullmatch(w) for w in query.not_used)
+    )
 
 
 def stated_number(norm: str) -> Decimal | None:

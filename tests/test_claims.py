@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from asking import ask, context_of
 
 from bot.render import answer_json, render_text
-from facts.answer import answerer_for, ask
 from facts.claims import check_claim
 from facts.model import ClaimCheck
 from facts.related import measures, related_claims, restated_claims
@@ -321,18 +321,18 @@ def test_every_verdict_carries_its_tolerance_in_words(
 
 def test_every_checked_claim_shows_its_tolerance_beside_its_verdict(store: FactStore) -> None:
     text = render_text(ask(store, "claims"))
-    for check in answerer_for(store).checks.values():
+    for check in context_of(store).checks.values():
         if check.verdict != "unverifiable":
             assert f"    Tolerance: {check.tolerance}\n" in text, check.id
     assert text.count("    Tolerance: ") == sum(
-        c.verdict != "unverifiable" for c in answerer_for(store).checks.values()
+        c.verdict != "unverifiable" for c in context_of(store).checks.values()
     )
 
 
 def test_a_claim_read_two_ways_is_rendered_with_both_readings(store: FactStore) -> None:
     lines = render_text(ask(store, "claim 8")).splitlines()
     assert lines[:9] == [
-        "🟡 Claim 8: Roughly right",
+        "Claim 8: 🟡 Roughly right",
         "🟡 Roughly right — Claim 8 (per capita): People in Mexico and Canada spend over $4,000"
         " a year each on U.S. goods.",
         "    Op-ed: over $4,000 per person a year · The wording can be read 2 ways:",
