@@ -350,8 +350,9 @@ def parse_question(text: str, countries: CountryIndex, claims: ClaimIndex) -> Qu
         words = tuple(w for _, w in blocked) + tuple(products)
         return replace(query, op=Op.REFUSE, refusal=kind, not_used=words or (word,))
     leftover = reader.unused()
-    if found.unknown and metric not in ("encounters", "seizures"):
-        return replace(query, op=Op.REFUSE, refusal="unknown_partner", not_used=(found.unknown[0],))
+    unknown = [w for w in found.unknown if w in leftover]  # "from january": a month, not a place
+    if unknown and metric not in ("encounters", "seizures"):
+        return replace(query, op=Op.REFUSE, refusal="unknown_partner", not_used=(unknown[0],))
     if leftover:
         return replace(query, op=Op.REFUSE, refusal="unknown_word", not_used=tuple(leftover))
     return replace(query, words=reader.words())
