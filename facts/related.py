@@ -25,7 +25,8 @@ ANSWERED_BY: dict[str, frozenset[str]] = {
     "per_capita": frozenset({"per_capita", "per_capita_each"}),
     "rank": frozenset({"rank", "ranked_sum"}),
     "rank_of": frozenset({"rank"}),
-    "extreme": frozenset({"low_rank_since"}),
+    "lowest": frozenset({"low_rank_since"}),  # a record low over time ("extreme", min)
+    "highest": frozenset(),  # no claim states a record high
     "seizures": frozenset({"series_sum"}),
 }
 # Kinds whose period is a span: they concern a question whose period overlaps it.
@@ -74,7 +75,7 @@ def related_claims(
 
     metric: exports, imports, balance, total, population, encounters, seizures;
     partners: ISO3 codes, an encounter series id or a drug; period: "2024", "2025-06",
-    "2024-01..2024-08" ("" for all periods, with op "extreme"); op: the question's operation
+    "2024-01..2024-08" ("" for all periods, with a record); op: the question's operation
     (a key of ANSWERED_BY; any other operation has no related claims).
     """
     kinds = ANSWERED_BY.get(str(op), frozenset())
@@ -93,7 +94,7 @@ def _same_thing(m: Measure, asked: frozenset[str], period: str, op: str) -> bool
         return bool(asked) and asked <= m.partners and m.period == period
     if m.partners != asked:
         return False
-    if op == "extreme":  # a record over a span: the claim's month must lie in it
+    if op in ("lowest", "highest"):  # a record over a span: the claim's month must lie in it
         return not period or overlaps(m.period, period)
     if m.kind in _SPANS:
         return overlaps(m.period, period)

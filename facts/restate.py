@@ -65,7 +65,9 @@ def restated(known: Sequence[Measure], query: Query, text: str) -> str | None:
     # A stated figure in a yes/no question, or a plain "is it true ...?".
     if not (_TRUE.search(norm) or (number is not None and VERIFY.search(norm))):
         return None
-    op = "per_capita" if query.per_capita else query.op
+    op = "per_capita" if query.per_capita else str(query.op)
+    if query.op == Op.EXTREME:
+        op = "highest" if query.extreme == "max" else "lowest"
     period = _period(query.period)
     found = restated_claims(known, query.metric, query.partners, period, number, op=op)
     if not found:
