@@ -16,6 +16,7 @@ from bot.render import answer_json, render_text
 from facts.claims import check_claim
 from facts.model import ClaimCheck
 from facts.related import measures, related_claims, restated_claims
+from facts.restate import stated_number
 from facts.store import FactStore
 
 # The op-ed's statistical claims, by the figure each states (brief; paraphrases live in the data).
@@ -551,3 +552,68 @@ def test_a_restated_claim_is_found_by_its_meaning(
 
 def _check(store: FactStore, claim_id: str) -> ClaimCheck:
     return check_claim(store, next(c for c in store.claims if c.id == claim_id))
+
+
+@pytest.mark.parametrize(
+    ("question", "claim_id", "verdict"),
+    [
+        # New wordings the parser reads as data questions, or refuses only for "true" / "2.3x".
+        ("is it true Mexico purchases 2.3x what China does?", "mexico-vs-china-2024", "supported"),
+        ("is mexico really the top buyer of american goods?", "top-consumer", "not_supported"),
+        (
+            "did mexicans and canadians each spend 4,000 dollars per person on US goods"
+            " separately?",
+            "per-capita-mexico-canada",
+            "not_supported",
+        ),
+        ("is June 2025 still the lowest month for nationwide encounters?", "june-2025-lowest",
+         "not_supported"),
+    ],
+)  # fmt: skip
+def test_a_new_wording_of_a_claim_gets_the_claim(
+    store: FactStore, question: str, claim_id: str, verdict: str
+) -> None:
+    reply = ask(store, question)
+    assert reply.kind == "claim"
+    assert [(c.id, c.verdict) for c in reply.claims] == [(claim_id, verdict)]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is it true Mexico purchases 5x what China does?",  # not the op-ed's figure
+        "is it true mexico is the biggest buyer of us goods in 2025?",  # the claim is about 2024
+        "mexico exports 2025",
+    ],
+)
+def test_a_question_that_restates_no_claim_gets_no_claim(store: FactStore, question: str) -> None:
+    reply = ask(store, question)
+    assert reply.kind != "claim" and not reply.claims
+
+
+def test_a_record_low_question_shows_the_record_claim_and_the_newer_low(store: FactStore) -> None:
+    reply = ask(store, "lowest month for border encounters")
+    assert (reply.kind, reply.facts[0].period, reply.facts[0].value) == (
+        "extreme",
+        "2025-07",
+        Decimal(24589),
+    )
+    assert [c.id for c in reply.claims] == ["june-2025-lowest"]
+    assert ask(store, "lowest month for nationwide encounters in 2024").claims == ()
+    assert ask(store, "peak month for border encounters").claims == ()
+
+
+@pytest.mark.parametrize(
+    ("norm", "number"),
+    [
+        ("is it true mexico buys 2.3x what china does", Decimal("2.3")),
+        ("mexico bought 335 billion dollars in 2024", Decimal("335e9")),
+        ("over 4,000 per person", Decimal(4000)),
+        ("june 2025 was 90% below the 2021 2024 average", Decimal(90)),
+        ("mexico exports 2024", None),
+    ],
+)
+def test_the_figure_a_question_states_is_read_in_base_units(
+    norm: str, number: Decimal | None
+) -> None:
+    assert stated_number(norm) == number
