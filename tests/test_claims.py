@@ -617,3 +617,22 @@ def test_the_figure_a_question_states_is_read_in_base_units(
     norm: str, number: Decimal | None
 ) -> None:
     assert stated_number(norm) == number
+
+
+def test_single_reading_claims_match_the_raw_files_exactly(store: FactStore) -> None:
+    trade = census_year(2024)
+    exports = {c: e for c, (e, _) in trade.items()}
+    months = nationwide()
+    baseline = [v for (y, _), v in months.items() if 2021 <= y <= 2024]
+    assert len(baseline) == 48
+    average = Decimal(sum(baseline)) / 48
+    expected = {
+        "exports-2024": exports["MEX"],
+        "mexico-vs-china-2024": exports["MEX"] / exports["CHN"],
+        "top-consumer": Decimal(ranked(2024, "exports").index("MEX") + 1),
+        "per-capita-china": exports["CHN"] / population("CHN", 2024),
+        "june-2025-vs-average": (months[(2025, 6)] - average) / average * 100,
+    }
+    for claim_id, value in expected.items():
+        assert _check(store, claim_id).computed == value, claim_id
+    assert ranked(2025, "exports")[0] == "MEX"  # #1 in 2025, shown beside the 2024 verdict
