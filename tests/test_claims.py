@@ -430,6 +430,13 @@ def test_a_question_that_names_a_reading_gets_that_reading_as_headline(
         ),
         ("encounters", ("nationwide",), "2025-07", "lookup", ()),
         ("encounters", ("usbp-southwest",), "2025-06", "lookup", ("lowest-crossings-30-years",)),
+        (
+            "encounters",
+            ("usbp-southwest",),
+            "2024-05..2025-03",
+            "lookup",
+            ("mexico-encounters-vs-usbp",),
+        ),
         ("encounters", ("nationwide",), "", "lowest", ("june-2025-lowest",)),
         ("encounters", ("nationwide",), "2025", "lowest", ("june-2025-lowest",)),
         ("encounters", ("nationwide",), "2024", "lowest", ()),
