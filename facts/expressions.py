@@ -41,12 +41,14 @@ def evaluate(store: FactStore, expr: dict[str, Any], made: str | None = None) ->
         return _add(parts, parts[0].unit)
     if op == "ranked_sum":
         return _ranked_sum(store, expr)
-    if op == "ratio":
+    if op in ("ratio", "times_more"):
         top = evaluate(store, expr["numerator"], made)
         bottom = evaluate(store, expr["denominator"], made)
         if not bottom.value:
             raise ClaimDataMissing("a non-zero denominator")
-        return Value(top.value / bottom.value, "x", top.sources | bottom.sources)
+        # times_more counts only what the numerator has on top of the denominator.
+        excess = bottom.value if op == "times_more" else Decimal(0)
+        return Value((top.value - excess) / bottom.value, "x", top.sources | bottom.sources)
     if op == "per_capita":
         return _per_capita(store, expr["metric"], expr["partners"], str(expr["period"]))
     if op == "per_capita_each":
@@ -62,11 +64,7 @@ def evaluate(store: FactStore, expr: dict[str, Any], made: str | None = None) ->
         sources = frozenset().union(*(v.sources for v in each))
         return Value(smallest.value, "USD per person", sources, f"each: {note}")
     if op == "rank":
-        ranking = store.ranking(expr["metric"], int(expr["period"]))
-        for position, fact in enumerate(ranking, start=1):
-            if fact.partner == expr["partner"]:
-                return Value(Decimal(position), "rank", frozenset({fact.source_id}))
-        raise ClaimDataMissing(f"{expr['partner']} in the {expr['period']} ranking")
+        return _rank(store, expr)
     if op == "change_vs_average":
         month = _month(expr["period"])
         target = _series(store, expr["series"], month, month)
@@ -108,6 +106,31 @@ def _ranked_sum(store: FactStore, expr: dict[str, Any]) -> Value:
     names = ", ".join(f.label for f in chosen)
     by = {"exports": "exports", "imports": "imports", "total": "total trade"}[rank_by]
     return replace(_add(parts, "USD"), note=f"ranks {first}–{last} by {by}: {names}")
+
+
+def _rank(store: FactStore, expr: dict[str, Any]) -> Value:
+    """A partner's rank in a year, or in January..`through` of that year (1 = largest)."""
+    year, partner = int(expr["period"]), expr["partner"]
+    if "through" not in expr:
+        ranking = [(f.partner, f.source_id) for f in store.ranking(expr["metric"], year)]
+        note = ""
+    else:
+        last = int(str(expr["through"]).split("-")[1])
+        totals: dict[str, Decimal] = {}
+        for month in range(1, last + 1):
+            facts = store.ranking_month(expr["metric"], year, month)
+            if not facts:
+                raise ClaimDataMissing(f"{expr['metric']} by partner in {year}-{month:02d}")
+            for f in facts:
+                totals[f.partner] = totals.get(f.partner, Decimal(0)) + f.value
+        ordered = sorted(totals, key=lambda p: (-totals[p], p))
+        ranking = [(p, facts[0].source_id) for p in ordered]
+        leader = store.label(ordered[0])
+        note = f"January–{MONTHS[last - 1]} {year}; first: {leader}"
+    for position, (code, source_id) in enumerate(ranking, start=1):
+        if code == partner:
+            return Value(Decimal(position), "rank", frozenset({source_id}), note)
+    raise ClaimDataMissing(f"{partner} in the {expr['period']} ranking")
 
 
 def _per_capita(store: FactStore, metric: str, partners: list[str], period: str) -> Value:

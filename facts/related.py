@@ -158,7 +158,8 @@ def _measured(
 def _measure(expr: dict[str, Any]) -> tuple[str, frozenset[str], frozenset[str], str]:
     """(kind, metrics, partners, period) of one expression."""
     op = expr["op"]
-    if op == "ratio":
+    if op in ("ratio", "times_more"):
+        op = "ratio"  # the same two partners compared, read either way
         parts = (expr["numerator"], expr["denominator"])
         return (
             op,

@@ -643,3 +643,40 @@ def test_single_reading_claims_match_the_raw_files_exactly(store: FactStore) -> 
     for claim_id, value in expected.items():
         assert _check(store, claim_id).computed == value, claim_id
     assert ranked(2025, "exports")[0] == "MEX"  # #1 in 2025, shown beside the 2024 verdict
+
+
+def test_times_more_is_read_as_times_as_much_and_literally(store: FactStore) -> None:
+    exports = {c: census_year(2024)[c][0] for c in ("MEX", "CHN")}
+    as_much = exports["MEX"] / exports["CHN"]
+    on_top = (exports["MEX"] - exports["CHN"]) / exports["CHN"]
+    assert (round(as_much, 2), round(on_top, 2)) == (Decimal("2.33"), Decimal("1.33"))
+    check = _check(store, "mexico-vs-china-2024")
+    assert [(r.id, r.verdict, r.computed) for r in check.readings] == [
+        ("times-as-much", "supported", as_much),
+        ("times-more", "not_supported", on_top),
+    ]
+    assert (check.headline, check.verdict, check.computed) == (
+        "times-as-much",
+        "supported",
+        as_much,
+    )
+
+
+def test_largest_market_is_also_checked_on_the_months_published_when_made(
+    store: FactStore,
+) -> None:
+    kinds = {
+        row["code"]: row["kind"]
+        for row in csv.DictReader((RAW.parent / "countries.csv").open(encoding="utf-8"))
+    }
+    rows = json.loads((RAW / "census-trade-by-country" / "2025.json").read_text())
+    first_half = {
+        r["country_code"]: sum(Decimal(str(v)) for v in r["exports"][:6])
+        for r in rows
+        if kinds.get(r["country_code"]) in ("country", "former")
+    }
+    order = sorted(first_half, key=lambda c: (-first_half[c], c))
+    assert order[:2] == ["CAN", "MEX"]
+    then, year = _check(store, "top-consumer").context
+    assert (then.value, year.value) == (Decimal(2), Decimal(1))
+    assert then.label.endswith("(January–June 2025; first: Canada)")
