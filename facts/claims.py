@@ -9,8 +9,8 @@ from typing import Any
 
 from facts.expressions import HUNDRED, ClaimDataMissing, Value, evaluate
 from facts.model import ClaimCheck, Derived, Reading, Verdict
-from facts.parse import normalise
 from facts.store import ClaimRow, FactStore
+from facts.vocabulary import normalise
 
 
 def check_claim(store: FactStore, claim: ClaimRow) -> ClaimCheck:

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from facts.claims import check_claim
 from facts.model import ClaimCheck
-from facts.parse import ClaimIndex, CountryIndex
 from facts.related import Measure, measures
 from facts.store import ClaimRow, FactStore
+from facts.vocabulary import ClaimIndex, CountryIndex
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from dataclasses import replace
 from decimal import Decimal
 
 from facts.model import Op, Period, Query
-from facts.parse import normalise
 from facts.patterns import VERIFY
 from facts.related import Measure, restated_claims
+from facts.vocabulary import normalise
 
 _DATA_OPS = frozenset({Op.LOOKUP, Op.COMPARE, Op.SUM, Op.SHARE, Op.RANK_OF, Op.TREND, Op.EXTREME})
 # Asking whether something is true, in so many words (not a bare "does ...?", which asks data).
