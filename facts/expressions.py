@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
+from facts.model import Fact
 from facts.store import FactStore
 from facts.words import MONTHS
 
@@ -110,27 +111,34 @@ def _ranked_sum(store: FactStore, expr: dict[str, Any]) -> Value:
 
 def _rank(store: FactStore, expr: dict[str, Any]) -> Value:
     """A partner's rank in a year, or in January..`through` of that year (1 = largest)."""
-    year, partner = int(expr["period"]), expr["partner"]
-    if "through" not in expr:
-        ranking = [(f.partner, f.source_id) for f in store.ranking(expr["metric"], year)]
-        note = ""
-    else:
-        last = int(str(expr["through"]).split("-")[1])
-        totals: dict[str, Decimal] = {}
-        for month in range(1, last + 1):
-            facts = store.ranking_month(expr["metric"], year, month)
-            if not facts:
-                raise ClaimDataMissing(f"{expr['metric']} by partner in {year}-{month:02d}")
-            for f in facts:
-                totals[f.partner] = totals.get(f.partner, Decimal(0)) + f.value
-        ordered = sorted(totals, key=lambda p: (-totals[p], p))
-        ranking = [(p, facts[0].source_id) for p in ordered]
-        leader = store.label(ordered[0])
-        note = f"January–{MONTHS[last - 1]} {year}; first: {leader}"
-    for position, (code, source_id) in enumerate(ranking, start=1):
-        if code == partner:
-            return Value(Decimal(position), "rank", frozenset({source_id}), note)
-    raise ClaimDataMissing(f"{partner} in the {expr['period']} ranking")
+    year, partner, metric = int(expr["period"]), expr["partner"], expr["metric"]
+    ranking = store.ranking(metric, year)
+    if "through" in expr:
+        return _rank_through(store, expr, ranking)
+    for position, fact in enumerate(ranking, start=1):
+        if fact.partner == partner:
+            return Value(Decimal(position), "rank", frozenset({fact.source_id}))
+    raise ClaimDataMissing(f"{partner} in the {year} ranking")
+
+
+def _rank_through(store: FactStore, expr: dict[str, Any], ranking: list[Fact]) -> Value:
+    # Only a partner whose whole year reaches this partner's January..through total can be
+    # ahead of it over those months (flows are never negative): a handful of lookups, not a
+    # ranking of every partner month by month.
+    year, partner, metric = int(expr["period"]), expr["partner"], expr["metric"]
+    last = int(str(expr["through"]).split("-")[1])
+    mine = store.trade_ytd(metric, partner, year, last)
+    if mine is None:
+        raise ClaimDataMissing(f"{metric} for {partner}, January–{MONTHS[last - 1]} {year}")
+    totals = {partner: mine.value}
+    for rival in (f.partner for f in ranking if f.value >= mine.value and f.partner != partner):
+        fact = store.trade_ytd(metric, rival, year, last)
+        if fact is not None:
+            totals[rival] = fact.value
+    ordered = sorted(totals, key=lambda p: (-totals[p], p))
+    note = f"January–{MONTHS[last - 1]} {year}; first: {store.label(ordered[0])}"
+    position = ordered.index(partner) + 1
+    return Value(Decimal(position), "rank", frozenset({mine.source_id}), note)
 
 
 def _per_capita(store: FactStore, metric: str, partners: list[str], period: str) -> Value:
