@@ -385,6 +385,11 @@ def test_json_carries_readings_tolerance_and_headline(store: FactStore) -> None:
             "not_supported",
         ),
         ("claim 13", "when-made", "supported"),
+        (
+            "was June 2025 the lowest month ever for nationwide encounters?",
+            "when-made",
+            "supported",
+        ),
         ("per capita", "pooled", "roughly"),
         (
             "is it true mexicans and canadians each spend over $4,000 a year separately?",
