@@ -20,7 +20,7 @@ def answer(ctx: Context, text: str) -> Answer:
     query = parse_question(text, ctx.names, ctx.claim_index)
     if query is None:
         return replace(_not_understood(text), question=text)
-    query = as_claim(ctx.measures, query, text)
+    query = as_claim(ctx, query, text)
     try:
         result = ANSWER[query.op](query, ctx)
     except NoData as missing:

@@ -13,10 +13,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 
+from facts.context import Context
 from facts.model import Op, Period, Query
-from facts.patterns import VERIFY
-from facts.related import Measure, restated_claims
-from facts.vocabulary import normalise
+from facts.parse import parse_question
+from facts.patterns import CLAIM_NUMBER, VERIFY
+from facts.related import Measure, overlaps, restated_claims
+from facts.vocabulary import ClaimIndex, normalise
 
 _DATA_OPS = frozenset({Op.LOOKUP, Op.COMPARE, Op.SUM, Op.SHARE, Op.RANK_OF, Op.TREND, Op.EXTREME})
 # Asking whether something is true, in so many words (not a bare "does ...?", which asks data).
@@ -24,7 +26,16 @@ _TRUE = re.compile(
     r"\b(is it true|true that|really|fact[- ]?check|verify|es (cierto|verdad)|de verdad)\b"
 )
 # The words a refused yes/no question may have left unused: "true", "really", "2.3x", "90%".
-_CHECKING = re.compile(r"true|really|truly|fact|check|verify|cierto|verdad|\d[\d,]*(\.\d+)?(x|%)?")
+_CHECKING = re.compile(
+    r"true|really|truly|fact|check|verify|cierto|verdad|times|veces|\d[\d,]*(\.\d+)?(x|%)?"
+)
+# Refusals for a qualifier no claim measures (a claim about jobs or GDP is refused "unsupported"
+# as data, but the claim itself says why it cannot be checked).
+_QUALIFIERS = frozenset(
+    {"product", "us_state", "port", "removals", "services", "currency", "nationality",
+     "third_country", "unknown_partner"}
+)  # fmt: skip
+_NO_CLAIMS = ClaimIndex(())
 _NUMBER = re.compile(
     r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?:\s*(trillion|billion|bn|million|thousand"
     r"|mil millones|millones))?(?=x\b|[^\w.]|\.(?!\d)|$)"
@@ -40,16 +51,46 @@ _SCALE = {
 }
 
 
-def as_claim(known: Sequence[Measure], query: Query, text: str) -> Query:
-    """The query; or, for a data question that restates a claim, the CLAIM query for it.
+def as_claim(ctx: Context, query: Query, text: str) -> Query:
+    """The query the question asks, checked against the op-ed's claims.
 
-    A CLAIM query carries the question's words: they may ask for one reading of the claim.
+    A data question that restates a claim becomes that claim's CLAIM query. A claim recognised by
+    its keywords stays one only if the question, read as a data question, asks nothing the claim
+    does not measure: "… 2.3 times more corn than China?" is about corn, and "… 335 billion in
+    2025?" about 2025, not the 2024 claim. A CLAIM query carries the question's words: they may
+    ask for one reading of the claim.
     """
+    words = tuple(normalise(text).split())
     if query.op == Op.CLAIM:
-        return replace(query, words=query.words or tuple(normalise(text).split()))
-    if claim_id := restated(known, query, text):
-        return Query(Op.CLAIM, claim_ids=(claim_id,), words=tuple(normalise(text).split()))
+        if not CLAIM_NUMBER.search(" ".join(words)):
+            data = parse_question(text, ctx.names, _NO_CLAIMS)
+            if data is not None and _asks_more(ctx.measures, data, query.claim_ids):
+                return _as_data(data)
+        return replace(query, words=query.words or words)
+    if claim_id := restated(ctx.measures, query, text):
+        return Query(Op.CLAIM, claim_ids=(claim_id,), words=words)
     return query
+
+
+def _asks_more(known: Sequence[Measure], data: Query, claim_ids: tuple[str, ...]) -> bool:
+    """Whether a question, read as data, names a qualifier or a period its claims don't measure."""
+    if not data.metric:
+        return False
+    if data.op == Op.REFUSE and data.refusal in _QUALIFIERS:
+        return True
+    if data.op == Op.REFUSE and not _only_checking(data):
+        return False  # the data reading missed words the claim understood ("below average")
+    period = _period(data.period)
+    periods = [m.period for m in known if m.claim_id in claim_ids]
+    return bool(period and periods) and not any(overlaps(p, period) for p in periods)
+
+
+def _as_data(data: Query) -> Query:
+    """A data question refused only for its "is it true …" words, asked plainly."""
+    if data.op != Op.REFUSE or not _only_checking(data):
+        return data
+    op = Op.COMPARE if len(data.partners) >= 2 else Op.LOOKUP
+    return replace(data, op=op, refusal="", not_used=())
 
 
 def restated(known: Sequence[Measure], query: Query, text: str) -> str | None:

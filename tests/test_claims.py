@@ -685,3 +685,52 @@ def test_largest_market_is_also_checked_on_the_months_published_when_made(
     then, year = _check(store, "top-consumer").context
     assert (then.value, year.value) == (Decimal(2), Decimal(1))
     assert then.label.endswith("(January–June 2025; first: Canada)")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "not_used"),
+    [
+        # A claim's keywords, but a qualifier or a period the claim doesn't measure.
+        ("is it true mexico buys 2.3 times more corn than china?", "no_data", ("corn",)),
+        ("is it true texas exports to mexico were 335 billion in 2024?", "no_data", ("texas",)),
+        ("is it true mexico exports 2025 were 335 billion?", "lookup", ()),
+        ("did mexico buy 2.3 times more than china in 2023?", "compare", ()),
+    ],
+)
+def test_a_claims_keywords_never_hide_what_else_the_question_asks(
+    store: FactStore, question: str, kind: str, not_used: tuple[str, ...]
+) -> None:
+    reply = ask(store, question)
+    assert (reply.kind, reply.not_used, reply.claims) == (kind, not_used, ())
+
+
+def test_a_question_about_another_year_gets_that_years_figures(store: FactStore) -> None:
+    exports = {c: e for c, (e, _) in census_year(2023).items()}
+    reply = ask(store, "did mexico buy 2.3 times more than china in 2023?")
+    assert [(f.partner, f.period, f.value) for f in reply.facts[:2]] == [
+        ("MEX", "2023", exports["MEX"]),
+        ("CHN", "2023", exports["CHN"]),
+    ]
+    reply = ask(store, "is it true mexico exports 2025 were 335 billion?")
+    assert [(f.partner, f.period) for f in reply.facts[:1]] == [("MEX", "2025")]
+
+
+@pytest.mark.parametrize(
+    ("question", "claim_ids"),
+    [
+        # The data reading misses words the claim understands: the claim stands.
+        ("were June 2025 encounters really 90% below the 2021-2024 average?",
+         ["june-2025-vs-average"]),
+        ("is it true illegal crossings are at their lowest in 30 years?",
+         ["lowest-crossings-30-years"]),
+        ("is it true every new factory job in mexico creates a us job?", ["factory-jobs"]),
+        ("fact check: Mexico bought $335 billion of US goods in 2024", ["exports-2024"]),
+        ("is it true that mexico buys more than $110 billion of small business exports",
+         ["sme-exports-110b", "sme-vs-china", "sme-vs-six"]),
+    ],
+)  # fmt: skip
+def test_a_restated_claim_that_asks_nothing_more_stays_the_claim(
+    store: FactStore, question: str, claim_ids: list[str]
+) -> None:
+    reply = ask(store, question)
+    assert (reply.kind, [c.id for c in reply.claims]) == ("claim", claim_ids)
