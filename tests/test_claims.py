@@ -14,9 +14,11 @@ from asking import ask, context_of
 
 from bot.render import answer_json, render_text
 from facts.claims import check_claim
+from facts.load import build
 from facts.model import ClaimCheck
 from facts.related import measures, related_claims, restated_claims
 from facts.restate import stated_number
+from facts.staging import DataError
 from facts.store import FactStore
 
 # The op-ed's statistical claims, by the figure each states (brief; paraphrases live in the data).
@@ -734,3 +736,17 @@ def test_a_restated_claim_that_asks_nothing_more_stays_the_claim(
 ) -> None:
     reply = ask(store, question)
     assert (reply.kind, [c.id for c in reply.claims]) == ("claim", claim_ids)
+
+
+def test_a_headline_that_names_no_reading_is_refused_at_build(
+    data_copy: Path, tmp_path: Path
+) -> None:
+    path = data_copy / "claims.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.unlink()
+    path.write_text(text.replace("headline: pooled", "headline: pooled-typo"), encoding="utf-8")
+    with pytest.raises(DataError) as failure:
+        build(data_copy, tmp_path / "out.duckdb")
+    assert str(failure.value) == (
+        "claims.yaml, row 8: readings need distinct ids, and a headline among them"
+    )
