@@ -64,7 +64,9 @@ def as_claim(ctx: Context, query: Query, text: str) -> Query:
     if query.op == Op.CLAIM:
         if not CLAIM_NUMBER.search(" ".join(words)):
             data = parse_question(text, ctx.names, _NO_CLAIMS)
-            if data is not None and _asks_more(ctx.measures, data, query.claim_ids):
+            if data is not None and (
+                _asks_more(ctx.measures, data, query.claim_ids) or _asks_data(data, words)
+            ):
                 return _as_data(data)
         return replace(query, words=query.words or words)
     if claim_id := restated(ctx.measures, query, text):
@@ -83,6 +85,14 @@ def _asks_more(known: Sequence[Measure], data: Query, claim_ids: tuple[str, ...]
     period = _period(data.period)
     periods = [m.period for m in known if m.claim_id in claim_ids]
     return bool(period and periods) and not any(overlaps(p, period) for p in periods)
+
+
+def _asks_data(data: Query, words: tuple[str, ...]) -> bool:
+    """A plain data question ("does mexico buy more than china 2024?"): no figure, no "is it
+    true"; the claims measuring the same thing are shown beside its answer."""
+    norm = " ".join(words)
+    plain = data.op in (Op.LOOKUP, Op.COMPARE, Op.SUM) and bool(data.partners)
+    return plain and stated_number(norm) is None and not _TRUE.search(norm)
 
 
 def _as_data(data: Query) -> Query:

@@ -697,6 +697,7 @@ def test_largest_market_is_also_checked_on_the_months_published_when_made(
         ("is it true texas exports to mexico were 335 billion in 2024?", "no_data", ("texas",)),
         ("is it true mexico exports 2025 were 335 billion?", "lookup", ()),
         ("did mexico buy 2.3 times more than china in 2023?", "compare", ()),
+        ("does mexico buy more than china", "compare", ()),  # the latest year: 2025
     ],
 )
 def test_a_claims_keywords_never_hide_what_else_the_question_asks(
@@ -750,3 +751,14 @@ def test_a_headline_that_names_no_reading_is_refused_at_build(
     assert str(failure.value) == (
         "claims.yaml, row 8: readings need distinct ids, and a headline among them"
     )
+
+
+def test_a_plain_data_question_gets_data_with_the_claim_beside_it(store: FactStore) -> None:
+    exports = {c: e for c, (e, _) in census_year(2024).items()}
+    reply = ask(store, "does mexico buy more than china 2024")
+    assert reply.kind == "compare"
+    assert [(f.partner, f.value) for f in reply.facts[:2]] == [
+        ("MEX", exports["MEX"]),
+        ("CHN", exports["CHN"]),
+    ]
+    assert [c.id for c in reply.claims] == ["mexico-vs-china-2024"]
