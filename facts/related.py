@@ -155,6 +155,11 @@ def _measured(
     return exprs + [c["expr"] for c in context if c.get("anchor")]
 
 
+def same_measure(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two check expressions measure the same thing (whatever span they rank over)."""
+    return _measure(a) == _measure(b)
+
+
 def _measure(expr: dict[str, Any]) -> tuple[str, frozenset[str], frozenset[str], str]:
     """(kind, metrics, partners, period) of one expression."""
     op = expr["op"]
