@@ -93,10 +93,12 @@ def run_schedule(
         fresh_data()  # cheap when nothing is new: one small request
         now = clock()
         day = now.astimezone(settings.timezone).date()
-        _log(post_all(client, ledger, live.current(), settings.channels, day, now))
+        with live.use(wait=True) as current:
+            _log(post_all(client, ledger, current, settings.channels, day, now))
 
     def sweep() -> None:
-        outcomes = catch_up(client, ledger, live.current(), settings, clock())
+        with live.use(wait=True) as current:
+            outcomes = catch_up(client, ledger, current, settings, clock())
         # Every five minutes "already posted" would drown the log; the start says it once.
         _log([o for o in outcomes if o.status != "done"])
 
@@ -132,7 +134,8 @@ def run_schedule(
     fresh_data()
     # A week missed while the process was down is posted now, and a week Slack refused is
     # retried at once: a restart is how a fixed token takes effect.
-    _log(catch_up(client, ledger, live.current(), settings, clock(), timedelta(0)))
+    with live.use(wait=True) as current:
+        _log(catch_up(client, ledger, current, settings, clock(), timedelta(0)))
     with contextlib.suppress(KeyboardInterrupt):
         scheduler.start()  # blocks until SIGTERM or Ctrl-C
     return 0

@@ -33,24 +33,29 @@ class LiveStore:
         self._file = _signature(store)
         self._users: dict[int, int] = {id(store): 0}  # store id -> requests using it
         self._retiring: dict[int, FactStore] = {}
-        self._switching = False
+        self._switching = False  # a switching thread is under way
         self._failed: tuple[int, ...] | None = None
         self._lock = threading.Lock()
+        self._switch_lock = threading.Lock()  # one switch at a time
 
     def add_hooks(self, prepare: Hook, retire: Hook) -> None:
         """prepare(new store) runs before requests move to it; retire(old) before it closes."""
         self._prepares.append(prepare)
         self._retires.append(retire)
 
-    @property
-    def path(self) -> Path:
-        """The store file."""
-        return self._path
-
     @contextmanager
-    def use(self) -> Iterator[FactStore]:
-        """The current store, kept open until the block ends; starts a switch if the file moved."""
-        self._look()
+    def use(self, wait: bool = False) -> Iterator[FactStore]:
+        """The current store, kept open until the block ends.
+
+        If the file was replaced, a switch starts in a thread and this use keeps the old store;
+        with `wait` (the scheduler, which can wait) the switch happens first.
+        """
+        if wait:
+            signature = self._moved()
+            if signature is not None:
+                self._switch(signature)
+        else:
+            self._look()
         with self._lock:
             store = self._store
             self._users[id(store)] += 1
@@ -59,16 +64,16 @@ class LiveStore:
         finally:
             self._release(store)
 
-    def current(self) -> FactStore:
-        """Switch now if the file was replaced (for one-at-a-time callers: the scheduler)."""
-        signature = _file_signature(self._path)
-        if signature is not None and signature != self._file:
-            self._switch(signature)
-        return self._store
-
-    def _look(self) -> None:
+    def _moved(self) -> tuple[int, ...] | None:
+        """The file's new signature if it was replaced (and not by a file that failed to open)."""
         signature = _file_signature(self._path)
         if signature is None or signature == self._file or signature == self._failed:
+            return None
+        return signature
+
+    def _look(self) -> None:
+        signature = self._moved()
+        if signature is None:
             return
         with self._lock:
             if self._switching:
@@ -77,6 +82,14 @@ class LiveStore:
         threading.Thread(target=self._switch, args=(signature,), daemon=True).start()
 
     def _switch(self, signature: tuple[int, ...]) -> None:
+        with self._switch_lock:
+            if signature == self._file:  # another switch got there first
+                with self._lock:
+                    self._switching = False
+                return
+            self._open_and_swap(signature)
+
+    def _open_and_swap(self, signature: tuple[int, ...]) -> None:
         fresh: FactStore | None = None
         try:
             fresh = _open_new(self._path, signature)

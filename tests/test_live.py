@@ -82,3 +82,24 @@ def test_a_broken_new_file_is_not_switched_to(
     assert "Still serving the old store" in caplog.text
     with live.use() as store:
         assert store is before and store.trade_year("exports", "MEX", 2024) is not None
+
+
+def test_a_waiting_use_switches_first(store_path: Path, tmp_path: Path) -> None:
+    db = tmp_path / "facts.duckdb"
+    shutil.copyfile(store_path, db)
+    live = LiveStore(FactStore.open(db))
+    with live.use(wait=True) as before:
+        pass
+    _replace(store_path, db)
+    with live.use(wait=True) as after:
+        assert after is not before and after.table_counts() == _counts(store_path)
+    with pytest.raises(duckdb.Error):
+        before.table_counts()
+
+
+def _counts(path: Path) -> dict[str, int]:
+    store = FactStore.open(path)
+    try:
+        return store.table_counts()
+    finally:
+        store.close()
