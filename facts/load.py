@@ -19,12 +19,12 @@ from typing import Any
 
 import duckdb
 
-from facts.load_census_api import SCHEMA as API_SCHEMA
 from facts.load_census_api import load_census_api
 from facts.load_series import load_encounters, load_population, load_seizures, ohss_usbp
 from facts.load_trade import load_commodity_trade, load_trade
 from facts.staging import DataError, allowed, no_duplicates, stage_csv
 from facts.store import cut_short
+from facts.vintages import SCHEMA as API_SCHEMA
 
 __all__ = ["BuildReport", "DataError", "build", "ensure_built", "fingerprint"]
 
