@@ -605,22 +605,30 @@ class FactStore:
         value: Decimal,
     ) -> str:
         """ "revised from $X to $Y in the release of D" if the newest release changed the figure."""
+        if not self._revised:
+            return ""
         rows = self._rows(
             "SELECT source_id, flow, sum(new_value - old_value) FROM trade_revisions"
             " WHERE partner = ? AND year * 100 + month BETWEEN ? AND ? GROUP BY ALL",
             [partner, _ym(start), _ym(end)],
         )
-        if not rows:
-            return ""
-        newest = max(r[0] for r in rows)
         sign = {"exports": {"exports": 1}, "imports": {"imports": 1}}.get(
             metric, {"exports": 1, "imports": -1 if metric == "balance" else 1}
         )
-        change = sum(r[2] * sign.get(r[1], 0) for r in rows if r[0] == newest)
+        mine = [r for r in rows if r[1] in sign]
+        if not mine:
+            return ""
+        newest = max(r[0] for r in mine)
+        change = sum(r[2] * sign[r[1]] for r in mine if r[0] == newest)
         if not change:
             return ""
         published = newest.removeprefix("census-api-")
-        return f"revised from ${value - change:,} to ${value:,} in the release of {published}"
+        return f"revised from {_usd(value - change)} to {_usd(value)} in the release of {published}"
+
+    @cached_property
+    def _revised(self) -> bool:
+        """Whether any release revised a figure (most stores: none, and no query per figure)."""
+        return bool(self._rows("SELECT count(*) FROM trade_revisions")[0][0])
 
 
 _MONTH_NAMES = (
@@ -674,6 +682,10 @@ def _span(period: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
     except ValueError:
         return None
     return start, end
+
+
+def _usd(value: Decimal) -> str:
+    return f"-${-value:,}" if value < 0 else f"${value:,}"
 
 
 def _join(*notes: str) -> str:

@@ -299,6 +299,14 @@ def test_a_june_release_keeps_the_old_values_and_says_what_was_revised(
         ),
         ("MEX", "2026-09", "exports", SEPTEMBER, SEPTEMBER - 23_456_789, "census-api-2026-11-05"),
     ]
+    balance = store.trade_month("balance", "MEX", 2025, 3)
+    assert balance is not None and balance.value < 0  # a deficit, written with its sign first
+    assert balance.note == (
+        f"revised from -${-balance.value + 987_654_321:,} to -${-balance.value:,}"
+        " in the release of 2027-06-04"
+    )
+    imports = store.trade_month("imports", "MEX", 2025, 3)
+    assert imports is not None and imports.note == ""  # only exports were revised
     unrevised = store.trade_month("exports", "CAN", 2025, 3)
     assert unrevised is not None and unrevised.source_id == "census-trade-by-country"
     assert unrevised.note == ""
