@@ -77,6 +77,10 @@ def run_refresh(settings: RefreshSettings, data_dir: Path, db_path: Path) -> Out
         raise RefreshFailed(f"{exc}; the store is unchanged") from None
     except DataError as exc:
         raise RefreshFailed(f"the new data were refused: {exc}; the store is unchanged") from None
+    except OSError as exc:  # data/ not writable, the disk full: nothing was kept
+        where = f" ({exc.filename})" if exc.filename else ""
+        problem = f"could not keep the new data: {exc.strerror or exc}{where}"
+        raise RefreshFailed(f"{problem}; the store is unchanged") from None
     logger.info("Refresh: %s", outcome.describe())
     return outcome
 

@@ -66,8 +66,9 @@ def refresh(client: Client, data_dir: Path, db_path: Path, today: date) -> Outco
         responses = _fetch_new(client, ended, today)
         if not responses:
             return Outcome(None, ended, ended, 0, 1)
-        release = _keep(data_dir, responses, today)
+        release = _release_name(data_dir, today)
         try:
+            _keep(data_dir, release, responses)
             build(data_dir, db_path)
         except BaseException:
             _forget(data_dir, release)
@@ -114,15 +115,18 @@ def _months(response: Response) -> set[tuple[int, int]]:
     return {(int(r[at][:4]), int(r[at][5:7])) for r in rows[1:] if len(r) > at}
 
 
-def _keep(data_dir: Path, responses: list[Response], today: date) -> str:
-    """Write each response as received, with its request record, and add their checksums."""
-    root = data_dir / API_DIR
-    release = today.isoformat()
-    suffix = 1
-    while (root / release).exists():  # a second release fetched the same day
+def _release_name(data_dir: Path, today: date) -> str:
+    """The day's date; "-2", "-3"... for a second release fetched the same day."""
+    release, suffix = today.isoformat(), 1
+    while (data_dir / API_DIR / release).exists():
         suffix += 1
         release = f"{today.isoformat()}-{suffix}"
-    folder = root / release
+    return release
+
+
+def _keep(data_dir: Path, release: str, responses: list[Response]) -> None:
+    """Write each response as received, with its request record, and add their checksums."""
+    folder = data_dir / API_DIR / release
     folder.mkdir(parents=True)
     sums = []
     for response in responses:
@@ -144,16 +148,16 @@ def _keep(data_dir: Path, responses: list[Response], today: date) -> str:
             sums.append(f"{digest}  {API_DIR.removeprefix('raw/')}/{release}/{name}\n")
     checksums = data_dir / "raw" / "SHA256SUMS"
     _replace_text(checksums, checksums.read_text(encoding="utf-8") + "".join(sums))
-    return release
 
 
 def _forget(data_dir: Path, release: str) -> None:
-    """Undo _keep: the release's directory and its checksum lines."""
+    """Undo _keep, whatever part of it was done: the release's directory and checksum lines."""
     shutil.rmtree(data_dir / API_DIR / release, ignore_errors=True)
     checksums = data_dir / "raw" / "SHA256SUMS"
     marker = f"  {API_DIR.removeprefix('raw/')}/{release}/"
     lines = checksums.read_text(encoding="utf-8").splitlines(keepends=True)
-    _replace_text(checksums, "".join(line for line in lines if marker not in line))
+    if any(marker in line for line in lines):
+        _replace_text(checksums, "".join(line for line in lines if marker not in line))
 
 
 def _replace_text(path: Path, text: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import subprocess
 import time
@@ -450,3 +451,30 @@ def test_the_commands_as_a_deployment_runs_them(
         " the store is unchanged\n"
     )
     assert run("ask", "mexico exports september 2026").stdout == asked.stdout
+
+
+def test_data_that_cannot_be_written_fails_in_one_line_and_keeps_the_store(
+    census: FakeCensus, data_copy: Path, db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _september(census)
+    (data_copy / "raw" / "census-api").write_text("a file where the directory should be\n")
+    env = _env(census, data_copy, db)
+    capsys.readouterr()
+    assert main(["refresh"], env) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("tradefact refresh: could not keep the new data: ")
+    assert err.endswith("; the store is unchanged\n") and err.count("\n") == 1
+    assert _ask(env, "mexico exports september 2026", capsys)["kind"] == "no_data"
+
+
+def test_the_key_is_never_logged_even_while_retrying(
+    census: FakeCensus, data_copy: Path, db: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    _september(census)
+    census.fail("503", times=2)
+    census.fail("timeout", times=1)
+    assert main(["refresh"], _env(census, data_copy, db)) == 0
+    assert "retrying" in caplog.text and KEY not in caplog.text
+    kept = (data_copy / "raw" / "census-api").rglob("*.json")
+    assert all(KEY not in p.read_text() for p in kept)
