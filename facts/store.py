@@ -548,10 +548,11 @@ class FactStore:
         span = _span(fact.period)
         if fact.source_id == TRADE_SOURCE or fact.metric not in TRADE_METRICS or span is None:
             return [fact.source_id]
+        flow = _newest(fact.metric)[0]
         rows = self._rows(
             "SELECT partner, list(DISTINCT source_id ORDER BY source_id) FROM trade_monthly"
-            " WHERE year * 100 + month BETWEEN ? AND ? GROUP BY partner",
-            [_ym(span[0]), _ym(span[1])],
+            " WHERE year * 100 + month BETWEEN ? AND ? AND (flow = ? OR ? = '') GROUP BY partner",
+            [_ym(span[0]), _ym(span[1]), flow, flow],
         )
         if fact.partner == "WORLD":
             found = sorted({s for _, ids in rows for s in ids})

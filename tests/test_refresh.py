@@ -96,7 +96,10 @@ def test_refresh_adds_the_new_month_cited_to_its_release(
         f"census-api-{release}",
     )
     titles = [s["title"] for s in answer["sources"]]
-    assert titles[0].endswith(f"as published on {release}")
+    assert titles == [
+        "U.S. International Trade API, monthly exports (exports/hs) and imports (imports/hs) by"
+        f" country, as published on {release}"
+    ]
 
     kept = data_copy / "raw" / "census-api" / release
     names = sorted(p.name for p in kept.iterdir())
