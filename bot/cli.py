@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import ConfigError, DigestSettings, Settings, channel_id
-
-if TYPE_CHECKING:
-    from bot.schedule import Refresh
 from bot.render import answer_json, render_mrkdwn, render_text
 from facts.answer import answer as answer_question
 from facts.context import Context
 from facts.load import DataError, build, ensure_built
 from facts.store import FactStore, FactStoreError
+
+if TYPE_CHECKING:
+    from bot.schedule import Refresh
 
 
 def _paths(env: Mapping[str, str]) -> tuple[Path, Path]:
