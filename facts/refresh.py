@@ -12,6 +12,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from facts.load import build, ensure_built
 from facts.load_census_api import API_DIR, ENDPOINTS, requested_columns
 from facts.store import FactStore
 
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 FIRST_YEAR = 2010  # the API has nothing earlier
 REVISED_YEARS = 3  # the June release (April data) revises the previous years' months
 REVISION_MONTH = 4
@@ -112,7 +114,9 @@ def _months(response: Response) -> set[tuple[int, int]]:
     if not rows or "time" not in rows[0]:
         return set()
     at = rows[0].index("time")
-    return {(int(r[at][:4]), int(r[at][5:7])) for r in rows[1:] if len(r) > at}
+    times = (r[at] for r in rows[1:] if len(r) > at and isinstance(r[at], str))
+    # Only well-formed months: the build checks the rest, and names what is wrong.
+    return {(int(t[:4]), int(t[5:])) for t in times if _MONTH.fullmatch(t)}
 
 
 def _release_name(data_dir: Path, today: date) -> str:
