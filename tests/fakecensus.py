@@ -48,6 +48,7 @@ REGIONS = {
 MONTHLY = {"exports/hs": ("ALL_VAL_MO",), "imports/hs": ("GEN_VAL_MO", "CON_VAL_MO", "CAL_DUT_MO")}
 YEARLY = {"ALL_VAL_YR": "ALL_VAL_MO", "GEN_VAL_YR": "GEN_VAL_MO"}
 Month = tuple[int, int]
+FIRST_MONTH = (2010, 1)
 
 
 class FakeCensus:
@@ -141,6 +142,8 @@ class FakeCensus:
                         figures[flow][code] = int(Decimal(str(value)) * 1_000_000)
 
     def _has(self, month: Month) -> bool:
+        if month < FIRST_MONTH:
+            return False  # the API's data start in January 2010
         with self._lock:
             if month[0] not in self._loaded_years:
                 self._load_year(month[0])

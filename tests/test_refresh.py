@@ -481,3 +481,19 @@ def test_the_key_is_never_logged_even_while_retrying(
     assert "retrying" in caplog.text and KEY not in caplog.text
     kept = (data_copy / "raw" / "census-api").rglob("*.json")
     assert all(KEY not in p.read_text() for p in kept)
+
+
+def test_the_fake_answers_like_the_api_before_2010_and_for_an_empty_range(
+    census: FakeCensus,
+) -> None:
+    client = Client(KEY, census.base_url, timeout=2, backoff=0)
+    get = "CTY_CODE,CTY_NAME,ALL_VAL_MO,ALL_VAL_YR"
+    assert client.get("exports/hs", {"get": get, "time": "2009-12"}).status == 204
+    assert client.get("exports/hs", {"get": get, "time": "from 2030-01 to 2030-12"}).status == 204
+    table = client.get("exports/hs", {"get": get, "time": "from 2009-11 to 2010-01"}).rows()
+    assert table[0] == ["CTY_CODE", "CTY_NAME", "ALL_VAL_MO", "ALL_VAL_YR", "time"]
+    assert {row[4] for row in table[1:]} == {"2010-01"}
+    total = next(row for row in table if row[0] == "-")
+    countries = [row for row in table[1:] if row[0][0] in "1234567" and "X" not in row[0]]
+    assert total[1] == "TOTAL FOR ALL COUNTRIES"
+    assert int(total[2]) == sum(int(row[2]) for row in countries) == int(total[3])
