@@ -321,7 +321,17 @@ def test_a_june_release_keeps_the_old_values_and_says_what_was_revised(
     assert changed.headline == (
         "Census release of 2027-06-04: October 2026 to April 2027 added; 2 figures revised"
     )
-    assert [(f.partner, f.period, f.value, f.note) for f in changed.facts] == [
+    kept = data_copy / "raw" / "census-api" / "2027-06-04"
+    totals = [
+        next(int(r[2]) for r in json.loads((kept / name).read_bytes()) if r[:1] == ["-"]
+             and r[-1] == "2027-04")
+        for name in ("exports-hs-2027.json", "imports-hs-2027.json")
+    ]  # fmt: skip
+    assert [(f.metric, f.partner, f.period, f.value) for f in changed.facts[:2]] == [
+        ("exports", "WORLD", "2027-04", totals[0]),
+        ("imports", "WORLD", "2027-04", totals[1]),
+    ]
+    assert [(f.partner, f.period, f.value, f.note) for f in changed.facts[2:]] == [
         (
             "MEX",
             "2025-03",

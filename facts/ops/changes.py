@@ -11,7 +11,7 @@ SHOWN = 10  # revisions listed; the count says how many there are
 
 
 def changes(query: Query, ctx: Context) -> Answer:
-    """The newest release: the months it added and its largest revisions, old and new values."""
+    """The newest release: its newest month, all partners; its largest revisions, old and new."""
     store = ctx.store
     releases = store.releases()
     if not releases:
@@ -24,7 +24,11 @@ def changes(query: Query, ctx: Context) -> Answer:
         )
     latest = releases[-1]
     revisions = store.revisions_in(latest.source_id)
-    facts = tuple(
+    added: tuple[Fact, ...] = ()
+    if (newest := latest.last_new) is not None:  # the newest month it added, all partners
+        world = [store.trade_range(m, "WORLD", newest, newest) for m in ("exports", "imports")]
+        added = tuple(f for f in world if f is not None)
+    revised = tuple(
         Fact(
             r.flow,
             r.partner,
@@ -37,7 +41,7 @@ def changes(query: Query, ctx: Context) -> Answer:
         )
         for r in revisions[:SHOWN]
     )
-    added = (
+    months = (
         "no new month"
         if latest.first_new is None or latest.last_new is None
         else _months(latest.first_new, latest.last_new)
@@ -46,9 +50,9 @@ def changes(query: Query, ctx: Context) -> Answer:
     return Answer(
         kind="changes",
         understood="what the latest Census release changed",
-        headline=f"Census release of {latest.published}: {added};"
+        headline=f"Census release of {latest.published}: {months};"
         f" {len(revisions)} figure{'s' if len(revisions) != 1 else ''} revised{more}",
-        facts=facts,
+        facts=added + revised,
         sources=sources(ctx, [latest.source_id, *(r.old_source for r in revisions[:SHOWN])]),
     )
 
