@@ -18,13 +18,14 @@ from typing import Any
 
 import duckdb
 
+from facts import load_bts, load_duties
 from facts.load_series import load_encounters, load_population, load_seizures, ohss_usbp
 from facts.load_trade import load_commodity_trade, load_trade
 from facts.staging import DataError, allowed, no_duplicates, stage_csv
 
 __all__ = ["BuildReport", "DataError", "build", "fingerprint"]
 
-SCHEMA_VERSION = "2"  # 2: trade_detail (trade by commodity)
+SCHEMA_VERSION = "3"  # 2: trade_detail (trade by commodity); 3: TransBorder, duties, citizenship
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,8 @@ def _build_into(con: duckdb.DuckDBPyConnection, data_dir: Path, digest: str) -> 
         load_population(con, data_dir)
         load_encounters(con, data_dir)
         load_seizures(con, data_dir)
+        load_bts.load_transborder(con, data_dir)
+        load_duties.load_duties(con, data_dir)
         _insert(con, "encounters", usbp.result())
     _check_references(con, {s["id"] for s in sources})
     con.execute(
@@ -135,6 +138,9 @@ _FACT_TABLES = (
     "population",
     "encounters",
     "seizures",
+    "encounters_citizenship",
+    *load_bts.TABLES,
+    *load_duties.TABLES,
 )
 
 
