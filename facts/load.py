@@ -76,21 +76,22 @@ def build(data_dir: Path, db_path: Path) -> BuildReport:
 
 def _build_into(con: duckdb.DuckDBPyConnection, data_dir: Path, digest: str) -> dict[str, int]:
     con.execute(_SCHEMA)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # openpyxl is pure Python; DuckDB releases the GIL, so the two overlap on two cores.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # openpyxl is pure Python; DuckDB releases the GIL, so these overlap on two cores.
         usbp = pool.submit(ohss_usbp, data_dir)
         sources = _read_sources(data_dir)
         _insert(con, "sources", sources)
         _load_countries(con, data_dir)
+        # Border trade and duties on their own connection (own temp tables; duties read countries).
+        border = pool.submit(_load_border, con.cursor(), data_dir)
         _insert(con, "claims", _read_claims(data_dir))
         load_trade(con, data_dir)
         load_commodity_trade(con, data_dir)
         load_population(con, data_dir)
         load_encounters(con, data_dir)
         load_seizures(con, data_dir)
-        load_bts.load_transborder(con, data_dir)
-        load_duties.load_duties(con, data_dir)
         _insert(con, "encounters", usbp.result())
+        border.result()
     _check_references(con, {s["id"] for s in sources})
     con.execute(
         "INSERT INTO meta VALUES ('fingerprint', ?), ('schema', ?)", [digest, SCHEMA_VERSION]
@@ -103,6 +104,14 @@ def _build_into(con: duckdb.DuckDBPyConnection, data_dir: Path, digest: str) -> 
             "SELECT table_name, estimated_size FROM duckdb_tables() WHERE NOT temporary ORDER BY 1"
         ).fetchall()
     }
+
+
+def _load_border(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
+    try:
+        load_bts.load_transborder(con, data_dir)
+        load_duties.load_duties(con, data_dir)
+    finally:
+        con.close()
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:

@@ -39,30 +39,25 @@ CONSISTENT_FROM = 2003
 SCHEMA = """
 CREATE TABLE mode_trade_annual (
     country VARCHAR NOT NULL, year INTEGER NOT NULL, mode VARCHAR NOT NULL, flow VARCHAR NOT NULL,
-    value_usd DECIMAL(18, 0) NOT NULL, weight_kg DECIMAL(18, 2), source_id VARCHAR NOT NULL,
-    PRIMARY KEY (country, year, mode, flow));
+    value_usd DECIMAL(18, 0) NOT NULL, weight_kg DECIMAL(18, 2), source_id VARCHAR NOT NULL);
 CREATE TABLE mode_trade_monthly (
     country VARCHAR NOT NULL, year INTEGER NOT NULL, month INTEGER NOT NULL, mode VARCHAR NOT NULL,
     flow VARCHAR NOT NULL, value_usd DECIMAL(18, 0) NOT NULL, weight_kg DECIMAL(18, 2),
-    source_id VARCHAR NOT NULL, PRIMARY KEY (country, year, month, mode, flow));
+    source_id VARCHAR NOT NULL);
 CREATE TABLE state_trade (
     state VARCHAR NOT NULL, state_name VARCHAR NOT NULL, country VARCHAR NOT NULL,
     year INTEGER NOT NULL, mode VARCHAR NOT NULL, flow VARCHAR NOT NULL,
-    value_usd DECIMAL(18, 0) NOT NULL, weight_kg DECIMAL(18, 2), source_id VARCHAR NOT NULL,
-    PRIMARY KEY (state, country, year, mode, flow));
+    value_usd DECIMAL(18, 0) NOT NULL, weight_kg DECIMAL(18, 2), source_id VARCHAR NOT NULL);
 CREATE TABLE port_trade (
     port_code VARCHAR NOT NULL, port VARCHAR NOT NULL, year INTEGER NOT NULL,
     mode VARCHAR NOT NULL, flow VARCHAR NOT NULL, value_usd DECIMAL(18, 0) NOT NULL,
-    weight_kg DECIMAL(18, 2), freight_usd DECIMAL(18, 2), source_id VARCHAR NOT NULL,
-    PRIMARY KEY (port_code, year, mode, flow));
+    weight_kg DECIMAL(18, 2), freight_usd DECIMAL(18, 2), source_id VARCHAR NOT NULL);
 CREATE TABLE mexstate_exports (
     mex_state VARCHAR NOT NULL, year INTEGER NOT NULL, mode VARCHAR NOT NULL,
-    value_usd DECIMAL(18, 0) NOT NULL, source_id VARCHAR NOT NULL,
-    PRIMARY KEY (mex_state, year, mode));
+    value_usd DECIMAL(18, 0) NOT NULL, source_id VARCHAR NOT NULL);
 CREATE TABLE commodity_exports (
     commodity VARCHAR NOT NULL, mex_state VARCHAR NOT NULL, year INTEGER NOT NULL,
-    mode VARCHAR NOT NULL, value_usd DECIMAL(18, 0) NOT NULL, source_id VARCHAR NOT NULL,
-    PRIMARY KEY (commodity, mex_state, year, mode));
+    mode VARCHAR NOT NULL, value_usd DECIMAL(18, 0) NOT NULL, source_id VARCHAR NOT NULL);
 """
 TABLES = (
     "mode_trade_annual",
@@ -153,39 +148,30 @@ def _stage(
 ) -> None:
     """Stage a TransBorder CSV and check its keys, labels and values (file and row on failure)."""
     stage_csv(con, data_dir, rel, [*keys, "TradeValue", "Weight"])
-    bad = con.execute(
-        "SELECT line, Year FROM staged WHERE TRY_CAST(Year AS INTEGER) NOT BETWEEN 1990 AND 2100"
-        " OR TRY_CAST(Year AS INTEGER) IS NULL ORDER BY line LIMIT 1"
-    ).fetchall()
-    if bad:
-        raise DataError(rel, bad[0][0], f"'Year' is not a year: {bad[0][1]!r}")
     allowed(con, rel, "Mode", list(MODES))
     allowed(con, rel, "TradeType", ["Export"] if exports else list(FLOWS))
     if countries:
         allowed(con, rel, "Country", list(COUNTRIES))
-    for column in keys:
-        empty = con.execute(
-            f'SELECT line FROM staged WHERE coalesce(trim("{column}"), \'\') = \'\''
-            " ORDER BY line LIMIT 1"
-        ).fetchall()
-        if empty:
-            raise DataError(rel, empty[0][0], f"{column!r} is empty")
-    _dollars(con, rel, "TradeValue")
-    _numbers(con, rel, "Weight")
-    no_duplicates(con, rel, keys)
-
-
-def _dollars(con: duckdb.DuckDBPyConnection, rel: str, column: str) -> None:
-    """Every value is a whole number of dollars, not negative: nothing is rounded on the way in."""
+    # One pass for the per-row problems; column names are constants of this module.
+    empty = [f"WHEN coalesce(trim(\"{k}\"), '') = '' THEN '{k} is empty'" for k in keys]
     bad = con.execute(
-        f"""SELECT line, "{column}" FROM staged
-            WHERE TRY_CAST("{column}" AS DECIMAL(20, 2)) IS NULL
-               OR CAST("{column}" AS DECIMAL(20, 2)) < 0
-               OR CAST("{column}" AS DECIMAL(20, 2)) <> round(CAST("{column}" AS DECIMAL(20, 2)))
-            ORDER BY line LIMIT 1"""
+        f"""SELECT line, problem FROM (SELECT line, CASE
+                WHEN TRY_CAST(Year AS INTEGER) IS NULL
+                  OR TRY_CAST(Year AS INTEGER) NOT BETWEEN 1990 AND 2100
+                  THEN 'Year is not a year: ' || coalesce(Year, 'empty')
+                {" ".join(empty)}
+                WHEN TRY_CAST(TradeValue AS DECIMAL(20, 2)) IS NULL
+                  OR CAST(TradeValue AS DECIMAL(20, 2)) < 0
+                  OR CAST(TradeValue AS DECIMAL(20, 2)) <> round(CAST(TradeValue AS DECIMAL(20, 2)))
+                  THEN 'TradeValue is not whole dollars ≥ 0: ' || coalesce(TradeValue, 'empty')
+                WHEN nullif(trim(Weight), '') IS NOT NULL
+                  AND coalesce(TRY_CAST(Weight AS DECIMAL(20, 2)) < 0, true)
+                  THEN 'Weight is not a number ≥ 0: ' || Weight
+                END AS problem FROM staged) WHERE problem IS NOT NULL ORDER BY line LIMIT 1"""
     ).fetchall()
     if bad:
-        raise DataError(rel, bad[0][0], f"{column!r} is not whole dollars ≥ 0: {bad[0][1]!r}")
+        raise DataError(rel, bad[0][0], bad[0][1])
+    no_duplicates(con, rel, keys)
 
 
 def _numbers(con: duckdb.DuckDBPyConnection, rel: str, column: str) -> None:

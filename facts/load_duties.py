@@ -21,7 +21,7 @@ CREATE TABLE duties (
     kind VARCHAR NOT NULL,         -- country | aggregate | total
     year INTEGER NOT NULL, month INTEGER NOT NULL,
     duties_usd DECIMAL(18, 0) NOT NULL, consumption_usd DECIMAL(18, 0) NOT NULL,
-    source_id VARCHAR NOT NULL, PRIMARY KEY (census_code, year, month));
+    source_id VARCHAR NOT NULL);
 """
 TABLES = ("duties",)
 

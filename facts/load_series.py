@@ -75,7 +75,7 @@ CITIZENSHIP_SCHEMA = """
 CREATE TABLE encounters_citizenship (
     series VARCHAR NOT NULL, year INTEGER NOT NULL, month INTEGER NOT NULL,
     citizenship VARCHAR NOT NULL, label VARCHAR NOT NULL, value BIGINT NOT NULL,
-    source_id VARCHAR NOT NULL, PRIMARY KEY (series, year, month, citizenship));
+    source_id VARCHAR NOT NULL);
 """
 # The first month of the unrounded CBP Southwest file; OHSS supplies Border Patrol months before.
 SW_FILE_START = (2021, 10)
