@@ -168,6 +168,8 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                 "source_id": f.source_id,
                 "label": f.label,
                 "note": f.note,
+                "basis": f.basis or _basis(answer, f.source_id),
+                "dimension": f.dimension,
             }
             for f in answer.facts
         ],
@@ -195,6 +197,11 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "reason": answer.reason,
         "suggestions": list(answer.suggestions),
     }
+
+
+def _basis(answer: Answer, source_id: str) -> str:
+    """A fact's basis: its own, or its source's when the source has one basis."""
+    return next((s.basis for s in answer.sources if s.id == source_id), "")
 
 
 def render_text(answer: Answer) -> str:

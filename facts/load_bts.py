@@ -221,7 +221,7 @@ def _check_totals(con: duckdb.DuckDBPyConnection) -> None:
         ).fetchall()
         if bad:
             key = " ".join(str(k) for k in bad[0][:4])
-            raise DataError(rel, key, problem.format(*bad[0]))
+            raise DataError(rel, None, f"{key}: {problem.format(*bad[0])}")
     over = con.execute(
         """SELECT s.year, s.v, a.v FROM (SELECT year, sum(value_usd) v FROM mexstate_exports
                GROUP BY year) s
@@ -232,5 +232,7 @@ def _check_totals(con: duckdb.DuckDBPyConnection) -> None:
     ).fetchall()
     if over:
         raise DataError(
-            MEXSTATE_FILE, over[0][0], f"exports by Mexican state {over[0][1]} exceed all {over[0][2]}"
+            MEXSTATE_FILE,
+            over[0][0],
+            f"exports by Mexican state {over[0][1]} exceed all {over[0][2]}",
         )

@@ -68,7 +68,7 @@ def load_duties(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
             raise DataError(
                 rel, None, f"not a JSON object with year and rows ({first_line(exc)})"
             ) from exc
-        if not con.execute("SELECT count(*) FROM duties_staged WHERE file = $1", [rel]).fetchone()[0]:
+        if not con.execute("SELECT 1 FROM duties_staged WHERE file = $1", [rel]).fetchall():
             raise DataError(rel, None, "has no rows")
     con.execute(
         """CREATE OR REPLACE TEMP TABLE duties_rows AS SELECT file, file_year, year, n, r,
@@ -77,7 +77,8 @@ def load_duties(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     )
     for condition, problem in _CHECKS:
         bad = con.execute(
-            f"SELECT file, n, r::VARCHAR FROM duties_rows WHERE {condition} ORDER BY file, n LIMIT 1"
+            f"SELECT file, n, r::VARCHAR FROM duties_rows WHERE {condition}"
+            " ORDER BY file, n LIMIT 1"
         ).fetchall()
         if bad:
             raise DataError(bad[0][0], bad[0][1], f"{problem}: {bad[0][2][:120]}")

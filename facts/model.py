@@ -51,6 +51,8 @@ class Fact:
     source_id: str
     label: str = ""  # human name of the partner or series: "Mexico"
     note: str = ""  # e.g. "January–August only"
+    basis: str = ""  # which basis the figure is on, when a source has more than one
+    dimension: str = ""  # the cut below the partner: "state:TX", "mode:truck", "citizenship:MEX"
 
 
 @dataclass(frozen=True)
