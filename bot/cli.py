@@ -13,8 +13,9 @@ from pathlib import Path
 
 from bot.config import ConfigError, DigestSettings, Settings, channel_id
 from bot.render import answer_json, render_mrkdwn, render_text
-from facts.answer import ask
-from facts.load import DataError, build
+from facts.answer import answer as answer_question
+from facts.context import Context
+from facts.load import DataError, build, ensure_built
 from facts.store import FactStore, FactStoreError
 
 
@@ -26,7 +27,9 @@ def _paths(env: Mapping[str, str]) -> tuple[Path, Path]:
 def open_store(env: Mapping[str, str]) -> FactStore:
     """Open the fact store, rebuilding it first if the files in data/ changed."""
     data_dir, db_path = _paths(env)
-    return FactStore.open(db_path, data_dir if data_dir.is_dir() else None)
+    if data_dir.is_dir():
+        ensure_built(data_dir, db_path)
+    return FactStore.open(db_path)
 
 
 def _build(args: argparse.Namespace, env: Mapping[str, str]) -> int:
@@ -68,7 +71,7 @@ def _socket(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 def _ask(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     store = open_store(env)
-    answer = ask(store, args.question)
+    answer = answer_question(Context.build(store), args.question)
     if args.format == "json":
         print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
     elif args.format == "mrkdwn":

@@ -1,4 +1,4 @@
-"""register(): the thin Slack listeners that hand a question to facts.answer.ask()."""
+"""register(): the thin Slack listeners that hand a question to facts.answer.answer()."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from slack_sdk.webhook import WebhookClient, WebhookResponse
 from bot.dedupe import SeenEvents
 from bot.render import render_blocks, render_mrkdwn
 from bot.replies import Replies, Reply
-from facts.answer import ask
+from facts.answer import answer as answer_question
+from facts.context import Context
 from facts.model import Answer
 from facts.store import FactStore
 
@@ -33,7 +34,8 @@ _ERROR_CODE = re.compile(r"[a-z0-9_]{1,64}")  # Slack's error codes: not_in_chan
 def register(app: App, store: FactStore) -> None:
     """Add the /tradefact command, the share button, mentions and DMs to `app`."""
     seen = SeenEvents()
-    replies = Replies(store, lambda question: answered(question, store))
+    context = Context.build(store)  # names and claim verdicts, once per store
+    replies = Replies(store, lambda question: answered(question, context))
 
     @app.middleware
     def once_per_event(
@@ -119,9 +121,9 @@ def is_from_a_person(event: dict[str, Any]) -> bool:
     return not event.get("subtype") and not event.get("bot_id") and bool(event.get("user"))
 
 
-def answered(question: str, store: FactStore) -> tuple[Answer, Reply]:
+def answered(question: str, context: Context) -> tuple[Answer, Reply]:
     """The answer to `question` and its chat.postMessage arguments (what Replies caches)."""
-    answer = ask(store, question)
+    answer = answer_question(context, question)
     return answer, message_reply(answer)
 
 

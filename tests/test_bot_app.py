@@ -35,7 +35,7 @@ def _signed(body: str, content_type: str) -> BoltRequest:
     return BoltRequest(body=body, headers=headers)
 
 
-def _broken_ask(store: FactStore, text: str) -> Answer:
+def _broken_ask(context: object, text: str) -> Answer:
     raise RuntimeError("the answerer broke")
 
 
@@ -46,7 +46,7 @@ def test_creating_the_app_calls_no_slack_api(fake: FakeSlack, app: App) -> None:
 def test_a_failing_slash_command_answers_sorry_ephemerally_and_logs_the_traceback(
     app: App, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(bot.handlers, "ask", _broken_ask)
+    monkeypatch.setattr(bot.handlers, "answer_question", _broken_ask)
     body = slash_command("mexico exports 2024", "http://127.0.0.1:9/unused")
     with caplog.at_level(logging.ERROR):
         response = app.dispatch(_signed(body, "application/x-www-form-urlencoded"))
@@ -60,7 +60,7 @@ def test_a_failed_event_is_answered_when_slack_retries_it(
     app: App, fake: FakeSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     body = event_callback("app_mention", f"<@{BOT_USER_ID}> mexico exports 2024")
-    monkeypatch.setattr(bot.handlers, "ask", _broken_ask)
+    monkeypatch.setattr(bot.handlers, "answer_question", _broken_ask)
     assert app.dispatch(_signed(body, "application/json")).status == 500
     monkeypatch.undo()
     retry = _signed(body, "application/json")
