@@ -136,3 +136,11 @@ FISCAL_YEAR = re.compile(r"\b(?:fy|fiscal year|ano fiscal)\s?'?(\d{4}|\d{2})\b")
 EXTREME = re.compile(
     r"\b(record|highest|lowest|peak|most ever|least ever|best year|worst year|maximo|minimo)\b"
 )
+# Words of border questions that name nothing by themselves (used, so never refused).
+BORDER_WORDS = re.compile(
+    r"\b(border|frontera|texas|ports?|puertos?|trade|comercio|crossings?|crossed|cross|moves?|"
+    r"moved|moving|via|through|collected|collect|paid|pay|revenue|charged|goods|products|"
+    r"productos|bienes|nationals?|citizens?|encounters?|encountered|encounter|cbp|groups?|"
+    r"states?|estados?|mexican|category|categories|sector|sectors|value|transport|transported|"
+    r"shipped|shipments?|freight|carga|share|u ?s|us mexico|u s mexico|entry|of)\b"
+)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from facts.claims import check_claim
 from facts.model import ClaimCheck
 from facts.parse import ClaimIndex, CountryIndex
+from facts.parse_border import BorderIndex
 from facts.store import ClaimRow, FactStore
 
 
@@ -19,6 +20,7 @@ class Context:
     claim_index: ClaimIndex
     claims: tuple[ClaimRow, ...]
     checks: dict[str, ClaimCheck]  # claim id -> verdict, computed once
+    border: BorderIndex  # U.S. states, Texas ports and Mexican states the store holds
 
     @classmethod
     def build(cls, store: FactStore) -> Context:
@@ -34,4 +36,9 @@ class Context:
             claim_index=ClaimIndex((c.id, c.number, c.topic, c.keywords) for c in claims),
             claims=claims,
             checks={c.id: check_claim(store, c) for c in claims},
+            border=BorderIndex(
+                store.border.names["state"],
+                store.border.names["port"],
+                store.border.names["mexstate"],
+            ),  # fmt: skip
         )

@@ -146,6 +146,11 @@ class Query:
     refusal: str = ""  # REFUSE: product, us_state, port, unsupported, third_country, ...
     not_used: tuple[str, ...] = ()
     words: tuple[str, ...] = ()
+    # Border dimensions (facts.parse_border, answered by facts.ops.border): "state", "port",
+    # "mode", "commodity", "mexstate" (TransBorder), "duties", "citizenship"; "" = by partner.
+    dimension: str = ""
+    keys: tuple[str, ...] = ()  # U.S. state codes, port codes, modes, groups, citizenships
+    mode: str = ""  # a transport mode narrowing a U.S.-state or port question
 
 
 @dataclass(frozen=True)

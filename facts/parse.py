@@ -6,10 +6,14 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
 from facts.model import Op, Period, Query
+
+if TYPE_CHECKING:
+    from facts.parse_border import BorderIndex
 from facts.patterns import (
     ANSI_ESCAPE,
     CLAIM_NUMBER,
@@ -283,7 +287,9 @@ _THIRD_COUNTRY_VERB = re.compile(
 )
 
 
-def parse_question(text: str, countries: CountryIndex, claims: ClaimIndex) -> Query | None:
+def parse_question(
+    text: str, countries: CountryIndex, claims: ClaimIndex, border: BorderIndex | None = None
+) -> Query | None:
     """The Query a question asks, or None when it is not understood.
 
     Every content word is either used by the Query or reported in `not_used` (operation REFUSE):
@@ -306,6 +312,11 @@ def parse_question(text: str, countries: CountryIndex, claims: ClaimIndex) -> Qu
         return Query(Op.CLAIM, claim_ids=(claim or "",))
     if restated := _claims(norm, claims):
         return Query(Op.CLAIM, claim_ids=tuple(restated))
+    if border is not None:  # U.S. states, ports, modes, goods, duties, citizenship
+        from facts.parse_border import parse_border  # it reads with this module's _Reader
+
+        if (query := parse_border(norm, text, countries, border)) is not None:
+            return query
     reader = _Reader(norm)
     blocked = [(kind, w) for kind, pattern in _BLOCKED for w in reader.take_all(pattern)]
     unsupported = [w for w in reader.take_all(UNSUPPORTED)]

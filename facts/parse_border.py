@@ -1,24 +1,25 @@
 """Understand questions about border trade, duties and encounters by citizenship.
 
-A BorderQuery names the new dimension a question is about (a U.S. state, a Texas port, a
-transport mode, a commodity group, a Mexican state, duties, citizenship), the keys it named, the
-operation and the period, plus the words that named the dimension. Questions that name none of
-these return None and go to the partner-trade parser unchanged.
+The Query names the dimension a question is about (a U.S. state, a Texas port, a transport mode,
+a commodity group, a Mexican state, duties, citizenship), the keys it named, the operation and
+the period, and the words it used; words it cannot use are refused by name. A question that
+names none of these returns None and is read by facts.parse as a question about partners.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import Literal
 
 from facts.border_words import (
+    BORDER_WORDS,
     CITIZENSHIP,
     DEMONYMS,
     DUTIES,
     ENCOUNTER_WORDS,
     EXTREME,
-    FISCAL_YEAR,
     GOODS_QUESTION,
     GROUP_WORDS,
     MEX_STATE_ALIASES,
@@ -31,286 +32,293 @@ from facts.border_words import (
     RATE,
     US_STATES_WORD,
 )
-from facts.model import Period
-from facts.parse import MAX_QUESTION, CountryIndex, _period, normalise
+from facts.model import Op, Period, Query
+from facts.parse import CountryIndex, _period, _Reader, _unify, normalise
 from facts.patterns import (
     COMPARE,
-    METRIC_PATTERNS,
+    EXTREME_LOW,
+    RANK_OF,
     SERIES_PATTERNS,
     SHARE,
-    SQL_LIKE,
     TOP,
     TREND,
 )
 
 BORDER_COUNTRIES = ("MEX", "CAN")
-
-
-@dataclass(frozen=True)
-class BorderQuery:
-    """A question about one of the border dimensions, understood."""
-
-    dimension: str  # state | port | mode | commodity | mexstate | duties | citizenship | refuse
-    op: str = "lookup"  # lookup | compare | sum | rank | share | trend | extreme | compare_years
-    keys: tuple[str, ...] = ()  # state codes, port codes, mode ids, group or state names, ISO3
-    partner: str = ""  # MEX or CAN for trade; ISO3 or WORLD for duties; a series for citizenship
-    flow: str = "total"  # exports | imports | total | balance; duties | rate for duties
-    mode: str = ""  # a mode that narrows a U.S.-state or port question
-    period: Period | None = None
-    top_n: int = 10
-    words: tuple[str, ...] = ()  # the words that named the dimension and its keys
-    refusal: str = ""  # why the store cannot answer (dimension "refuse")
-    detail: str = ""  # what the refusal is about: the word asked for, the nearest group
+_OVER: dict[bool, Literal["", "years"]] = {True: "years", False: ""}
+_FLOWS = (
+    ("exports", re.compile(r"\b(exports?|exported|exporting|exportaciones|exporta|sells?|sold|"
+                           r"selling|ships? to|shipped to|vende|venden|vendio)\b")),
+    ("imports", re.compile(r"\b(imports?|imported|importing|importaciones|importa|buys? from|"
+                           r"bought from|compra)\b")),
+    ("balance", re.compile(r"\b(balance|deficit|surplus|saldo|balanza)\b")),
+    ("total", re.compile(r"\b(trade|total trade|two way|comercio|intercambio|crossed|cross|"
+                         r"crosses|crossing|moves?|moved|moving|goes|carried)\b")),
+)  # fmt: skip
 
 
 class BorderIndex:
     """The names of U.S. states, Texas ports and Mexican states the store holds."""
 
     def __init__(
-        self,
-        us_states: dict[str, str],
-        ports: dict[str, str],
-        mex_states: Iterable[str],
-        countries: CountryIndex,
+        self, us_states: dict[str, str], ports: dict[str, str], mex_states: Iterable[str]
     ) -> None:
-        self.us_states = {normalise(n): c for c, n in us_states.items() if c != "DU"}
-        self.ports = {normalise(n): c for c, n in ports.items()}
-        for name, code in list(self.ports.items()):  # "hidalgo/pharr" -> "hidalgo pharr"
+        self.us_states = {_norm(n): c for c, n in us_states.items() if c != "DU"}
+        self.ports = {_norm(n): c for c, n in ports.items()}
+        for name, code in list(self.ports.items()):  # "hidalgo/pharr" -> "pharr"
             for part in name.split():
-                if part not in ("hidalgo", "city"):  # Hidalgo alone is the Mexican state
-                    self.ports.setdefault(part, code)
-        self.mex_states = {normalise(n): n for n in mex_states}
-        self.mex_states.update({normalise(k): v for k, v in MEX_STATE_ALIASES.items()})
-        self.countries = countries
+                if part not in ("hidalgo", "city", "rio", "del", "grande", "eagle", "pass", "el"):
+                    self.ports.setdefault(part, code)  # Hidalgo alone is the Mexican state
+        self.mex_states = {_norm(n): n for n in mex_states}
+        self.mex_states.update({_norm(k): v for k, v in MEX_STATE_ALIASES.items()})
 
 
-def parse_border(text: str, index: BorderIndex) -> BorderQuery | None:
-    """The BorderQuery a question asks, or None when it names no border dimension."""
-    if len(text) > MAX_QUESTION or SQL_LIKE.search(text):
+def parse_border(norm: str, text: str, countries: CountryIndex, index: BorderIndex) -> Query | None:
+    """The Query of a question about a border dimension, or None when it names none."""
+    reader = _Reader(norm)
+    people = CITIZENSHIP.search(norm) or _has(norm, DEMONYMS)
+    if people and ENCOUNTER_WORDS.search(norm):
+        return _citizenship(reader, text, countries)
+    if ENCOUNTER_WORDS.search(norm) or re.search(r"\b(seizures?|seized|population)\b", norm):
         return None
-    norm = normalise(text)
-    if (found := _citizenship(norm, index)) is not None:
-        return found
     if DUTIES.search(norm):
-        return _duties(norm, index)
-    return _trade(norm, index)
+        return _duties(reader, text, countries)
+    return _trade(reader, text, countries, index)
 
 
-# --- trade by state, port, mode, commodity group, Mexican state -------------------------------
+# --- trade by U.S. state, port, mode, commodity group, Mexican state ----------------------------
 
 
-def _trade(norm: str, index: BorderIndex) -> BorderQuery | None:
-    if ENCOUNTER_WORDS.search(norm) or re.search(r"\b(seizures?|population)\b", norm):
-        return None
-    rest, other_ports = _take(norm, {p: p for p in OTHER_PORTS})
-    rest, ports = _take(rest, index.ports)
-    rest, mex_states = _take(rest, index.mex_states)
-    rest, us_states = _take(rest, index.us_states)
-    rest, groups = _take(rest, GROUP_WORDS)
-    rest, products = _take(rest, PRODUCT_WORDS)
-    rest, modes = _take(rest, MODE_WORDS)
-    period = _when(norm)
-    found = index.countries.find(rest, rest)
-    partners = [p for p in found.partners if p != "USA"]
-    flow = _flow(rest)
-    words = tuple(w for w, _ in other_ports + ports + mex_states + us_states + groups + modes)
-    base = BorderQuery("refuse", period=period, top_n=_top_n(norm), flow=flow, words=words)
-    texas_ports = PORTS_WORD.search(norm) and (
-        "texas" in norm.split() or TOP.search(norm) or "border" in norm.split()
+def _trade(reader: _Reader, text: str, countries: CountryIndex, index: BorderIndex) -> Query | None:
+    norm = reader.norm
+    other_ports = _names(reader, {p: p for p in OTHER_PORTS})
+    ports = _names(reader, index.ports)
+    mex_states = _names(reader, index.mex_states)
+    us_states = _names(reader, index.us_states)
+    group_words = _names(reader, GROUP_WORDS, keep_word=True)
+    groups = list(dict.fromkeys(GROUP_WORDS[w] for w in group_words))
+    products = _names(reader, PRODUCT_WORDS, keep_word=True)
+    modes = _names(reader, MODE_WORDS)
+    ports_word = bool(PORTS_WORD.search(norm))
+    texas_ports = ports_word and bool(
+        re.search(r"\b(texas|border|frontera)\b|" + TOP.pattern, norm)
     )
-    if other_ports and (PORTS_WORD.search(norm) or not (us_states or mex_states)):
-        return replace(base, refusal="other_port", detail=other_ports[0][0])
-    if ports or texas_ports:
-        mode = modes[0][1] if modes else ""
-        keys = _keys(ports)
-        return replace(
-            base, dimension="port", op=_op(norm, keys, period), keys=keys, partner="MEX", mode=mode
-        )
-    if us_states and (partners or US_STATES_WORD.search(rest) or _place_words(norm)):
-        partner = partners[0] if partners else "MEX"
-        if partner not in BORDER_COUNTRIES:
-            return replace(base, refusal="other_partner", detail=partner)
-        mode = modes[0][1] if modes else ""
-        keys = _keys(us_states)
-        op = _op(norm, keys, period)
-        return replace(base, dimension="state", op=op, keys=keys, partner=partner, mode=mode)
-    if (
-        not us_states
-        and US_STATES_WORD.search(norm)
-        and TOP.search(norm)
-        and not MEX_STATES_WORD.search(norm)
-    ):
-        partner = partners[0] if partners else "MEX"
-        if partner not in BORDER_COUNTRIES:
-            return replace(base, refusal="other_partner", detail=partner)
-        return replace(base, dimension="state", op="rank", partner=partner)
     goods = bool(groups or products or GOODS_QUESTION.search(norm))
+    states_ranked = bool(US_STATES_WORD.search(norm) and TOP.search(norm))
+    named = other_ports or ports or mex_states or us_states or goods or modes
+    asked = named or texas_ports or states_ranked or MEX_STATES_WORD.search(norm)
+    if not asked and not MODES_WORD.search(norm):
+        return None
+    partners, _ = _partners(reader, text, countries)
+    flow = _flow(reader)
+    mode = modes[0] if modes else ""
+    if other_ports:
+        return _refuse(reader, "other_port", other_ports[0], flow)
+    if ports or texas_ports:
+        reader.take(PORTS_WORD)
+        reader.take(r"\b(texas|border|frontera|mexico)\b")
+        partners = [p for p in partners if p != "MEX"]
+        if partners:
+            return _refuse(reader, "port_partner", partners[0], flow)
+        query = _query(reader, "port", tuple(ports), "MEX", flow, mode)
+        return query
+    if us_states and not partners and not US_STATES_WORD.search(norm):
+        if any(s in countries.names for s in _names_in(norm, index.us_states)):
+            return None  # "Georgia exports 2024": the country, read by facts.parse
+        return _refuse(reader, "state_world", us_states[0], flow)
+    if us_states or (states_ranked and not MEX_STATES_WORD.search(norm)):
+        reader.take(US_STATES_WORD)
+        partner = partners[0] if partners else "MEX"
+        if partner not in BORDER_COUNTRIES:
+            return _refuse(reader, "other_partner", partner, flow)
+        if len(partners) > 1:
+            return _refuse(reader, "other_partner", partners[1], flow)
+        return _query(reader, "state", tuple(us_states), partner, flow, mode)
     if mex_states or MEX_STATES_WORD.search(norm) or goods:
-        return _exports_to_mexico(norm, mex_states, groups, products, partners, base)
+        words = group_words + products
+        return _exports_to_mexico(reader, mex_states, groups, words, bool(products), partners, flow)
     if modes or MODES_WORD.search(norm):
+        reader.take(MODES_WORD)
         partner = partners[0] if partners else ""
         if partner not in BORDER_COUNTRIES:
             return None  # "air travel", "sea level": not a question about border trade
-        keys = _keys(modes)
-        return replace(
-            base, dimension="mode", op=_op(norm, keys, period), keys=keys, partner=partner
-        )
+        return _query(reader, "mode", tuple(modes), partner, flow, "")
     return None
 
 
 def _exports_to_mexico(
-    norm: str,
-    mex_states: list[tuple[str, str]],
-    groups: list[tuple[str, str]],
-    products: list[tuple[str, str]],
+    reader: _Reader,
+    mex_states: list[str],
+    groups: list[str],
+    words: list[str],
+    product: bool,
     partners: list[str],
-    base: BorderQuery,
-) -> BorderQuery:
+    flow: str,
+) -> Query:
     """Mexican-state and commodity-group questions: U.S. exports to Mexico only."""
+    states_word = reader.take(MEX_STATES_WORD)
+    reader.take(GOODS_QUESTION)
     partner = partners[0] if partners else "MEX"
-    what = (groups or products or [("goods", "")])[0][0]
-    if products and not groups:
-        return replace(base, refusal="product", detail=products[0][0])
-    if base.flow == "imports":
-        return replace(base, refusal="commodity_imports", detail=what)
-    if partner != "MEX":
-        return replace(base, refusal="commodity_canada", detail=what)
-    base = replace(base, flow="exports", partner="MEX")
-    if groups:
-        keys = _keys(groups)
-        return replace(base, dimension="commodity", op=_op(norm, keys, base.period), keys=keys)
-    if mex_states:
-        keys = _keys(mex_states)
-        return replace(base, dimension="mexstate", op=_op(norm, keys, base.period), keys=keys)
-    if MEX_STATES_WORD.search(norm):
-        return replace(base, dimension="mexstate", op="rank")
-    return replace(base, dimension="commodity", op="rank")
+    what = (words or ["goods"])[0]
+    if product:
+        return _refuse(reader, "product", words[-1], flow)
+    if flow == "imports":
+        return _refuse(reader, "commodity_imports", what, flow)
+    if partner != "MEX" or len(partners) > 1:
+        return _refuse(reader, "commodity_partner", what, flow)
+    if groups or not (mex_states or states_word):
+        return _query(reader, "commodity", tuple(groups), "MEX", "exports", "")
+    return _query(reader, "mexstate", tuple(mex_states), "MEX", "exports", "")
 
 
-# --- duties -----------------------------------------------------------------------------------
+# --- duties -------------------------------------------------------------------------------------
 
 
-def _duties(norm: str, index: BorderIndex) -> BorderQuery:
-    rest, products = _take(norm, PRODUCT_WORDS)
-    rest, groups = _take(rest, GROUP_WORDS)
-    rest, demonyms = _take(rest, DEMONYMS)
-    period = _when(norm)
-    flow = "rate" if RATE.search(norm) else "duties"
-    words = tuple(w for w, _ in demonyms)
-    if products or groups:
-        detail = (products or groups)[0][0]
-        return BorderQuery(
-            "refuse", refusal="product_tariff", detail=detail, period=period, flow=flow
-        )
-    found = index.countries.find(rest, rest)
-    keys = tuple(dict.fromkeys([c for _, c in demonyms] + found.partners))
-    keys = tuple(k for k in keys if k != "USA")
-    if not keys and TOP.search(norm) and not re.search(r"\b(total|all)\b", norm):
-        return BorderQuery("duties", "rank", (), "", flow, period=period, top_n=_top_n(norm))
-    keys = keys or ("WORLD",)
-    op = _op(norm, keys, period)
-    if op == "rank" and keys != ("WORLD",):
-        op = "rank_of"
-    return BorderQuery(
-        "duties", op, keys, keys[0], flow, period=period, top_n=_top_n(norm), words=words
+def _duties(reader: _Reader, text: str, countries: CountryIndex) -> Query:
+    reader.take_all(DUTIES)
+    metric = "duty_rate" if reader.take_all(RATE) else "duties"
+    products = _names(reader, PRODUCT_WORDS, keep_word=True) + _names(
+        reader, GROUP_WORDS, keep_word=True
     )
+    if products:
+        return _refuse(reader, "product_tariff", products[0], metric)
+    demonyms = _names(reader, DEMONYMS)
+    partners, _ = _partners(reader, text, countries)
+    keys = tuple(dict.fromkeys(demonyms + partners))
+    if not keys and not TOP.search(reader.norm):
+        keys = ("WORLD",)
+    reader.take(r"\b(all countries|world|overall|total|customs|collected|paid|pay|revenue|"
+                r"collect|charged|on|goods|products|imports?|importaciones|from)\b")  # fmt: skip
+    reader.take_all(re.compile(r"\b(collected|paid|revenue|goods|products|imports?|on|from)\b"))
+    return _query(reader, "duties", keys, "", metric, "")
 
 
-# --- encounters by citizenship ----------------------------------------------------------------
+# --- encounters by citizenship ------------------------------------------------------------------
 
 
-def _citizenship(norm: str, index: BorderIndex) -> BorderQuery | None:
-    rest, demonyms = _take(norm, DEMONYMS)
-    asks_people = bool(CITIZENSHIP.search(norm)) or bool(demonyms)
-    if not asks_people or not ENCOUNTER_WORDS.search(norm) and not CITIZENSHIP.search(norm):
-        return None
-    if not ENCOUNTER_WORDS.search(norm) and not re.search(r"\b(border|frontera)\b", norm):
-        return None
-    found = index.countries.find(rest, rest)
-    keys = tuple(dict.fromkeys([c for _, c in demonyms] + found.partners))
+def _citizenship(reader: _Reader, text: str, countries: CountryIndex) -> Query:
+    demonyms = _names(reader, DEMONYMS)
+    reader.take_all(CITIZENSHIP)
+    reader.take_all(ENCOUNTER_WORDS)
     series = next(
-        s for s, pattern in SERIES_PATTERNS + (("nationwide", r""),) if re.search(pattern, norm)
+        s for s, pattern in SERIES_PATTERNS + (("nationwide", r""),) if reader.take(pattern)
     )
-    period = _when(norm)
-    op = _op(norm, keys, period)
-    if not keys:
-        op = "rank"
-    words = tuple(w for w, _ in demonyms)
-    return BorderQuery(
-        "citizenship",
+    reader.take_all(re.compile(r"\b(border|frontera|land|at|by|of|people|persons|did|were)\b"))
+    partners, _ = _partners(reader, text, countries)
+    keys = tuple(dict.fromkeys(demonyms + partners))
+    return _query(reader, "citizenship", keys, series, "encounters", "")
+
+
+# --- shared -------------------------------------------------------------------------------------
+
+
+def _query(
+    reader: _Reader, dimension: str, keys: tuple[str, ...], partner: str, metric: str, mode: str
+) -> Query:
+    """The Query, with its operation, period and words; leftover words are refused by name."""
+    period = _when(reader)
+    op, extreme = _operation(reader, keys, period)
+    top = TOP.search(reader.norm)
+    reader.take_all(TOP)
+    reader.take_all(BORDER_WORDS)
+    query = Query(
         op,
-        keys,
-        series,
-        "encounters",
-        period=period,
-        top_n=_top_n(norm),
-        words=words,
+        metric,
+        (partner,) if partner else (),
+        period,
+        top_n=max(1, int(top.group(3))) if top and top.group(3) else 10,
+        extreme=extreme,
+        over=_OVER[op == Op.EXTREME],
+        dimension=dimension,
+        keys=keys,
+        mode=mode,
+    )
+    if leftover := reader.unused():
+        return replace(query, op=Op.REFUSE, refusal="unknown_word", not_used=tuple(leftover))
+    return replace(query, words=reader.words())
+
+
+def _refuse(reader: _Reader, refusal: str, word: str, metric: str) -> Query:
+    """A question the border data cannot serve: which word, and why (facts.ops.border says)."""
+    metric = metric if metric in ("duties", "duty_rate") else "total"
+    return Query(
+        Op.REFUSE, metric, (), _when(reader), refusal=refusal, not_used=(word,), dimension="refuse"
     )
 
 
-# --- shared helpers ---------------------------------------------------------------------------
-
-
-def _take(norm: str, names: dict[str, str]) -> tuple[str, list[tuple[str, str]]]:
-    """Whole-phrase matches of names in norm, longest first; the text without them."""
-    found: list[tuple[int, str, str]] = []
-    for name in sorted(names, key=len, reverse=True):
-        pattern = re.compile(rf"(?<![\w]){re.escape(name)}(?![\w])")
-        for match in pattern.finditer(norm):
-            found.append((match.start(), name, names[name]))
-        norm = pattern.sub(" ", norm)
-    return " ".join(norm.split()), [(n, v) for _, n, v in sorted(found)]
-
-
-def _keys(matches: list[tuple[str, str]]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(v for _, v in matches))
-
-
-def _place_words(norm: str) -> bool:
-    return bool(re.search(r"\b(to|from|with|a|con|de|desde|hacia)\b", norm))
-
-
-def _flow(norm: str) -> str:
-    exports = re.search(r"\b(export|exportaciones|sells?|sold|ship(s|ped)? to)", norm)
-    imports = re.search(r"\b(import|importaciones|buys? from|bought from)", norm)
-    if exports and imports:
-        return "total"
-    if exports or imports:
-        return "exports" if exports else "imports"
-    for metric, pattern in METRIC_PATTERNS:
-        if metric in ("exports", "imports", "balance") and re.search(pattern, norm):
-            return metric
-    return "total"
-
-
-def _when(norm: str) -> Period | None:
-    if match := FISCAL_YEAR.search(norm):
-        year = int(match.group(1))
-        year = year + 2000 if year < 100 else year
-        return Period("months", (year - 1, 10), (year, 9))
-    return _period(norm)
-
-
-def _op(norm: str, keys: tuple[str, ...], period: Period | None) -> str:
+def _operation(
+    reader: _Reader, keys: tuple[str, ...], period: Period | None
+) -> tuple[Op, Literal["", "max", "min"]]:
+    norm = reader.norm
+    low: Literal["max", "min"] = "min" if EXTREME_LOW.search(norm) else "max"
     if period and period.kind == "pair":
-        return "compare_years"
+        reader.take(COMPARE)
+        return Op.COMPARE_PERIODS, ""
     if len(keys) >= 2:
-        return "compare" if COMPARE.search(norm) or " or " in f" {norm} " else "sum"
-    if SHARE.search(norm) and keys:
-        return "share"
-    if keys and EXTREME.search(norm):
-        return "extreme"
-    if not keys or TOP.search(norm):
-        return "rank"
+        if reader.take(COMPARE) or reader.take(r"\bor\b"):
+            return Op.COMPARE, ""
+        reader.take_all(re.compile(r"\b(and|y|plus|combined|together|\+)\b"))
+        return Op.SUM, ""
+    if keys and reader.take(SHARE):
+        return Op.SHARE, ""
+    if keys and reader.take(EXTREME):
+        reader.take(r"\b(year|ano)\b")
+        return Op.EXTREME, low
+    if keys and (reader.take(RANK_OF) or (TOP.search(norm) and keys != ("WORLD",))):
+        return Op.RANK_OF, ""
+    if not keys:
+        return Op.RANK, ""
     if period and period.kind in ("years", "since"):
-        return "trend"
-    if TREND.search(norm):
-        return "trend"
-    return "lookup"
+        reader.take(TREND)
+        return Op.TREND, ""
+    if reader.take(TREND):
+        return Op.TREND, ""
+    return Op.LOOKUP, ""
 
 
-def _top_n(norm: str) -> int:
-    match = TOP.search(norm)
-    if match and match.group(3):
-        return max(1, min(int(match.group(3)), 50))
-    return 10
+def _when(reader: _Reader) -> Period | None:
+    return _period(reader)
+
+
+def _flow(reader: _Reader) -> str:
+    found = [flow for flow, pattern in _FLOWS if reader.take_all(pattern)]
+    if "exports" in found and "imports" in found:
+        return "total"
+    return next((f for f in ("exports", "imports", "balance") if f in found), "total")
+
+
+def _partners(reader: _Reader, text: str, countries: CountryIndex) -> tuple[list[str], bool]:
+    skip = frozenset(i for i, used in enumerate(reader.used) if used)
+    found = countries.find(_unify(text), reader.norm, skip)
+    for i in found.used:
+        reader.used[i] = True
+    reader.take(r"\b(u ?s|usa|united states|eeuu|estados unidos)\b")
+    return [p for p in found.partners if p != "USA"], found.us_mentioned
+
+
+def _names(reader: _Reader, table: dict[str, str], keep_word: bool = False) -> list[str]:
+    """Values of the names of table found in the question (longest first), marked used."""
+    found: list[tuple[int, str]] = []
+    for name in sorted(table, key=len, reverse=True):
+        for match in re.finditer(rf"(?<![\w]){re.escape(name)}(?![\w])", reader.norm):
+            if any(
+                used
+                for (first, last, _), used in zip(reader.tokens, reader.used, strict=True)
+                if first < match.end() and match.start() < last
+            ):
+                continue
+            reader.mark(match.start(), match.end())
+            found.append((match.start(), name if keep_word else table[name]))
+    return list(dict.fromkeys(v for _, v in sorted(found)))
+
+
+def _names_in(norm: str, table: dict[str, str]) -> list[str]:
+    return [n for n in table if re.search(rf"(?<![\w]){re.escape(n)}(?![\w])", norm)]
+
+
+def _has(norm: str, table: dict[str, str]) -> bool:
+    return any(re.search(rf"(?<![\w]){re.escape(n)}(?![\w])", norm) for n in table)
+
+
+def _norm(name: str) -> str:
+    return normalise(name)

@@ -23,6 +23,7 @@ SURFACE_BASIS = (
 )
 DUTIES_BASIS = (
     "Census calculated duties on imports for consumption (customs value), October 2026 vintage"
+    " (first releases of 2025 months, as quoted in the press, were lower for Canada and Mexico)"
 )
 RATE_BASIS = DUTIES_BASIS + "; rate = calculated duties ÷ imports for consumption"
 CITIZENSHIP_BASIS = "CBP encounters by citizenship as CBP publishes it"
