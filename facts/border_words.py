@@ -80,7 +80,7 @@ PRODUCT_WORDS = {
     "tequila": "Foodstuffs, Beverages & Tobacco", "beer": "Foodstuffs, Beverages & Tobacco",
 }  # fmt: skip
 GOODS_QUESTION = re.compile(
-    r"\b(what (does|do|did) (the )?us (sell|export)|what (goods|products)|which (goods|products)"
+    r"\b(what (does|do) (the )?us (sell|export)|what (goods|products)|which (goods|products)"
     r"|commodit(y|ies)|product groups?|(goods|products) (does|do|did)|que (vende|exporta)"
     r"|productos)\b"
 )
@@ -91,8 +91,12 @@ MEX_STATE_ALIASES = {
     "edomex": "Estado de Mexico", "coahuila de zaragoza": "Coahuila",
     "michoacan de ocampo": "Michoacan", "veracruz de ignacio de la llave": "Veracruz",
 }  # fmt: skip
-MEX_STATES_WORD = re.compile(r"\b(mexican states|states of mexico|estados( mexicanos)?)\b")
-US_STATES_WORD = re.compile(r"\b((u ?s )?states|state|estados( de eeuu| de us)?)\b")
+MEX_STATES_WORD = re.compile(
+    r"\b(mexican states?|states of mexico|estados mexicanos|estados de mexico)\b"
+)
+US_STATES_WORD = re.compile(
+    r"\b((u ?s )?states|state|estados( de eeuu| de us)?)\b(?! unidos)(?<!united states)"
+)
 PORTS_WORD = re.compile(
     r"\b(ports?|crossings?|crossed|cross|border crossings?|puertos?|aduanas?|garitas?)\b"
 )

@@ -134,6 +134,8 @@ def _trade(reader: _Reader, text: str, countries: CountryIndex, index: BorderInd
         if len(partners) > 1:
             return _refuse(reader, "other_partner", partners[1], flow)
         return _query(reader, "state", tuple(us_states), partner, flow, mode)
+    if goods and not (groups or products or mex_states) and partners not in ([], ["MEX"]):
+        return None  # "what does the U.S. sell to Canada": total exports, read by facts.parse
     if mex_states or MEX_STATES_WORD.search(norm) or goods:
         words = group_words + products
         return _exports_to_mexico(reader, mex_states, groups, words, bool(products), partners, flow)
