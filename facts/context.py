@@ -8,6 +8,7 @@ from facts.claims import check_claim
 from facts.model import ClaimCheck
 from facts.parse import ClaimIndex, CountryIndex
 from facts.parse_border import BorderIndex
+from facts.related import Anchor, anchors
 from facts.store import ClaimRow, FactStore
 
 
@@ -21,6 +22,7 @@ class Context:
     claims: tuple[ClaimRow, ...]
     checks: dict[str, ClaimCheck]  # claim id -> verdict, computed once
     border: BorderIndex  # U.S. states, Texas ports and Mexican states the store holds
+    anchors: dict[str, list[Anchor]]  # claim id -> what its check measures (facts.related)
 
     @classmethod
     def build(cls, store: FactStore) -> Context:
@@ -41,4 +43,5 @@ class Context:
                 store.border.names["port"],
                 store.border.names["mexstate"],
             ),  # fmt: skip
+            anchors={c.id: anchors(c.check, c.context) for c in claims},
         )

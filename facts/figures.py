@@ -74,9 +74,13 @@ def _figure(store: FactStore, metric: str, subject: str, span: Span, drug: str) 
         # A whole year, or January to the latest month published: the annual table holds the
         # published totals (which can differ from the sum of rounded months by $100,000).
         if (span.whole_year and not span.partial) or (span.partial and span.start[1] == 1):
+            year = span.start[0]
             if subject == "WORLD":
-                return store.trade_world(metric, span.start[0])
-            return store.trade_year(metric, subject, span.start[0])
+                fact = store.trade_world(metric, year)
+            else:
+                fact = store.trade_year(metric, subject, year)
+            if fact is None or bool(fact.note) == span.partial:  # the same months
+                return fact
         return store.trade_range(metric, subject, span.start, span.end)
     if metric == "population":
         if not span.whole_year:

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
 
@@ -35,7 +35,7 @@ from facts.patterns import (
     ISO_MONTH,
     LAST_YEAR,
     LATEST,
-    METRIC_PATTERNS,
+    METRIC_PATTERNS_RE,
     MONTH_NAME,
     MONTH_RANGE,
     MONTH_WORDS,
@@ -51,7 +51,7 @@ from facts.patterns import (
     RANK_OF,
     REMOVALS,
     SAFE_SHORT,
-    SERIES_PATTERNS,
+    SERIES_PATTERNS_RE,
     SERVICES,
     SHARE,
     SHOUTED_WORDS,
@@ -112,6 +112,7 @@ class CountryIndex:
                 else:
                     self.names.setdefault(normalise(name), code)
         self.display = sorted({n for _, kind, names in entries_list for n in names[:1]})
+        self._display_normalised = [normalise(n) for n in self.display]
         self._longest = max(len(n.split()) for n in self.names)
         self._single = [n for n in self.names if " " not in n and len(n) >= 4]
 
@@ -173,9 +174,9 @@ class CountryIndex:
     def suggest(self, word: str, limit: int = 3) -> list[str]:
         """Closest names to an unknown word."""
         matches = process.extract(
-            word, self.display, scorer=fuzz.WRatio, limit=limit, processor=normalise
+            normalise(word), self._display_normalised, scorer=fuzz.WRatio, limit=limit
         )
-        return [m[0] for m in matches]
+        return [self.display[m[2]] for m in matches]
 
 
 def _unify(text: str) -> str:
@@ -228,9 +229,9 @@ class _Reader:
         self.tokens = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", norm)]
         self.used = [False] * len(self.tokens)
 
-    def take(self, pattern: re.Pattern[str] | str) -> re.Match[str] | None:
+    def take(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
         """The first match of a pattern; its words count as used."""
-        match = re.search(pattern, self.norm)
+        match = pattern.search(self.norm)
         if match:
             self.mark(match.start(), match.end())
         return match
@@ -238,7 +239,7 @@ class _Reader:
     def take_all(self, pattern: re.Pattern[str]) -> list[str]:
         """Every match of a pattern, marked used."""
         found = []
-        for match in re.finditer(pattern, self.norm):
+        for match in pattern.finditer(self.norm):
             self.mark(match.start(), match.end())
             found.append(match.group())
         return found
@@ -247,6 +248,12 @@ class _Reader:
         """Count the words overlapping characters start..end as used."""
         for i, (first, last, _) in enumerate(self.tokens):
             if first < end and start < last:
+                self.used[i] = True
+
+    def take_word(self, word: str) -> None:
+        """Count every occurrence of one word as used."""
+        for i, (_, _, token) in enumerate(self.tokens):
+            if token == word:
                 self.used[i] = True
 
     def words(self) -> tuple[str, ...]:
@@ -281,6 +288,17 @@ _SERIES_QUALIFIERS = re.compile(
     r"\b(border|frontera|land|cbp|at|by|customs|aduanas|month|monthly)\b"
 )
 _SUM_WORDS = re.compile(r"\b(and|y|plus|combined|together|juntos|\+|sum|total)\b")
+_OR = re.compile(r"\bor\b")
+_STATED_FIGURE = re.compile(r"\b\d+(\.\d+)?\s*((times|x|veces|percent|billion|kg)\b|%)")
+_RANKED_NOUNS = re.compile(
+    r"\b(markets?|suppliers?|partners?|buyers?|customers?|destinations?|sources?|mercados?|"
+    r"proveedores?|socios?|clientes?)\b"
+)
+_BY_MONTH = re.compile(r"\b(trend|over time|history|monthly|by month|each month|por mes)\b")
+_SPEND = re.compile(r"\b(exports?|exportaciones|spend|spends|spent|buys?|gasta|gastan)\b")
+_FLOWS = re.compile(r"\b(export|import)\w*\b")
+_TRADE_WORDS = re.compile(r"\b(trade|trading|comercio|commerce|total|two way)\b")
+_DRUG_WORDS = re.compile(r"\b(" + "|".join(DRUGS) + r")\b")
 _THIRD_COUNTRY_VERB = re.compile(
     r"\b(sells?|sold|exports?|exported|buys?|bought|imports?|imported|ships?|shipped|vende|"
     r"compra|exporta|importa)\b\s+(?:\w+\s+){0,2}?(to|from|a|de)\b"
@@ -361,8 +379,9 @@ def parse_question(
         words = tuple(w for _, w in blocked) + tuple(products)
         return replace(query, op=Op.REFUSE, refusal=kind, not_used=words or (word,))
     leftover = reader.unused()
-    if found.unknown and metric not in ("encounters", "seizures"):
-        return replace(query, op=Op.REFUSE, refusal="unknown_partner", not_used=(found.unknown[0],))
+    unknown = [w for w in found.unknown if w in leftover]  # "from january": a month, not a place
+    if unknown and metric not in ("encounters", "seizures"):
+        return replace(query, op=Op.REFUSE, refusal="unknown_partner", not_used=(unknown[0],))
     if leftover:
         return replace(query, op=Op.REFUSE, refusal="unknown_word", not_used=tuple(leftover))
     return replace(query, words=reader.words())
@@ -385,23 +404,24 @@ def _fix_typos(norm: str, countries: CountryIndex) -> str:
 def _read_operation(reader: _Reader, query: Query, found: _Found) -> Query | None:
     """The operation the question asks for, its details, and the words that said so."""
     norm, metric, period = reader.norm, query.metric, query.period
+    subject: dict[str, Any] = {}  # the fields read here, set on the query once, at the end
     if metric == "encounters":
-        series = next(
-            s for s, pattern in SERIES_PATTERNS + (("nationwide", r""),) if reader.take(pattern)
-        )
+        series = next(s for s, pattern in SERIES_PATTERNS_RE if reader.take(pattern))
         reader.take_all(_SERIES_QUALIFIERS)
-        query = replace(query, partners=(series,))
+        subject["partners"] = (series,)
     elif metric == "seizures":
         drug = next((DRUGS[w] for w in norm.split() if w in DRUGS), "")
-        reader.take_all(re.compile(r"\b(" + "|".join(DRUGS) + r")\b"))
+        reader.take_all(_DRUG_WORDS)
         reader.take_all(_SERIES_QUALIFIERS)
-        query = replace(query, drug=drug)
-    partners = query.partners
+        subject["drug"] = drug
+    partners = subject.get("partners", query.partners)
     if metric == "population" and not partners and found.us_mentioned:
-        partners = ("USA",)
-        query = replace(query, partners=partners)
-    per_capita = bool(reader.take(PER_CAPITA)) and metric in ("exports", "imports", "total")
-    query = replace(query, per_capita=per_capita)
+        partners = subject["partners"] = ("USA",)
+    subject["per_capita"] = bool(reader.take(PER_CAPITA)) and metric in (
+        "exports",
+        "imports",
+        "total",
+    )
     trade = metric in TRADE_METRICS
     world = reader.take(WORLD)
     superlative = EXTREME_PARTNER.search(norm) or EXTREME_TIME.search(norm)
@@ -413,7 +433,12 @@ def _read_operation(reader: _Reader, query: Query, found: _Found) -> Query | Non
         metric = _partner_extreme_metric(match.group(2), metric)
         reader.take(TOP)
         return replace(
-            query, op=Op.EXTREME, metric=metric, extreme="min" if low else "max", over="partners"
+            query,
+            **subject,
+            op=Op.EXTREME,
+            metric=metric,
+            extreme="min" if low else "max",
+            over="partners",
         )
     if match := reader.take(EXTREME_TIME):
         whole = match.group()
@@ -421,44 +446,46 @@ def _read_operation(reader: _Reader, query: Query, found: _Found) -> Query | Non
         years = re.search(r"\b(year|ano)\b", whole)
         return replace(
             query,
+            **subject,
             op=Op.EXTREME,
             extreme="min" if low else "max",
             over="years" if years else "months",
         )
     if period and period.kind == "pair":
         reader.take(COMPARE)
-        return replace(query, op=Op.COMPARE_PERIODS)
+        return replace(query, **subject, op=Op.COMPARE_PERIODS)
     if partners and reader.take(SHARE):
         reader.take_all(_SUM_WORDS)
-        return replace(query, op=Op.SHARE)
+        return replace(query, **subject, op=Op.SHARE)
     if len(partners) >= 2:
-        if reader.take(COMPARE) or reader.take(r"\bor\b"):
+        if reader.take(COMPARE) or reader.take(_OR):
             reader.take_all(TOP)  # "overtake as top market": the two figures answer it
-            return replace(query, op=Op.COMPARE)
+            return replace(query, **subject, op=Op.COMPARE)
         reader.take_all(_SUM_WORDS)
-        return replace(query, op=Op.SUM)
+        return replace(query, **subject, op=Op.SUM)
     if len(partners) == 1 and (reader.take(RANK_OF) or reader.take(TOP)):
         reader.take_all(TOP)
-        return replace(query, op=Op.RANK_OF)
+        return replace(query, **subject, op=Op.RANK_OF)
     if not partners and trade and (match := reader.take(TOP)):
         reader.take_all(TOP)
-        reader.take(r"\b(markets?|suppliers?|partners?|buyers?|customers?|destinations?|"
-                    r"sources?|mercados?|proveedores?|socios?|clientes?)\b")  # fmt: skip
-        return replace(query, op=Op.RANK, top_n=_top_n(match))
-    by_month = re.search(r"\b(trend|over time|history|monthly|by month|each month|por mes)\b", norm)
+        reader.take(_RANKED_NOUNS)
+        return replace(query, **subject, op=Op.RANK, top_n=_top_n(match))
+    by_month = _BY_MONTH.search(norm)
     if metric == "seizures" and period and period.kind == "since" and not by_month:
-        return replace(query, op=Op.LOOKUP)  # "fentanyl seized since February": one total
+        return replace(
+            query, **subject, op=Op.LOOKUP
+        )  # "fentanyl seized since February": one total
     if period and period.kind in ("years", "since"):
         reader.take(TREND)
         reader.take_all(_CHANGE_WORDS)
-        return replace(query, op=Op.TREND)
+        return replace(query, **subject, op=Op.TREND)
     if reader.take(TREND):
         reader.take_all(_CHANGE_WORDS)
         if period and period.kind not in ("latest",):
-            return replace(query, op=Op.LOOKUP)
-        return replace(query, op=Op.TREND)
+            return replace(query, **subject, op=Op.LOOKUP)
+        return replace(query, **subject, op=Op.TREND)
     reader.take_all(_CHANGE_WORDS)  # a lookup shows the change on a year earlier
-    return replace(query, op=Op.LOOKUP)
+    return replace(query, **subject, op=Op.LOOKUP)
 
 
 def _partner_extreme_metric(noun: str, metric: str) -> str:
@@ -476,20 +503,20 @@ def _partner_extreme_metric(noun: str, metric: str) -> str:
 def _metric(reader: _Reader, found: _Found) -> str:
     norm = reader.norm
     if PER_CAPITA.search(norm) and not re.search(r"\b(imports?|importaciones)\b", norm):
-        reader.take(r"\b(exports?|exportaciones|spend|spends|spent|buys?|gasta|gastan)\b")
+        reader.take(_SPEND)
         return "exports"
     if re.search(r"\bexport", norm) and re.search(r"\bimport", norm):
-        reader.take_all(re.compile(r"\b(export|import)\w*\b"))
+        reader.take_all(_FLOWS)
         return "balance"  # "exports vs imports": the balance, shown with both flows
-    for metric, pattern in METRIC_PATTERNS:
+    for metric, pattern in METRIC_PATTERNS_RE:
         if reader.take(pattern):
-            reader.take_all(re.compile(pattern))
+            reader.take_all(pattern)
             if metric == "exports" and _bought_from_partner(norm):
                 return "imports"
             if metric == "imports" and _sold_to_partner(norm):
                 return "exports"
             if metric in TRADE_METRICS:
-                reader.take_all(re.compile(r"\b(trade|trading|comercio|commerce|total|two way)\b"))
+                reader.take_all(_TRADE_WORDS)
             return metric
     if any(w in DRUGS for w in norm.split()):
         return "seizures"
@@ -536,7 +563,7 @@ def _period(reader: _Reader) -> Period | None:
         if not match.group(2) and year is None:
             return None
         quarter, y = SPANISH_ORDINALS[match.group(1)], int(match.group(2) or year or 0)
-        reader.take(rf"\b{y}\b")
+        reader.take_word(str(y))
         return Period("months", (y, 3 * quarter - 2), (y, 3 * quarter))
     if match := reader.take(HALF):
         half = int(match.group(1) or ORDINALS[match.group(2)])
@@ -546,7 +573,7 @@ def _period(reader: _Reader) -> Period | None:
         half, y = SPANISH_ORDINALS[match.group(1)], int(match.group(2) or year or 0)
         if not y:
             return None
-        reader.take(rf"\b{y}\b")
+        reader.take_word(str(y))
         return Period("months", (y, 6 * half - 5), (y, 6 * half))
     if match := reader.take(RANGE):
         first, last = sorted((int(match.group(1)), int(match.group(2))))
@@ -557,7 +584,7 @@ def _period(reader: _Reader) -> Period | None:
         return Period("since", (int(match.group(1)), 1))
     if (match := reader.take(MONTH_RANGE)) and (match.group(3) or year):
         y = int(match.group(3) or year or 0)
-        reader.take(rf"\b{y}\b")
+        reader.take_word(str(y))
         first, last = MONTH_WORDS[match.group(1)], MONTH_WORDS[match.group(2)]
         if first <= last:
             return Period("months", (y, first), (y, last))
@@ -572,10 +599,10 @@ def _period(reader: _Reader) -> Period | None:
         through = reader.take(THROUGH_MONTH)
         end = (year or 0, MONTH_WORDS[through.group(1)]) if through else None
         if year is not None:
-            reader.take(rf"\b{year}\b")
+            reader.take_word(str(year))
         return Period("ytd", (year, 1) if year else None, end)
     if year is not None:
-        reader.take(rf"\b{year}\b")
+        reader.take_word(str(year))
         return Period("year", (year, 1))
     if reader.take(LAST_YEAR):
         return Period("latest", None, (0, 0))  # end (0, 0): the latest full year
@@ -593,7 +620,7 @@ def _fy_start(reader: _Reader, year: int | None) -> tuple[int, int] | None:
     if match:
         return (_full_year(match.group(1) or match.group(2)), 10)
     if year is not None:
-        reader.take(rf"\b{year}\b")
+        reader.take_word(str(year))
         return (year, 10)
     return None
 
@@ -613,6 +640,9 @@ def _claims(norm: str, index: ClaimIndex) -> list[str]:
             return ids
     if "small business" in norm or re.search(r"\b(sme|smes|pyme|pymes)\b", norm):
         return index.topics.get("small business", [])
+    verify = VERIFY.search(norm)
+    if not (verify or _STATED_FIGURE.search(norm)):
+        return []  # neither "is it true..." nor a stated figure: a question, not a claim
     scores = {
         claim_id: sum(
             weight
@@ -622,11 +652,6 @@ def _claims(norm: str, index: ClaimIndex) -> list[str]:
         for claim_id, terms in index.terms.items()
     }
     best = max(scores.items(), key=lambda item: item[1], default=("", 0))
-    restated = VERIFY.search(norm) or re.search(
-        r"\b\d+(\.\d+)?\s*((times|x|veces|percent|billion|kg)\b|%)", norm
-    )
-    if best[1] >= 3 and restated:
-        return [best[0]]
-    if best[1] >= 2 and VERIFY.search(norm):
+    if best[1] >= 3 or (best[1] >= 2 and verify):
         return [best[0]]
     return []

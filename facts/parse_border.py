@@ -38,7 +38,7 @@ from facts.patterns import (
     COMPARE,
     EXTREME_LOW,
     RANK_OF,
-    SERIES_PATTERNS,
+    SERIES_PATTERNS_RE,
     SHARE,
     TOP,
     TREND,
@@ -116,7 +116,7 @@ def _trade(reader: _Reader, text: str, countries: CountryIndex, index: BorderInd
         return _refuse(reader, "other_port", other_ports[0], flow)
     if ports or texas_ports:
         reader.take(PORTS_WORD)
-        reader.take(r"\b(texas|border|frontera|mexico)\b")
+        reader.take(re.compile(r"\b(texas|border|frontera|mexico)\b"))
         partners = [p for p in partners if p != "MEX"]
         if partners:
             return _refuse(reader, "port_partner", partners[0], flow)
@@ -189,8 +189,9 @@ def _duties(reader: _Reader, text: str, countries: CountryIndex) -> Query:
     keys = tuple(dict.fromkeys(demonyms + partners))
     if not keys and not TOP.search(reader.norm):
         keys = ("WORLD",)
-    reader.take(r"\b(all countries|world|overall|total|customs|collected|paid|pay|revenue|"
-                r"collect|charged|on|goods|products|imports?|importaciones|from)\b")  # fmt: skip
+    reader.take(re.compile(r"\b(all countries|world|overall|total|customs|collected|paid|pay|"
+                           r"revenue|collect|charged|on|goods|products|imports?|importaciones|"
+                           r"from)\b"))  # fmt: skip
     reader.take_all(re.compile(r"\b(collected|paid|revenue|goods|products|imports?|on|from)\b"))
     return _query(reader, "duties", keys, "", metric, "")
 
@@ -202,9 +203,7 @@ def _citizenship(reader: _Reader, text: str, countries: CountryIndex) -> Query:
     demonyms = _names(reader, DEMONYMS)
     reader.take_all(CITIZENSHIP)
     reader.take_all(ENCOUNTER_WORDS)
-    series = next(
-        s for s, pattern in SERIES_PATTERNS + (("nationwide", r""),) if reader.take(pattern)
-    )
+    series = next(s for s, pattern in SERIES_PATTERNS_RE if reader.take(pattern))
     reader.take_all(re.compile(r"\b(border|frontera|land|at|by|of|people|persons|did|were)\b"))
     partners, _ = _partners(reader, text, countries)
     keys = tuple(dict.fromkeys(demonyms + partners))
@@ -257,14 +256,14 @@ def _operation(
         reader.take(COMPARE)
         return Op.COMPARE_PERIODS, ""
     if len(keys) >= 2:
-        if reader.take(COMPARE) or reader.take(r"\bor\b"):
+        if reader.take(COMPARE) or reader.take(re.compile(r"\bor\b")):
             return Op.COMPARE, ""
         reader.take_all(re.compile(r"\b(and|y|plus|combined|together|\+)\b"))
         return Op.SUM, ""
     if keys and reader.take(SHARE):
         return Op.SHARE, ""
     if keys and reader.take(EXTREME):
-        reader.take(r"\b(year|ano)\b")
+        reader.take(re.compile(r"\b(year|ano)\b"))
         return Op.EXTREME, low
     if keys and (reader.take(RANK_OF) or (TOP.search(norm) and keys != ("WORLD",))):
         return Op.RANK_OF, ""
@@ -294,7 +293,7 @@ def _partners(reader: _Reader, text: str, countries: CountryIndex) -> tuple[list
     found = countries.find(_unify(text), reader.norm, skip)
     for i in found.used:
         reader.used[i] = True
-    reader.take(r"\b(u ?s|usa|united states|eeuu|estados unidos)\b")
+    reader.take(re.compile(r"\b(u ?s|usa|united states|eeuu|estados unidos)\b"))
     return [p for p in found.partners if p != "USA"], found.us_mentioned
 
 

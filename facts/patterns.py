@@ -32,12 +32,16 @@ METRIC_PATTERNS = (
     ("imports", r"\b(import(s|ed|ing|aciones|a|an|aron|o)?|sells?|sold|selling|vende|vendio|"
                 r"venden|vendieron)\b"),
     ("exports", r"\b(export(s|ed|ing|aciones|a|an|aron|o)?|buys?|bought|buyers?|purchases?|"
+                r"spend|spends|spent|spending|gasta|gastan|"
                 r"purchased|compra|compro|compran|compraron|markets?|mercados?|customers?|"
                 r"clientes?)\b"),
     ("total", r"\b(total trade|two way|trade|trading|comercio|intercambio)\b"),
 )  # fmt: skip
+METRIC_PATTERNS_RE = tuple((metric, re.compile(pattern)) for metric, pattern in METRIC_PATTERNS)
 PER_CAPITA = re.compile(
-    r"\b(per (capita|person|head|persona)|por (persona|habitante)|each person)\b"
+    r"\b(per (capita|person|head|persona)|por (persona|habitante)|"
+    r"(each|every|per|the average) (person|resident|citizen|inhabitant|mexican|canadian|chinese|"
+    r"japanese|german|korean|indian|brazilian|french|italian|british|vietnamese))\b"
 )
 HELP = re.compile(
     r"^\s*(help|ayuda|\?|what can (you|i) (do|ask)|how does this work|usage|hi|hello|hola)"
@@ -61,9 +65,11 @@ COMPARE = re.compile(
 RANK_OF = re.compile(r"\b(where does|rank of|ranking of|'s rank|position|lugar|rank(ed|s)?)\b")
 TOP = re.compile(
     r"\b(top|largest|biggest|leading|main|principales|mayores|ranking|rank|the most(?! recent))\b"
-    r"(\s+(\d{1,3})\b(?!\.\d))?"
+    r"(\s+(\d{1,4})\b(?!\.\d))?"
 )
-SHARE = re.compile(r"\b(share|percent of|% of|proportion|porcentaje|participacion|fraction)\b")
+SHARE = re.compile(
+    r"\b(share|percent(age)? of|proportion|porcentaje|participacion|fraction)\b|%\s*of\b"
+)
 TREND = re.compile(
     r"\b(trend|over time|history|historical|growth|evolution|evolucion|tendencia|since|desde)\b"
 )
@@ -107,6 +113,9 @@ SERIES_PATTERNS = (
     ("northern", r"\b(northern|north|canada border|frontera norte)\b"),
     ("nationwide", r"\b(nationwide|national|total|all)\b"),
 )
+SERIES_PATTERNS_RE = tuple((s, re.compile(p)) for s, p in SERIES_PATTERNS) + (
+    ("nationwide", re.compile("")),
+)
 # Words never taken for a misspelt country name.
 VOCABULARY = frozenset(
     """what how much many did does do is are was were the a an of to from in on for with by and
@@ -149,7 +158,7 @@ US_SPELLINGS = re.compile(r"\b(U\.\s?S\.(\s?A\.?)?|EE\.\s?UU\.?|E\.\s?U\.(?=\s|$
 # Figures people ask for that the store does not hold (answered "no data", with what exists).
 UNSUPPORTED = re.compile(
     r"\b(gdp|inflation|unemployment|jobs?|employment|wages?|tariffs?|duties|remittances?|fdi|"
-    r"foreign direct investment|investment|services|oil|exchange rate|peso|stock|debt|"
+    r"foreign direct investment|investment|oil|exchange rate|peso|stock|debt|"
     r"deportations?|removals?|visas?|pib|empleo|inflacion|remesas)\b"
 )
 # "exports of Mexico to China": trade between two other countries.
@@ -224,8 +233,8 @@ REMOVALS = re.compile(
     r"repatriat\w*|deportad\w*|deportacion\w*)\b"
 )
 NATIONALITY = re.compile(
-    r"\b(mexicans?|mexican nationals?|guatemalans?|hondurans?|salvadorans?|venezuelans?|"
-    r"cubans?|haitians?|nicaraguans?|colombians?|ecuadorians?|chinese nationals?|"
+    r"\b(mexican nationals?|chinese nationals?|mexicans?|guatemalans?|hondurans?|salvadorans?|"
+    r"venezuelans?|cubans?|haitians?|nicaraguans?|colombians?|ecuadorians?|"
     r"nationals?|nationality|nationalities|citizenship|citizens?|mexicanos|guatemaltecos|"
     r"hondurenos|nacionalidad(es)?)\b"
 )
@@ -247,8 +256,8 @@ FISCAL_TO_DATE = re.compile(
 SO_FAR = re.compile(r"\b(so far|to date|en lo que va)\b")
 _MONTHS_ALT = "|".join(sorted(MONTH_WORDS, key=len, reverse=True))
 MONTH_RANGE = re.compile(
-    rf"\b(?:from |de |between |entre )?({_MONTHS_ALT})\.?\s*(?:-|–|—|to|through|thru|until|"
-    rf"a|al|hasta|y|and)\s*({_MONTHS_ALT})\.?,?\s*(?:of |de |del )?{YEAR}?\b"
+    rf"\b(?:from |de |between |entre )?({_MONTHS_ALT})\.?(?:\s*(?:-|–|—|to|through|thru|until|"
+    rf"a|al|hasta|y|and)\s*|\s+)({_MONTHS_ALT})\.?,?\s*(?:of |de |del )?{YEAR}?\b"
 )
 THROUGH_MONTH = re.compile(rf"\b(?:through|thru|until|to|hasta|al|a)\s+({_MONTHS_ALT})\b")
 SPANISH_QUARTER = re.compile(

@@ -34,8 +34,8 @@ class Span:
         return self.start == (self.start[0], 1) and self.end == (self.start[0], 12)
 
     def year_earlier(self) -> Span:
-        """The same months a year before."""
-        return Span(shift(self.start, -12), shift(self.end, -12), self.fiscal, self.partial)
+        """The same months a year before (complete: only the latest year can be partial)."""
+        return Span(shift(self.start, -12), shift(self.end, -12), self.fiscal)
 
     @property
     def key(self) -> str:
@@ -53,7 +53,7 @@ class Span:
         if not self.partial:
             return ""
         if self.fiscal:
-            return f"{month_words(self.start)}–{month_words(self.end)} only (fiscal year to date)"
+            return f"fiscal year {fiscal_year_of(self.start)} to date"
         return f"{MONTHS[self.start[1] - 1]}–{MONTHS[self.end[1] - 1]} only"
 
 

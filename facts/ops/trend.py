@@ -37,7 +37,7 @@ def trend(query: Query, ctx: Context) -> Answer:
     when = f"{figure_period_words(facts[0].period)} to {figure_period_words(facts[-1].period)}"
     title = f"{what(facts[0])}, {when}"
     if facts[-1].note:
-        title += f" ({facts[-1].period[:6]} {facts[-1].note})"
+        title += f" (the last period is {facts[-1].note})"
     resolved = f"{_month_key(spans[0].start)}..{_month_key(spans[-1].end)}"
     return answer(ctx, "trend", query, "", tuple(facts), tuple(derived), (), title,
                   resolved=resolved)  # fmt: skip
