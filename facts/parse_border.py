@@ -64,6 +64,7 @@ class BorderIndex:
         self, us_states: dict[str, str], ports: dict[str, str], mex_states: Iterable[str]
     ) -> None:
         self.us_states = {_norm(n): c for c, n in us_states.items() if c != "DU"}
+        self.state_names = dict(us_states)
         self.ports = {_norm(n): c for c, n in ports.items()}
         for name, code in list(self.ports.items()):  # "hidalgo/pharr" -> "pharr"
             for part in name.split():
@@ -125,7 +126,7 @@ def _trade(reader: _Reader, text: str, countries: CountryIndex, index: BorderInd
     if us_states and not partners and not US_STATES_WORD.search(norm):
         if any(s in countries.names for s in _names_in(norm, index.us_states)):
             return None  # "Georgia exports 2024": the country, read by facts.parse
-        return _refuse(reader, "state_world", us_states[0], flow)
+        return _refuse(reader, "state_world", index.state_names[us_states[0]], flow)
     if us_states or (states_ranked and not MEX_STATES_WORD.search(norm)):
         reader.take(US_STATES_WORD)
         partner = partners[0] if partners else "MEX"

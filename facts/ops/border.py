@@ -9,6 +9,7 @@ and commodity tables, duties on imports for consumption, and the caveats a figur
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 
 from facts.context import Context
@@ -81,6 +82,10 @@ def _coverage(ctx: Context, query: Query) -> tuple[tuple[int, int], tuple[int, i
 
 def _every(ctx: Context, query: Query, span: Span) -> list[Fact]:
     """Every key of the dimension over a span, largest first, with short labels."""
+    return [replace(f, period=span.key) for f in _every_key(ctx, query, span)]
+
+
+def _every_key(ctx: Context, query: Query, span: Span) -> list[Fact]:
     border = ctx.store.border
     if query.dimension == "duties":
         facts = border.duties_ranking(span.start, span.end)
@@ -135,7 +140,7 @@ def _one(ctx: Context, query: Query, key: str, span: Span) -> Fact:
         return Fact(duties.metric, key, span.key, duties.value, "USD", duties.source_id,
                     f"Calculated duties on imports from {duties.label}", span.note,
                     basis)  # fmt: skip
-    facts = {f.dimension.split(":", 1)[1]: f for f in _every(ctx, query, span)}
+    facts = {_key(f): f for f in _every(ctx, query, span)}
     if key not in facts:
         raise NoData(_missing(ctx, query, key, span), _examples(query))
     fact = facts[key]
@@ -249,8 +254,7 @@ def rank_of(query: Query, ctx: Context) -> Answer:
     """Where one key ranks within its dimension."""
     span = _span(ctx, query)
     ordered = _every(ctx, query, span)
-    positions = {f.dimension.split(":", 1)[1] or f.partner: i for i, f in enumerate(ordered, 1)}
-    positions.update({f.partner: i for i, f in enumerate(ordered, 1)})
+    positions = {_key(f): i for i, f in enumerate(ordered, 1)}
     key = query.keys[0]
     if key not in positions:
         raise NoData(_missing(ctx, query, key, span), _examples(query))
@@ -337,7 +341,8 @@ def compare_periods(query: Query, ctx: Context) -> Answer:
             f"Effective tariff rate on imports from {_label(ctx, key)}:"
             f" {_pct(rates[0].value)} in {years[0]} vs {_pct(rates[1].value)} in {years[1]}"
         )
-    return _answer(ctx, "compare", query, facts, derived + rates, title)
+    period = f"{years[0]}-01..{years[1]}-12"
+    return _answer(ctx, "compare", query, facts, derived + rates, title, period)
 
 
 def refuse(query: Query, ctx: Context) -> Answer:
@@ -592,6 +597,11 @@ def _long_label(ctx: Context, query: Query, key: str, short: str) -> str:
     if query.mode:
         label += f", by {MODE_LABELS[query.mode]}"
     return label
+
+
+def _key(fact: Fact) -> str:
+    """The key a fact is about: "TX", "2304", "truck", "MEX" (a duty's partner)."""
+    return fact.dimension.split(":", 1)[1] if fact.dimension else fact.partner
 
 
 def _short(fact: Fact) -> str:
