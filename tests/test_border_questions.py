@@ -62,17 +62,35 @@ def _facts(result: Answer) -> dict[str, Decimal]:
         (
             "Texas exports to Mexico 2024",
             "Texas exports to Mexico",
-            bts("us_state_trade.csv", Year="2024", State="Texas", Country="Mexico", TradeType="Export"),
+            bts(
+                "us_state_trade.csv",
+                Year="2024",
+                State="Texas",
+                Country="Mexico",
+                TradeType="Export",
+            ),
         ),
         (
             "exportaciones de Texas a México 2024",
             "Texas exports to Mexico",
-            bts("us_state_trade.csv", Year="2024", State="Texas", Country="Mexico", TradeType="Export"),
+            bts(
+                "us_state_trade.csv",
+                Year="2024",
+                State="Texas",
+                Country="Mexico",
+                TradeType="Export",
+            ),
         ),
         (
             "Michigan imports from Canada 2024",
             "Michigan imports from Canada",
-            bts("us_state_trade.csv", Year="2024", State="Michigan", Country="Canada", TradeType="Import"),
+            bts(
+                "us_state_trade.csv",
+                Year="2024",
+                State="Michigan",
+                Country="Canada",
+                TradeType="Import",
+            ),
         ),
         (
             "how much trade crossed at Laredo in 2024",
@@ -92,17 +110,29 @@ def _facts(result: Answer) -> dict[str, Decimal]:
         (
             "rail exports to Mexico 2025",
             "U.S. exports to Mexico by rail",
-            bts("us_transborder.csv", Year="2025", Country="Mexico", Mode="Rail", TradeType="Export"),
+            bts(
+                "us_transborder.csv", Year="2025", Country="Mexico", Mode="Rail", TradeType="Export"
+            ),
         ),
         (
             "pipeline imports from Canada 2024",
             "U.S. imports from Canada by pipeline",
-            bts("us_transborder.csv", Year="2024", Country="Canada", Mode="Pipeline", TradeType="Import"),
+            bts(
+                "us_transborder.csv",
+                Year="2024",
+                Country="Canada",
+                Mode="Pipeline",
+                TradeType="Import",
+            ),
         ),
         (
             "machinery exports to Mexico 2024",
             "Machinery & Electrical Equipment: U.S. exports to Mexico",
-            bts("commodity_mexstate_trade.csv", Year="2024", CommodityGroup="Machinery & Electrical Equipment"),
+            bts(
+                "commodity_mexstate_trade.csv",
+                Year="2024",
+                CommodityGroup="Machinery & Electrical Equipment",
+            ),
         ),
         (
             "U.S. exports to Nuevo León 2024",
@@ -110,7 +140,7 @@ def _facts(result: Answer) -> dict[str, Decimal]:
             bts("mexican_state_trade.csv", Year="2024", MexState="Nuevo Leon"),
         ),
     ],
-)  # fmt: skip
+)
 def test_border_trade_lookups_equal_the_raw_files(
     ctx: Context, question: str, label: str, expected: int
 ) -> None:
@@ -183,10 +213,16 @@ def test_goods_answers_say_what_share_of_exports_they_cover(ctx: Context) -> Non
     ("question", "note"),
     [
         ("El Paso imports 2019", "El Paso includes Ysleta before March 2020"),
-        ("Texas exports to Mexico 2001", "air and vessel enter TransBorder only from November 2003"),
-        ("rail exports to Mexico october 2020", "October 2020 was derived by the source's processor"),
+        (
+            "Texas exports to Mexico 2001",
+            "air and vessel enter TransBorder only from November 2003",
+        ),
+        (
+            "rail exports to Mexico october 2020",
+            "October 2020 was derived by the source's processor",
+        ),
     ],
-)  # fmt: skip
+)
 def test_caveats_are_said_where_a_figure_touches_them(
     ctx: Context, question: str, note: str
 ) -> None:
