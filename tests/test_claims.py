@@ -84,5 +84,25 @@ def test_unverifiable_claims_still_show_the_nearest_data(store: FactStore) -> No
     assert context.unit == "kg"
     assert round(context.value, 1) == Decimal("2943.5")  # U.S. CBP, Feb-Sep 2025, not Mexico's
     row = next(c for c in store.claims if c.id == "lowest-crossings-30-years")
-    rank, june = check_claim(store, row).context
+    rank, june, mexicans = check_claim(store, row).context
     assert (rank.value, june.value) == (Decimal(1), Decimal(6068))
+    assert mexicans.value == Decimal(4117)  # Mexican citizens among them (CBP SW border file)
+
+
+def test_encounter_and_rail_claims_show_citizenship_and_border_trade_as_context(
+    store: FactStore,
+) -> None:
+    row = next(c for c in store.claims if c.id == "june-2025-lowest")
+    check = check_claim(store, row)
+    assert check.verdict == "supported"  # the context never changes a verdict
+    _, mexicans, share = check.context
+    assert mexicans.value == Decimal(8132)
+    assert share.value == Decimal(8132) / Decimal(25185) * 100
+    row = next(c for c in store.claims if c.id == "investment-border-security")
+    check = check_claim(store, row)
+    assert check.verdict == "unverifiable"
+    rail, rail_share, texas, texas_share, laredo = check.context
+    assert rail.value == 98_251_163_890  # us_transborder.csv, 2024, Mexico, Rail
+    assert laredo.value == 331_201_314_349
+    assert texas_share.value == texas.value / Decimal(839_891_957_628) * 100
+    assert rail_share.unit == "%"
