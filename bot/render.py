@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUn
 
 from facts.digest import Digest
 from facts.model import Answer, Fact
-from facts.numbers import amount, exact, money, signed_pct
+from facts.numbers import amount, exact, money, pct2, signed_pct
 from facts.words import figure_period_words
 
 SECTION_LIMIT = 3000  # characters in one section's text (Slack)
@@ -72,6 +72,7 @@ def _environment() -> Environment:
         amount=amount,
         exact=exact,
         signed_pct=signed_pct,
+        pct2=pct2,
         period=figure_period_words,
         icon=verdict_icon,
         verdict=verdict_label,
@@ -211,6 +212,7 @@ def _chunks(text: str, limit: int) -> list[str]:
 
 _DIGEST_PARTS = (
     ("trade", "trade_sources"),
+    ("tariffs", "tariff_sources"),
     ("border", "border_sources"),
     ("claim", "claim_sources"),
 )

@@ -15,7 +15,7 @@ from decimal import Decimal
 from facts.context import Context
 from facts.figures import figure
 from facts.model import Answer, AnswerKind, Derived, Fact, NoData, Op, Period, Query
-from facts.numbers import amount
+from facts.numbers import amount, pct2
 from facts.ops.common import sources
 from facts.periods import Span, index, month_words, resolve, shift, years_in
 from facts.store_border import MODE_LABELS, RATE_BASIS
@@ -339,7 +339,7 @@ def compare_periods(query: Query, ctx: Context) -> Answer:
     if query.metric == "duty_rate" and len(rates) == 2:
         title = (
             f"Effective tariff rate on imports from {_label(ctx, key)}:"
-            f" {_pct(rates[0].value)} in {years[0]} vs {_pct(rates[1].value)} in {years[1]}"
+            f" {pct2(rates[0].value)} in {years[0]} vs {pct2(rates[1].value)} in {years[1]}"
         )
     period = f"{years[0]}-01..{years[1]}-12"
     return _answer(ctx, "compare", query, facts, derived + rates, title, period)
@@ -462,13 +462,9 @@ def _headline(query: Query, fact: Fact, derived: list[Derived]) -> str:
     if query.metric == "duty_rate" and rate:
         partner = fact.label.rsplit(" from ", 1)[-1]
         return (
-            f"Effective tariff rate on imports from {partner}, {when}{note}: {_pct(rate[0].value)}"
+            f"Effective tariff rate on imports from {partner}, {when}{note}: {pct2(rate[0].value)}"
         )
     return f"{fact.label}, {when}{note}: {amount(fact.value, fact.unit)}"
-
-
-def _pct(value: Decimal) -> str:
-    return f"{value.quantize(Decimal('0.01'))}%"
 
 
 def _change(ctx: Context, query: Query, key: str, span: Span, fact: Fact) -> list[Derived]:
