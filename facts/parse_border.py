@@ -95,7 +95,8 @@ def _trade(reader: _Reader, text: str, countries: CountryIndex, index: BorderInd
     other_ports = _names(reader, {p: p for p in OTHER_PORTS})
     ports = _names(reader, index.ports)
     mex_states = _names(reader, index.mex_states)
-    us_states = _names(reader, index.us_states)
+    state_words = _names(reader, index.us_states, keep_word=True)
+    us_states = list(dict.fromkeys(index.us_states[w] for w in state_words))
     group_words = _names(reader, GROUP_WORDS, keep_word=True)
     groups = list(dict.fromkeys(GROUP_WORDS[w] for w in group_words))
     products = _names(reader, PRODUCT_WORDS, keep_word=True)
@@ -120,20 +121,20 @@ def _trade(reader: _Reader, text: str, countries: CountryIndex, index: BorderInd
         reader.take(re.compile(r"\b(texas|border|frontera|mexico)\b"))
         partners = [p for p in partners if p != "MEX"]
         if partners:
-            return _refuse(reader, "port_partner", partners[0], flow)
+            return _refuse(reader, "port_partner", _word(reader, countries, partners[0]), flow)
         query = _query(reader, "port", tuple(ports), "MEX", flow, mode)
         return query
     if us_states and not partners and not US_STATES_WORD.search(norm):
         if any(s in countries.names for s in _names_in(norm, index.us_states)):
             return None  # "Georgia exports 2024": the country, read by facts.parse
-        return _refuse(reader, "state_world", index.state_names[us_states[0]], flow)
+        return _refuse(reader, "state_world", state_words[0], flow)
     if us_states or (states_ranked and not MEX_STATES_WORD.search(norm)):
         reader.take(US_STATES_WORD)
         partner = partners[0] if partners else "MEX"
         if partner not in BORDER_COUNTRIES:
-            return _refuse(reader, "other_partner", partner, flow)
+            return _refuse(reader, "other_partner", _word(reader, countries, partner), flow)
         if len(partners) > 1:
-            return _refuse(reader, "other_partner", partners[1], flow)
+            return _refuse(reader, "other_partner", _word(reader, countries, partners[1]), flow)
         return _query(reader, "state", tuple(us_states), partner, flow, mode)
     if goods and not (groups or products or mex_states) and partners not in ([], ["MEX"]):
         return None  # "what does the U.S. sell to Canada": total exports, read by facts.parse
@@ -157,14 +158,14 @@ def _exports_to_mexico(
     product: bool,
     partners: list[str],
     flow: str,
-) -> Query:
+) -> Query | None:
     """Mexican-state and commodity-group questions: U.S. exports to Mexico only."""
     states_word = reader.take(MEX_STATES_WORD)
     reader.take(GOODS_QUESTION)
     partner = partners[0] if partners else "MEX"
     what = (words or ["goods"])[0]
     if product:
-        return _refuse(reader, "product", words[-1], flow)
+        return None  # a single product: facts.parse refuses it, with the broader figure as context
     if flow == "imports":
         return _refuse(reader, "commodity_imports", what, flow)
     if partner != "MEX" or len(partners) > 1:
@@ -312,6 +313,12 @@ def _names(reader: _Reader, table: dict[str, str], keep_word: bool = False) -> l
             reader.mark(match.start(), match.end())
             found.append((match.start(), name if keep_word else table[name]))
     return list(dict.fromkeys(v for _, v in sorted(found)))
+
+
+def _word(reader: _Reader, countries: CountryIndex, code: str) -> str:
+    """The words of the question that named a partner ("china" for CHN), else the code."""
+    named = [n for n, c in countries.names.items() if c == code and _names_in(reader.norm, {n: c})]
+    return max(named, key=len) if named else code
 
 
 def _names_in(norm: str, table: dict[str, str]) -> list[str]:

@@ -348,7 +348,7 @@ def compare_periods(query: Query, ctx: Context) -> Answer:
 def refuse(query: Query, ctx: Context) -> Answer:
     """What the border data cannot serve, and what the store has instead; never a figure."""
     word = query.not_used[0] if query.not_used else ""
-    reason = _REFUSALS[query.refusal].format(w=_label(ctx, word) if len(word) == 3 else word)
+    reason = _REFUSALS[query.refusal].format(w=word)
     raise NoData(reason, _REFUSAL_EXAMPLES.get(query.refusal, ("help",)))
 
 
@@ -367,13 +367,13 @@ BORDER_ANSWER: dict[Op, Callable[[Query, Context], Answer]] = {
 
 _REFUSALS = {
     "other_partner": "TransBorder has U.S. states' trade with Mexico and Canada only, not with"
-    " {w}. The store has each state's exports to and imports from Mexico and Canada, by mode.",
-    "state_world": "TransBorder has U.S. states' trade with Mexico and Canada only, not {w}'s"
-    " trade with every country. Ask for {w}'s trade with Mexico or Canada.",
+    " “{w}”. The store has each state's exports to and imports from Mexico and Canada, by mode.",
+    "state_world": "TransBorder has U.S. states' trade with Mexico and Canada only, not the trade"
+    " of “{w}” with every country. Ask for its trade with Mexico or Canada.",
     "other_port": "The store has the 12 Texas ports on the Mexican border (Laredo, Ysleta,"
     " Hidalgo/Pharr, El Paso, Eagle Pass, Brownsville, Del Rio, Progreso, Rio Grande City, Roma,"
-    " Presidio, Fabens), not {w}.",
-    "port_partner": "The Texas port figures are U.S.–Mexico trade only, not trade with {w}.",
+    " Presidio, Fabens), not “{w}”.",
+    "port_partner": "The Texas port figures are U.S.–Mexico trade only, not trade with “{w}”.",
     "product": "The store has no single products such as “{w}”: U.S. exports to Mexico are in 22"
     " commodity groups (HS sections), by surface modes with a recorded Mexican state only.",
     "product_tariff": "The store has calculated duties by country and month, not by product"
@@ -419,7 +419,7 @@ def _answer(
 
 def refused_words(ctx: Context, query: Query) -> str:
     """What was understood of a question the border data cannot serve (for "no data")."""
-    words = ", ".join(f"“{_label(ctx, w) if w.isupper() else w}”" for w in query.not_used)
+    words = ", ".join(f"“{w}”" for w in query.not_used)
     if query.refusal == "unknown_word":
         return f"{_understood(ctx, query, '')} — with {words}, which I can't use"
     return f"a question with {words}, which the border data in the store cannot serve"

@@ -28,7 +28,8 @@ HOLDINGS = (
 # Qualifiers the store cannot serve, by kind: what to say instead of a figure.
 REASONS = {
     "product": "The Census data in the store are totals over all goods, not single products"
-    " such as “{w}”.",
+    " such as “{w}”; U.S. exports to Mexico are also in 22 commodity groups (HS sections), e.g."
+    " 'machinery exports to mexico 2024'.",
     "us_state": "U.S. states (“{w}”) are in the store with their trade with Mexico and Canada"
     " only (ask e.g. 'texas exports to mexico 2024').",
     "port": "Ports of entry (“{w}”) are in the store for the 12 Texas ports on the Mexican border"
