@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from facts.claims import check_claim
 from facts.model import ClaimCheck
-from facts.parse import ClaimIndex, CountryIndex
 from facts.parse_border import BorderIndex
 from facts.related import Anchor, anchors
 from facts.store import ClaimRow, FactStore
+from facts.vocabulary import ClaimIndex, CountryIndex
 
 
 @dataclass(frozen=True)

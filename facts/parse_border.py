@@ -33,7 +33,6 @@ from facts.border_words import (
     US_STATES_WORD,
 )
 from facts.model import Op, Period, Query
-from facts.parse import CountryIndex, _period, _Reader, _unify, normalise
 from facts.patterns import (
     COMPARE,
     EXTREME_LOW,
@@ -43,6 +42,8 @@ from facts.patterns import (
     TOP,
     TREND,
 )
+from facts.reading import Reader, read_period
+from facts.vocabulary import CountryIndex, normalise, unify
 
 BORDER_COUNTRIES = ("MEX", "CAN")
 _OVER: dict[bool, Literal["", "years"]] = {True: "years", False: ""}
@@ -76,7 +77,7 @@ class BorderIndex:
 
 def parse_border(norm: str, text: str, countries: CountryIndex, index: BorderIndex) -> Query | None:
     """The Query of a question about a border dimension, or None when it names none."""
-    reader = _Reader(norm)
+    reader = Reader(norm)
     people = CITIZENSHIP.search(norm) or _has(norm, DEMONYMS)
     if people and ENCOUNTER_WORDS.search(norm):
         return _citizenship(reader, text, countries)
@@ -90,7 +91,7 @@ def parse_border(norm: str, text: str, countries: CountryIndex, index: BorderInd
 # --- trade by U.S. state, port, mode, commodity group, Mexican state ----------------------------
 
 
-def _trade(reader: _Reader, text: str, countries: CountryIndex, index: BorderIndex) -> Query | None:
+def _trade(reader: Reader, text: str, countries: CountryIndex, index: BorderIndex) -> Query | None:
     norm = reader.norm
     other_ports = _names(reader, {p: p for p in OTHER_PORTS})
     ports = _names(reader, index.ports)
@@ -151,7 +152,7 @@ def _trade(reader: _Reader, text: str, countries: CountryIndex, index: BorderInd
 
 
 def _exports_to_mexico(
-    reader: _Reader,
+    reader: Reader,
     mex_states: list[str],
     groups: list[str],
     words: list[str],
@@ -178,7 +179,7 @@ def _exports_to_mexico(
 # --- duties -------------------------------------------------------------------------------------
 
 
-def _duties(reader: _Reader, text: str, countries: CountryIndex) -> Query:
+def _duties(reader: Reader, text: str, countries: CountryIndex) -> Query:
     reader.take_all(DUTIES)
     metric = "duty_rate" if reader.take_all(RATE) else "duties"
     products = _names(reader, PRODUCT_WORDS, keep_word=True) + _names(
@@ -201,7 +202,7 @@ def _duties(reader: _Reader, text: str, countries: CountryIndex) -> Query:
 # --- encounters by citizenship ------------------------------------------------------------------
 
 
-def _citizenship(reader: _Reader, text: str, countries: CountryIndex) -> Query:
+def _citizenship(reader: Reader, text: str, countries: CountryIndex) -> Query:
     demonyms = _names(reader, DEMONYMS)
     reader.take_all(CITIZENSHIP)
     reader.take_all(ENCOUNTER_WORDS)
@@ -216,7 +217,7 @@ def _citizenship(reader: _Reader, text: str, countries: CountryIndex) -> Query:
 
 
 def _query(
-    reader: _Reader, dimension: str, keys: tuple[str, ...], partner: str, metric: str, mode: str
+    reader: Reader, dimension: str, keys: tuple[str, ...], partner: str, metric: str, mode: str
 ) -> Query:
     """The Query, with its operation, period and words; leftover words are refused by name."""
     period = _when(reader)
@@ -241,7 +242,7 @@ def _query(
     return replace(query, words=reader.words())
 
 
-def _refuse(reader: _Reader, refusal: str, word: str, metric: str) -> Query:
+def _refuse(reader: Reader, refusal: str, word: str, metric: str) -> Query:
     """A question the border data cannot serve: which word, and why (facts.ops.border says)."""
     metric = metric if metric in ("duties", "duty_rate") else "total"
     return Query(
@@ -250,7 +251,7 @@ def _refuse(reader: _Reader, refusal: str, word: str, metric: str) -> Query:
 
 
 def _operation(
-    reader: _Reader, keys: tuple[str, ...], period: Period | None
+    reader: Reader, keys: tuple[str, ...], period: Period | None
 ) -> tuple[Op, Literal["", "max", "min"]]:
     norm = reader.norm
     low: Literal["max", "min"] = "min" if EXTREME_LOW.search(norm) else "max"
@@ -279,27 +280,27 @@ def _operation(
     return Op.LOOKUP, ""
 
 
-def _when(reader: _Reader) -> Period | None:
-    return _period(reader)
+def _when(reader: Reader) -> Period | None:
+    return read_period(reader)
 
 
-def _flow(reader: _Reader) -> str:
+def _flow(reader: Reader) -> str:
     found = [flow for flow, pattern in _FLOWS if reader.take_all(pattern)]
     if "exports" in found and "imports" in found:
         return "total"
     return next((f for f in ("exports", "imports", "balance") if f in found), "total")
 
 
-def _partners(reader: _Reader, text: str, countries: CountryIndex) -> tuple[list[str], bool]:
+def _partners(reader: Reader, text: str, countries: CountryIndex) -> tuple[list[str], bool]:
     skip = frozenset(i for i, used in enumerate(reader.used) if used)
-    found = countries.find(_unify(text), reader.norm, skip)
+    found = countries.find(unify(text), reader.norm, skip)
     for i in found.used:
         reader.used[i] = True
     reader.take(re.compile(r"\b(u ?s|usa|united states|eeuu|estados unidos)\b"))
     return [p for p in found.partners if p != "USA"], found.us_mentioned
 
 
-def _names(reader: _Reader, table: dict[str, str], keep_word: bool = False) -> list[str]:
+def _names(reader: Reader, table: dict[str, str], keep_word: bool = False) -> list[str]:
     """Values of the names of table found in the question (longest first), marked used."""
     found: list[tuple[int, str]] = []
     for name in sorted(table, key=len, reverse=True):
@@ -315,7 +316,7 @@ def _names(reader: _Reader, table: dict[str, str], keep_word: bool = False) -> l
     return list(dict.fromkeys(v for _, v in sorted(found)))
 
 
-def _word(reader: _Reader, countries: CountryIndex, code: str) -> str:
+def _word(reader: Reader, countries: CountryIndex, code: str) -> str:
     """The words of the question that named a partner ("china" for CHN), else the code."""
     named = [n for n, c in countries.names.items() if c == code and _names_in(reader.norm, {n: c})]
     return max(named, key=len) if named else code

@@ -26,7 +26,8 @@ DRUGS = {
 METRIC_PATTERNS = (
     ("population", r"\b(population|poblacion|inhabitants|habitantes|people live)\b"),
     ("seizures", r"\b(seizures?|seized|seize|decomisos?|incautacion(es)?|drugs?|drogas?)\b"),
-    ("encounters", r"\b(encounters?|crossings?|apprehensions?|migrants?|encuentros|cruces|"
+    ("encounters", r"\b(encounters?|crossings?|apprehensions?|apprehended|migrants?|stopped|"
+                   r"caught|detained|encuentros|cruces|"
                    r"detenciones|border patrol|usbp|illegal)\b"),
     ("balance", r"\b(balance|deficit|surplus|trade gap|saldo|balanza|superavit)\b"),
     ("imports", r"\b(import(s|ed|ing|aciones|a|an|aron|o)?|sells?|sold|selling|vende|vendio|"
@@ -185,6 +186,7 @@ FILLER_WORDS = frozenset(
     """goods merchandise value values figure figures data number numbers amount amounts dollars
     dollar usd worth statistics stats stat nominal current country countries nation nations
     partner partners trading economy volume level levels money update updates info information
+    billions billion millions million trillion
     bienes mercancias valor datos
     cifra cifras dolares pais paises us usa america american americans eeuu estadounidense
     estadounidenses united states estados unidos nacional year month years months""".split()

@@ -38,6 +38,9 @@ def trend(query: Query, ctx: Context) -> Answer:
     title = f"{what(facts[0])}, {when}"
     if facts[-1].note:
         title += f" (the last period is {facts[-1].note})"
+    asked = query.period.start if query.period else None
+    if asked and spans[0].start > asked:
+        title += f" (the data start in {spans[0].start[0]})"
     resolved = f"{_month_key(spans[0].start)}..{_month_key(spans[-1].end)}"
     return answer(ctx, "trend", query, "", tuple(facts), tuple(derived), (), title,
                   resolved=resolved)  # fmt: skip
