@@ -146,5 +146,6 @@ BORDER_WORDS = re.compile(
     r"moved|moving|via|through|collected|collect|paid|pay|revenue|charged|goods|products|"
     r"productos|bienes|nationals?|citizens?|encounters?|encountered|encounter|cbp|groups?|"
     r"states?|estados?|mexican|category|categories|sector|sectors|value|transport|transported|"
-    r"shipped|shipments?|freight|carga|share|u ?s|us mexico|u s mexico|entry|of)\b"
+    r"shipped|shipments?|freight|carga|share|u ?s|us mexico|u s mexico|entry|of|handles?|"
+    r"handled|handling|cobrados?|cobrad[ao]s?|recaudad[ao]s?|pagad[ao]s?|sobre|through)\b"
 )

@@ -49,7 +49,8 @@ BORDER_COUNTRIES = ("MEX", "CAN")
 _OVER: dict[bool, Literal["", "years"]] = {True: "years", False: ""}
 _FLOWS = (
     ("exports", re.compile(r"\b(exports?|exported|exporting|exportaciones|exporta|sells?|sold|"
-                           r"selling|ships? to|shipped to|vende|venden|vendio)\b")),
+                           r"selling|ships? to|shipped to|vende|venden|vendio|"
+                           r"(buy|buys|buying|bought|purchases?|compra|compran)(?! from))\b")),
     ("imports", re.compile(r"\b(imports?|imported|importing|importaciones|importa|buys? from|"
                            r"bought from|compra)\b")),
     ("balance", re.compile(r"\b(balance|deficit|surplus|saldo|balanza)\b")),
@@ -255,7 +256,7 @@ def _operation(
 ) -> tuple[Op, Literal["", "max", "min"]]:
     norm = reader.norm
     low: Literal["max", "min"] = "min" if EXTREME_LOW.search(norm) else "max"
-    if period and period.kind == "pair":
+    if period and period.kind == "pair" and len(keys) == 1:
         reader.take(COMPARE)
         return Op.COMPARE_PERIODS, ""
     if len(keys) >= 2:

@@ -353,3 +353,30 @@ def test_partner_questions_are_unchanged(ctx: Context) -> None:
     assert result.facts[0].value == 334_492_100_000
     assert result.facts[0].source_id == "census-trade-by-country"
     assert ask(ctx, "Georgia exports 2024").facts == ()  # the country: refused as before
+
+
+SUBJECTS = (
+    "texas", "laredo", "el paso", "rail", "truck", "machinery", "nuevo leon", "mexican states",
+    "tariffs", "tariff rate", "mexican nationals encounters", "nationalities encounters",
+    "ports", "states", "corn", "nogales",
+)  # fmt: skip
+SHAPES = (
+    "{s} exports to mexico 2024", "{s} imports from canada", "top {s}", "{s} vs california 2024",
+    "{s} share 2024", "{s} since 2019", "highest year {s}", "{s} 2017 vs 2025", "{s} june 2025",
+    "{s} fy2024", "{s} narnia", "{s} exports to china", "where does {s} rank", "{s}",
+    "{s} and michigan exports to mexico", "{s} q1 2026", "{s} 1990", "{s} 2030",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_any_border_question_gets_an_answer_or_a_plain_refusal_never_an_error(
+    ctx: Context, shape: str
+) -> None:
+    for subject in SUBJECTS:
+        result = ask(ctx, shape.format(s=subject))
+        assert result.kind in ("lookup", "compare", "sum", "rank", "trend", "share", "extreme",
+                               "no_data", "not_understood"), (shape, subject)  # fmt: skip
+        if result.kind in ("no_data", "not_understood"):
+            assert result.reason and result.facts == ()
+        else:
+            assert result.facts and all(f.source_id for f in result.facts)

@@ -48,6 +48,11 @@ RATE_WORDS = "effective tariff rate, % (calculated duties ÷ imports for consump
 def _span(ctx: Context, query: Query, period: Period | None = None) -> Span:
     """The one span a question asks for, within its data (annual data: whole years only)."""
     period = period if period is not None else query.period
+    if period is not None and period.kind == "pair":
+        raise NoData(
+            "Two years are compared for one subject at a time, e.g. 'laredo trade 2020 vs 2024'.",
+            _examples(query),
+        )
     first, last, what = _coverage(ctx, query)
     if query.dimension in BTS_CUTS and (period is None or period.kind == "latest"):
         period = Period("latest", None, (0, 0))
@@ -287,9 +292,8 @@ def trend(query: Query, ctx: Context) -> Answer:
     title = (
         f"{first.label}, {figure_period_words(first.period)} to {figure_period_words(last.period)}"
     )
-    return _answer(
-        ctx, "trend", query, tuple(facts), derived, title, f"{first.period}..{last.period}"
-    )
+    when = f"{figure_period_words(first.period)} to {figure_period_words(last.period)}"
+    return _answer(ctx, "trend", query, tuple(facts), derived, title, when)
 
 
 def extreme(query: Query, ctx: Context) -> Answer:
@@ -341,15 +345,17 @@ def compare_periods(query: Query, ctx: Context) -> Answer:
             f"Effective tariff rate on imports from {_label(ctx, key)}:"
             f" {pct2(rates[0].value)} in {years[0]} vs {pct2(rates[1].value)} in {years[1]}"
         )
-    period = f"{years[0]}-01..{years[1]}-12"
-    return _answer(ctx, "compare", query, facts, derived + rates, title, period)
+    return _answer(
+        ctx, "compare", query, facts, derived + rates, title, f"{years[0]} vs {years[1]}"
+    )
 
 
 def refuse(query: Query, ctx: Context) -> Answer:
     """What the border data cannot serve, and what the store has instead; never a figure."""
     word = query.not_used[0] if query.not_used else ""
-    reason = _REFUSALS[query.refusal].format(w=word)
-    raise NoData(reason, _REFUSAL_EXAMPLES.get(query.refusal, ("help",)))
+    words = ", ".join(f"“{w}”" for w in query.not_used)
+    reason = _REFUSALS.get(query.refusal, _UNKNOWN_WORD).format(w=word, words=words)
+    raise NoData(reason, _REFUSAL_EXAMPLES.get(query.refusal, _examples(query)))
 
 
 BORDER_ANSWER: dict[Op, Callable[[Query, Context], Answer]] = {
@@ -383,6 +389,9 @@ _REFUSALS = {
     "commodity_partner": "Commodity groups (“{w}”) are in the store for U.S. exports to Mexico"
     " only, not for Canada or other partners.",
 }
+_UNKNOWN_WORD = (
+    "I can't use {words} in that question, and I won't answer a broader question in its place."
+)
 _REFUSAL_EXAMPLES = {
     "other_partner": ("texas exports to mexico 2024", "michigan imports from canada 2024"),
     "state_world": ("texas exports to mexico 2024", "texas exports to canada 2024"),
@@ -420,6 +429,8 @@ def _answer(
 def refused_words(ctx: Context, query: Query) -> str:
     """What was understood of a question the border data cannot serve (for "no data")."""
     words = ", ".join(f"“{w}”" for w in query.not_used)
+    if query.op != Op.REFUSE:  # understood, but the store lacks the figure
+        return _understood(ctx, query, "").rsplit(", the latest period in the data", 1)[0]
     if query.refusal == "unknown_word":
         return f"{_understood(ctx, query, '')} — with {words}, which I can't use"
     return f"a question with {words}, which the border data in the store cannot serve"
