@@ -25,63 +25,51 @@ CREATE TABLE duties (
 """
 TABLES = ("duties",)
 
-_COLUMNS = {"fetched_at": "VARCHAR", "year": "VARCHAR", "rows": "JSON[]"}
-# (condition on a staged row, the problem); `n` is the row's position in the file's "rows".
-_CHECKS = (
-    ("file_year IS DISTINCT FROM year", "'year' does not match the file name"),
-    ("json_array_length(r) <> 5", "a row must have 5 fields (time, code, name, duties, value)"),
-    (
-        "NOT regexp_full_match(coalesce(t, ''), '\\d{4}-(0[1-9]|1[0-2])') OR t[1:4] <> file_year",
-        "time is not a month of the file's year",
-    ),
-    (
-        "NOT regexp_full_match(coalesce(code, ''), '-|00\\d\\d|[1-7]XXX|[1-7]\\d{3}')",
-        "CTY_CODE is not a Census country or group code",
-    ),
-    (
-        "NOT regexp_full_match(coalesce(dut, ''), '\\d+')"
-        " OR NOT regexp_full_match(coalesce(val, ''), '\\d+')",
-        "CAL_DUT_MO and CON_VAL_MO must be whole dollars (digits only)",
-    ),
-)
+_COLUMNS = {"fetched_at": "VARCHAR", "year": "VARCHAR", "rows": "VARCHAR[][]"}
+# The first problem of a staged row (r = its 5 fields), checked in one pass over every file.
+_PROBLEM = r"""CASE
+    WHEN file_year IS DISTINCT FROM year THEN 'year does not match the file name'
+    WHEN len(r) <> 5 THEN 'a row must have 5 fields (time, code, name, duties, value)'
+    WHEN NOT regexp_full_match(coalesce(r[1], ''), '\d{4}-(0[1-9]|1[0-2])')
+      OR r[1][1:4] <> file_year THEN 'time is not a month of the file year'
+    WHEN NOT regexp_full_match(coalesce(r[2], ''), '-|00\d\d|[1-7]XXX|[1-7]\d{3}')
+      THEN 'CTY_CODE is not a Census country or group code'
+    WHEN NOT regexp_full_match(coalesce(r[4], ''), '\d+')
+      OR NOT regexp_full_match(coalesce(r[5], ''), '\d+')
+      THEN 'CAL_DUT_MO and CON_VAL_MO must be whole dollars (digits only)'
+END"""
 
 
 def load_duties(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
-    """Stage every <year>.json, check it row by row, map codes to partners, check the totals."""
+    """Stage every <year>.json in one read, check it row by row, map codes, check the totals."""
     con.execute(SCHEMA)
     files = sorted((data_dir / DUTIES_DIR).glob("*.json"))
     if not files:
         raise DataError(DUTIES_DIR, None, "no <year>.json files")
-    con.execute(
-        "CREATE TEMP TABLE duties_staged (file VARCHAR, file_year VARCHAR, year VARCHAR,"
-        " n BIGINT, r JSON)"
-    )
+    try:
+        _stage(con, files)
+    except duckdb.Error:
+        for path in files:  # read one by one only to name the file that cannot be read
+            try:
+                _stage(con, [path])
+            except duckdb.Error as exc:
+                raise DataError(
+                    f"{DUTIES_DIR}/{path.name}",
+                    None,
+                    f"not a JSON object with year and rows ({first_line(exc)})",
+                ) from exc
+        raise
+    staged = {r[0] for r in con.execute("SELECT DISTINCT file FROM duties_rows").fetchall()}
     for path in files:
-        rel = f"{DUTIES_DIR}/{path.name}"
-        try:
-            con.execute(
-                "INSERT INTO duties_staged SELECT $2, $3, year, generate_subscripts(rows, 1),"
-                " unnest(rows) FROM read_json($1, format = 'unstructured', columns = $4)",
-                [str(path), rel, path.stem, _COLUMNS],
-            )
-        except duckdb.Error as exc:
-            raise DataError(
-                rel, None, f"not a JSON object with year and rows ({first_line(exc)})"
-            ) from exc
-        if not con.execute("SELECT 1 FROM duties_staged WHERE file = $1", [rel]).fetchall():
-            raise DataError(rel, None, "has no rows")
-    con.execute(
-        """CREATE OR REPLACE TEMP TABLE duties_rows AS SELECT file, file_year, year, n, r,
-           r->>0 AS t, r->>1 AS code, r->>2 AS name, r->>3 AS dut, r->>4 AS val
-           FROM duties_staged"""
-    )
-    for condition, problem in _CHECKS:
-        bad = con.execute(
-            f"SELECT file, n, r::VARCHAR FROM duties_rows WHERE {condition}"
-            " ORDER BY file, n LIMIT 1"
-        ).fetchall()
-        if bad:
-            raise DataError(bad[0][0], bad[0][1], f"{problem}: {bad[0][2][:120]}")
+        if f"{DUTIES_DIR}/{path.name}" not in staged:
+            raise DataError(f"{DUTIES_DIR}/{path.name}", None, "has no rows")
+    bad = con.execute(
+        f"SELECT file, n, problem, CAST(r AS VARCHAR) FROM (SELECT *, {_PROBLEM} AS problem"
+        " FROM duties_rows) WHERE problem IS NOT NULL ORDER BY file, n LIMIT 1"
+    ).fetchall()
+    if bad:
+        file, n, problem, row = bad[0]
+        raise DataError(file, n, f"{problem}: {row[:120]}")
     dupes = con.execute(
         "SELECT file, n, t, code FROM (SELECT *, row_number() OVER (PARTITION BY t, code"
         " ORDER BY file, n) AS k FROM duties_rows) WHERE k > 1 ORDER BY file, n LIMIT 1"
@@ -89,12 +77,12 @@ def load_duties(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     if dupes:
         raise DataError(dupes[0][0], dupes[0][1], f"duplicate month and code {dupes[0][2:]!r}")
     con.execute(
-        """INSERT INTO duties
+        r"""INSERT INTO duties
            SELECT d.code, d.name,
                   CASE WHEN d.code = $1 THEN 'WORLD'
                        ELSE coalesce(c.code, $3[list_position($2, d.code)]) END,
                   CASE WHEN d.code = $1 THEN 'total'
-                       WHEN regexp_full_match(d.code, '[1-7]\\d{3}') THEN 'country'
+                       WHEN regexp_full_match(d.code, '[1-7]\d{3}') THEN 'country'
                        ELSE 'aggregate' END,
                   CAST(d.t[1:4] AS INTEGER), CAST(d.t[6:7] AS INTEGER),
                   CAST(d.dut AS DECIMAL(18, 0)), CAST(d.val AS DECIMAL(18, 0)), $4
@@ -102,15 +90,29 @@ def load_duties(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
         [TOTAL_CODE, list(FORMER_CODES), list(FORMER_CODES.values()), SOURCE],
     )
     unknown = con.execute(
-        """SELECT r.file, r.n, d.census_code, d.census_name FROM duties d JOIN duties_rows r
-           ON r.code = d.census_code AND CAST(r.t[1:4] AS INTEGER) = d.year
-              AND CAST(r.t[6:7] AS INTEGER) = d.month
-           WHERE d.kind = 'country' AND d.partner IS NULL ORDER BY r.file, r.n LIMIT 1"""
+        r"""SELECT file, n, code, name FROM duties_rows
+           WHERE regexp_full_match(code, '[1-7]\d{3}') AND NOT list_contains($1, code)
+             AND code NOT IN (SELECT census_code FROM countries WHERE census_code IS NOT NULL)
+           ORDER BY file, n LIMIT 1""",
+        [list(FORMER_CODES)],
     ).fetchall()
     if unknown:
         file, n, code, name = unknown[0]
         raise DataError(file, n, f"Census country code {code} ({name}) is not in countries.csv")
     _check_total(con)
+
+
+def _stage(con: duckdb.DuckDBPyConnection, paths: list[Path]) -> None:
+    """Every row of the files as text fields, with its file and its place in the file."""
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE duties_rows AS
+           SELECT '{DUTIES_DIR}/' || parse_filename(filename) AS file,
+                  parse_filename(filename, true) AS file_year, year, n, r, r[1] AS t,
+                  r[2] AS code, r[3] AS name, r[4] AS dut, r[5] AS val
+           FROM (SELECT filename, year, generate_subscripts(rows, 1) AS n, unnest(rows) AS r
+                 FROM read_json($1, format = 'unstructured', columns = $2, filename = true))""",
+        [[str(p) for p in paths], _COLUMNS],
+    )
 
 
 def _check_total(con: duckdb.DuckDBPyConnection) -> None:
