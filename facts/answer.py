@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from facts.border_text import refused_words
 from facts.context import Context
 from facts.model import Answer, Fact, NoData, Op, Query
 from facts.ops import ANSWER
-from facts.ops.border import BORDER_ANSWER, refused_words
+from facts.ops.border import BORDER_ANSWER
 from facts.ops.common import understood
 from facts.ops.refuse import EXAMPLES
 from facts.parse import MAX_QUESTION, parse_question
