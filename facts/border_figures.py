@@ -238,9 +238,10 @@ def _coverage_share(ctx: Context, span: Span) -> list[Derived]:
         return []
     pct = covered.value / all_exports.value * HUNDRED
     return [
-        Derived("covered_pct", pct, f"of all U.S. exports to Mexico in {span.start[0]} are in"
-                f" these tables ({amount(covered.value, 'USD')} of {amount(all_exports.value, 'USD')};"
-                " air, vessel and exports without a recorded Mexican state are not)", "%"),
+        Derived("covered_pct", pct, f"share of all U.S. exports to Mexico in {span.start[0]} that"
+                f" these tables cover ({amount(covered.value, 'USD')} of"
+                f" {amount(all_exports.value, 'USD')}; air, vessel and exports without a recorded"
+                " Mexican state are not in them)", "%"),
     ]  # fmt: skip
 
 
