@@ -58,6 +58,18 @@ QUERIES = [
     ("How many migrants were stopped at the southern border in fiscal 2024?", Query(Op.LOOKUP, "encounters", ("southwest",), Period("fiscal", (2024, 10)))),
     ("us exports to mexico in the 1990s", Query(Op.TREND, "exports", ("MEX",), Period("years", (1990, 1), (1999, 12)))),
     ("mexico exports 2020 vs 2024", Query(Op.COMPARE_PERIODS, "exports", ("MEX",), Period("pair", (2020, 1), (2024, 12)))),
+    # border dimensions (facts.parse_border)
+    ("Texas exports to Mexico 2024", Query(Op.LOOKUP, "exports", ("MEX",), Y, dimension="state", keys=("TX",))),
+    ("California vs Michigan exports to Mexico", Query(Op.COMPARE, "exports", ("MEX",), dimension="state", keys=("CA", "MI"))),
+    ("which U.S. states export the most to Mexico", Query(Op.RANK, "exports", ("MEX",), dimension="state")),
+    ("Laredo's share of U.S.–Mexico trade", Query(Op.SHARE, "total", ("MEX",), dimension="port", keys=("2304",))),
+    ("pipeline imports from Canada 2024", Query(Op.LOOKUP, "imports", ("CAN",), Y, dimension="mode", keys=("pipeline",))),
+    ("what does the U.S. sell to Mexico", Query(Op.RANK, "exports", ("MEX",), dimension="commodity")),
+    ("U.S. exports to Nuevo León 2024", Query(Op.LOOKUP, "exports", ("MEX",), Y, dimension="mexstate", keys=("Nuevo Leon",))),
+    ("average tariff on Chinese goods 2017 vs 2025", Query(Op.COMPARE_PERIODS, "duty_rate", (), Period("pair", (2017, 1), (2025, 12)), dimension="duties", keys=("CHN",))),
+    ("which countries paid the most U.S. tariffs in 2025", Query(Op.RANK, "duties", (), Period("year", (2025, 1)), dimension="duties")),
+    ("encounters of Mexican nationals FY2024", Query(Op.LOOKUP, "encounters", ("nationwide",), Period("fiscal", (2024, 10)), dimension="citizenship", keys=("MEX",))),
+    ("Guatemalan encounters at the southwest border", Query(Op.LOOKUP, "encounters", ("southwest",), dimension="citizenship", keys=("GTM",))),
 ]  # fmt: skip
 
 
