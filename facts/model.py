@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from facts.check import TextCheck
 
 Verdict = Literal["supported", "roughly", "not_supported", "unverifiable"]
 AnswerKind = Literal[
@@ -21,6 +24,7 @@ AnswerKind = Literal[
     "help",
     "not_understood",
     "no_data",
+    "check",
 ]
 
 
@@ -111,6 +115,7 @@ class Op(StrEnum):
     TREND = "trend"  # a figure over a range of years or months
     EXTREME = "extreme"  # a record: the highest or lowest month or year, or partner
     REFUSE = "refuse"  # understood, but the store cannot honour every word of it
+    CHECK = "check"  # every figure of a text, checked against the store (facts.check)
 
 
 @dataclass(frozen=True)
@@ -146,6 +151,7 @@ class Query:
     refusal: str = ""  # REFUSE: product, us_state, port, unsupported, third_country, ...
     not_used: tuple[str, ...] = ()
     words: tuple[str, ...] = ()
+    text: str = ""  # CHECK: the text whose figures are checked
     # Border dimensions (facts.parse_border, answered by facts.ops.border): "state", "port",
     # "mode", "commodity", "mexstate" (TransBorder), "duties", "citizenship"; "" = by partner.
     dimension: str = ""
@@ -169,3 +175,4 @@ class Answer:
     headline: str = ""  # the answer in one line, plain text (escaped by the renderer)
     related: tuple[Fact, ...] = ()  # context figures that do not answer the question
     not_used: tuple[str, ...] = ()  # words of the question that could not be honoured
+    check: TextCheck | None = None  # CHECK: every statement of the text, checked
