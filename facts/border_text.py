@@ -9,7 +9,7 @@ from facts.context import Context
 from facts.model import Derived, Fact, Op, Query
 from facts.numbers import amount, pct2
 from facts.periods import Span, month_words
-from facts.store_border import MODE_LABELS
+from facts.store_border import MODE_LABELS, citizenship_label
 from facts.words import SERIES_WORDS, figure_period_words
 
 FLOW = {
@@ -146,10 +146,8 @@ def ranked_words(ctx: Context, query: Query) -> str:
 def missing(ctx: Context, query: Query, key: str, span: Span) -> str:
     """Why one key has no figure, and what the data list instead."""
     if query.dimension == "citizenship":
-        listed = ", ".join(
-            n.title() for c, n in ctx.store.border.citizenships[query.partners[0]].items()
-            if c != "OTHER"
-        )  # fmt: skip
+        named = ctx.store.border.citizenships[query.partners[0]]
+        listed = ", ".join(citizenship_label(c, n) for c, n in named.items() if c != "OTHER")
         return (
             f"CBP does not list {partner_name(ctx, key)} separately in this series: it is counted"
             f" in 'other citizenships'. Listed: {listed}."

@@ -135,6 +135,9 @@ DEMONYMS = {
     "vietnamese": "VNM", "japanese": "JPN", "german": "DEU", "korean": "KOR",
     "south korean": "KOR", "taiwanese": "TWN", "swiss": "CHE", "irish": "IRL", "italian": "ITA",
     "french": "FRA", "british": "GBR", "thai": "THA", "malaysian": "MYS", "european": "EU",
+    "afghan": "AFG", "afghans": "AFG", "senegalese": "SEN", "mauritanian": "MRT",
+    "mauritanians": "MRT", "dominican": "DOM", "dominicans": "DOM", "chilean": "CHL",
+    "chileans": "CHL", "jamaican": "JAM", "jamaicans": "JAM", "uzbek": "UZB", "uzbeks": "UZB",
 }  # fmt: skip
 FISCAL_YEAR = re.compile(r"\b(?:fy|fiscal year|ano fiscal)\s?'?(\d{4}|\d{2})\b")
 EXTREME = re.compile(

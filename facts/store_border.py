@@ -276,7 +276,7 @@ class BorderStore:
                 Decimal(v),
                 "encounters",
                 source,
-                _citizenship_label(code, label),
+                citizenship_label(code, label),
                 basis=CITIZENSHIP_BASIS,
                 dimension=f"citizenship:{code}",
             )
@@ -284,7 +284,8 @@ class BorderStore:
         ]
 
 
-def _citizenship_label(code: str, label: str) -> str:
+def citizenship_label(code: str, label: str) -> str:
+    """CBP's citizenship label for reading: "CHINA, PEOPLES REPUBLIC OF" -> "China"."""
     if code == "OTHER":
         return "other citizenships"
     return label.split(",")[0].split(" (")[0].title()
