@@ -80,7 +80,9 @@ def parse_border(norm: str, text: str, countries: CountryIndex, index: BorderInd
     """The Query of a question about a border dimension, or None when it names none."""
     reader = Reader(norm)
     people = CITIZENSHIP.search(norm) or _has(norm, DEMONYMS)
-    if people and ENCOUNTER_WORDS.search(norm):
+    # "Mexican nationals" alone is about encounters: the store has no other data on people's
+    # citizenship; a demonym alone ("Chinese goods") is not.
+    if (people and ENCOUNTER_WORDS.search(norm)) or CITIZENSHIP.search(norm):
         return _citizenship(reader, text, countries)
     if ENCOUNTER_WORDS.search(norm) or re.search(r"\b(seizures?|seized|population)\b", norm):
         return None
