@@ -115,6 +115,8 @@ def key_of(fact: Fact) -> str:
 
 def short(fact: Fact) -> str:
     """A fact's key in a few words: "Texas", "Laredo port", "Canada"."""
+    if fact.dimension.startswith("mode:"):
+        return fact.label.rsplit(" by ", 1)[-1]
     if fact.dimension:
         return fact.label.split(":")[0].split(" exports to")[0].split(" imports from")[0]
     return fact.label.rsplit(" from ", 1)[-1]

@@ -139,7 +139,6 @@ DEMONYMS = {
     "mauritanians": "MRT", "dominican": "DOM", "dominicans": "DOM", "chilean": "CHL",
     "chileans": "CHL", "jamaican": "JAM", "jamaicans": "JAM", "uzbek": "UZB", "uzbeks": "UZB",
 }  # fmt: skip
-FISCAL_YEAR = re.compile(r"\b(?:fy|fiscal year|ano fiscal)\s?'?(\d{4}|\d{2})\b")
 EXTREME = re.compile(
     r"\b(record|highest|lowest|peak|most ever|least ever|best year|worst year|maximo|minimo)\b"
 )

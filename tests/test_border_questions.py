@@ -365,6 +365,8 @@ SHAPES = (
     "{s} share 2024", "{s} since 2019", "highest year {s}", "{s} 2017 vs 2025", "{s} june 2025",
     "{s} fy2024", "{s} narnia", "{s} exports to china", "where does {s} rank", "{s}",
     "{s} and michigan exports to mexico", "{s} q1 2026", "{s} 1990", "{s} 2030",
+    "{s} share of u.s.-mexico trade march 2025", "top {s} march 2025", "{s} trend",
+    "{s} imports ytd 2025", "lowest month {s}", "{s} vs truck june 2025", "{s} 2026",
 )  # fmt: skip
 
 
