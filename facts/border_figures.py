@@ -114,7 +114,8 @@ def mode_months(ctx: Context, query: Query, mode: str, span: Span) -> Fact | Non
     if not found:
         return None
     total = sum((m.value for m in found), Decimal(0))
-    return Fact(flow, partner, span.key, total, "USD", found[0].source_id, MODE_LABELS.get(mode, "all modes"),
+    label = MODE_LABELS.get(mode, "all modes")
+    return Fact(flow, partner, span.key, total, "USD", found[0].source_id, label,
                 basis=found[0].basis, dimension=f"mode:{mode}")  # fmt: skip
 
 
