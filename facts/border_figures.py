@@ -226,20 +226,20 @@ def extras(ctx: Context, query: Query, key: str, span: Span | None, fact: Fact) 
             out.append(Derived("duty_rate_pct", duties.value / imports.value * HUNDRED,
                                RATE_WORDS, ""))  # fmt: skip
     if query.dimension in ("commodity", "mexstate") and span is not None:
-        out += _coverage_share(ctx, span)
+        out += coverage_share(ctx, span.start[0])
     return out
 
 
-def _coverage_share(ctx: Context, span: Span) -> list[Derived]:
+def coverage_share(ctx: Context, year: int) -> list[Derived]:
     """The share of all U.S. exports to Mexico the surface-mode tables cover that year."""
     border = ctx.store.border
-    covered = border.cut_total("mexstate", "MEX", "exports", span.start[0])
-    all_exports = border.cut_total("mode", "MEX", "exports", span.start[0])
+    covered = border.cut_total("mexstate", "MEX", "exports", year)
+    all_exports = border.cut_total("mode", "MEX", "exports", year)
     if covered is None or all_exports is None or not all_exports.value:
         return []
     pct = covered.value / all_exports.value * HUNDRED
     return [
-        Derived("covered_pct", pct, f"share of all U.S. exports to Mexico in {span.start[0]} that"
+        Derived("covered_pct", pct, f"share of all U.S. exports to Mexico in {year} that"
                 f" these tables cover ({amount(covered.value, 'USD')} of"
                 f" {amount(all_exports.value, 'USD')}; air, vessel and exports without a recorded"
                 " Mexican state are not in them)", "%"),

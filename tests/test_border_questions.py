@@ -382,3 +382,20 @@ def test_any_border_question_gets_an_answer_or_a_plain_refusal_never_an_error(
             assert result.reason and result.facts == ()
         else:
             assert result.facts and all(f.source_id for f in result.facts)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "machinery vs plastics exports to mexico 2024",
+        "machinery exports to mexico 2015-2024",
+        "top mexican states 2024",
+        "machinery exports to mexico 2020 vs 2024",
+    ],
+)
+def test_every_goods_answer_says_what_share_of_exports_it_covers(
+    ctx: Context, question: str
+) -> None:
+    result = ask(ctx, question)
+    assert [d.name for d in result.derived].count("covered_pct") == 1, question
+    assert "surface modes with a recorded Mexican state" in result.facts[0].basis

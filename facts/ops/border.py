@@ -14,6 +14,7 @@ from decimal import Decimal
 from facts.border_figures import (
     change,
     companions,
+    coverage_share,
     every,
     extras,
     one,
@@ -278,6 +279,10 @@ def _answer(
     title: str,
     period: str = "",
 ) -> Answer:
+    # Goods and Mexican-state figures always say how much of all exports the tables cover.
+    covered = any(d.name == "covered_pct" for d in derived)
+    if query.dimension in ("commodity", "mexstate") and facts and not covered:
+        derived = derived + coverage_share(ctx, int(facts[-1].period[:4]))
     return Answer(
         kind=kind,
         understood=understood(ctx, query, period or (facts[0].period if facts else "")),
