@@ -13,8 +13,10 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from facts import load_bts
 from facts.load import DataError, build
 from facts.store import FactStore
 
@@ -353,3 +355,58 @@ def test_an_unknown_census_country_code_is_named(data_copy: Path, tmp_path: Path
     with pytest.raises(DataError) as failure:
         build(data_copy, tmp_path / "out.duckdb")
     assert "Census country code 1999 (ATLANTIS) is not in countries.csv" in str(failure.value)
+
+
+# --- a rebuild redoes only what changed -------------------------------------------------------
+
+
+def _border_rows(path: Path) -> dict[str, object]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {
+            "state": con.execute("SELECT count(*), sum(value_usd) FROM state_trade").fetchone(),
+            "commodity": con.execute(
+                "SELECT count(*), sum(value_usd) FROM commodity_exports"
+            ).fetchone(),
+            "duties": con.execute("SELECT count(*), sum(duties_usd) FROM duties").fetchone(),
+            "inputs": con.execute("SELECT value FROM meta WHERE key = 'border_inputs'").fetchone(),
+        }
+    finally:
+        con.close()
+
+
+def test_a_rebuild_copies_unchanged_border_tables_and_reloads_changed_ones(
+    data_copy: Path, tmp_path: Path, store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "facts.duckdb"
+    build(data_copy, db)
+    first = _border_rows(db)
+    assert first == _border_rows(store_path)  # the same as a build from scratch
+    _rewrite(data_copy, "claims.yaml", "- id: exports-2024\n", "- id: exports-2024 \n")
+    with monkeypatch.context() as patch:  # another input changed: the tables are copied
+        patch.setattr(load_bts, "load_transborder", _must_not_load)
+        build(data_copy, db)
+    assert _border_rows(db) == first
+    # 1993 is before the cross-file checks, so a changed dollar there loads as it is.
+    _rewrite(
+        data_copy,
+        STATES,
+        "1993,AK,Alaska,Canada,Mail (U.S. Postal Service),Export,100978.0,,",
+        "1993,AK,Alaska,Canada,Mail (U.S. Postal Service),Export,100979.0,,",
+    )
+    build(data_copy, db)
+    changed = _border_rows(db)
+    assert changed["state"] == (first["state"][0], first["state"][1] + 1)  # type: ignore[index]
+    assert changed["inputs"] != first["inputs"]
+    assert changed["duties"] == first["duties"]
+
+
+def _must_not_load(*args: object) -> None:
+    raise AssertionError("the TransBorder files were loaded again although unchanged")
+
+
+def test_a_damaged_previous_store_means_a_full_load(data_copy: Path, tmp_path: Path) -> None:
+    db = tmp_path / "facts.duckdb"
+    db.write_bytes(b"not a duckdb file" * 1000)
+    build(data_copy, db)
+    assert _border_rows(db)["commodity"][0] == 38_477  # type: ignore[index]
