@@ -66,7 +66,6 @@ class BorderIndex:
         self, us_states: dict[str, str], ports: dict[str, str], mex_states: Iterable[str]
     ) -> None:
         self.us_states = {_norm(n): c for c, n in us_states.items() if c != "DU"}
-        self.state_names = dict(us_states)
         self.ports = {_norm(n): c for c, n in ports.items()}
         for name, code in list(self.ports.items()):  # "hidalgo/pharr" -> "pharr"
             for part in name.split():
@@ -126,8 +125,7 @@ def _trade(reader: Reader, text: str, countries: CountryIndex, index: BorderInde
         partners = [p for p in partners if p != "MEX"]
         if partners:
             return _refuse(reader, "port_partner", _word(reader, countries, partners[0]), flow)
-        query = _query(reader, "port", tuple(ports), "MEX", flow, mode)
-        return query
+        return _query(reader, "port", tuple(ports), "MEX", flow, mode)
     if us_states and not partners and not US_STATES_WORD.search(norm):
         if any(s in countries.names for s in _names_in(norm, index.us_states)):
             return None  # "Georgia exports 2024": the country, read by facts.parse
