@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import lru_cache
 from typing import Literal
 
 from facts.border_words import (
@@ -304,17 +305,24 @@ def _partners(reader: Reader, text: str, countries: CountryIndex) -> tuple[list[
 def _names(reader: Reader, table: dict[str, str], keep_word: bool = False) -> list[str]:
     """Values of the names of table found in the question (longest first), marked used."""
     found: list[tuple[int, str]] = []
-    for name in sorted(table, key=len, reverse=True):
-        for match in re.finditer(rf"(?<![\w]){re.escape(name)}(?![\w])", reader.norm):
-            if any(
-                used
-                for (first, last, _), used in zip(reader.tokens, reader.used, strict=True)
-                if first < match.end() and match.start() < last
-            ):
-                continue
-            reader.mark(match.start(), match.end())
-            found.append((match.start(), name if keep_word else table[name]))
+    for match in _alternation(tuple(table)).finditer(reader.norm):
+        if any(
+            used
+            for (first, last, _), used in zip(reader.tokens, reader.used, strict=True)
+            if first < match.end() and match.start() < last
+        ):
+            continue
+        reader.mark(match.start(), match.end())
+        name = match.group(1)
+        found.append((match.start(), name if keep_word else table[name]))
     return list(dict.fromkeys(v for _, v in sorted(found)))
+
+
+@lru_cache(maxsize=64)
+def _alternation(names: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for a table's names, longest first, compiled once per table."""
+    ordered = sorted(names, key=len, reverse=True)
+    return re.compile(r"(?<![\w])(" + "|".join(re.escape(n) for n in ordered) + r")(?![\w])")
 
 
 def _word(reader: Reader, countries: CountryIndex, code: str) -> str:
@@ -324,11 +332,12 @@ def _word(reader: Reader, countries: CountryIndex, code: str) -> str:
 
 
 def _names_in(norm: str, table: dict[str, str]) -> list[str]:
-    return [n for n in table if re.search(rf"(?<![\w]){re.escape(n)}(?![\w])", norm)]
+    padded = f" {norm} "
+    return [n for n in table if f" {n} " in padded]
 
 
 def _has(norm: str, table: dict[str, str]) -> bool:
-    return any(re.search(rf"(?<![\w]){re.escape(n)}(?![\w])", norm) for n in table)
+    return _alternation(tuple(table)).search(norm) is not None
 
 
 def _norm(name: str) -> str:
