@@ -74,6 +74,10 @@ class BorderIndex:
                     self.ports.setdefault(part, code)  # Hidalgo alone is the Mexican state
         self.mex_states = {_norm(n): n for n in mex_states}
         self.mex_states.update({_norm(k): v for k, v in MEX_STATE_ALIASES.items()})
+        # Compile the name patterns now (at start-up), not on the first question.
+        tables = (self.us_states, self.ports, self.mex_states, GROUP_WORDS, PRODUCT_WORDS)
+        for table in (*tables, MODE_WORDS, DEMONYMS, {p: p for p in OTHER_PORTS}):
+            _alternation(tuple(table))
 
 
 def parse_border(norm: str, text: str, countries: CountryIndex, index: BorderIndex) -> Query | None:
