@@ -81,12 +81,13 @@ class BorderStore:
     @cached_property
     def names(self) -> dict[str, dict[str, str]]:
         """Every key of every cut with its label: {"state": {"TX": "Texas", ...}, ...}."""
-        return {
-            cut: dict(
-                self._rows(f"SELECT DISTINCT {c.key}, {c.name} FROM {c.table} ORDER BY 1", ())
-            )
-            for cut, c in CUTS.items()
-        }
+        parts = " UNION ALL ".join(
+            f"SELECT DISTINCT '{cut}', {c.key}, {c.name} FROM {c.table}" for cut, c in CUTS.items()
+        )  # one query: cut names, tables and columns are the constants above
+        table: dict[str, dict[str, str]] = {cut: {} for cut in CUTS}
+        for cut, key, name in self._rows(f"SELECT * FROM ({parts}) ORDER BY 1, 2", ()):
+            table[cut][key] = name
+        return table
 
     @cached_property
     def years(self) -> dict[str, tuple[int, int]]:
