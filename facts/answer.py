@@ -12,6 +12,7 @@ from facts.ops.border import BORDER_ANSWER
 from facts.ops.common import understood
 from facts.ops.refuse import EXAMPLES
 from facts.parse import MAX_QUESTION, parse_question
+from facts.restate import as_claim
 
 __all__ = ["EXAMPLES", "answer", "cache_key"]
 
@@ -21,6 +22,7 @@ def answer(ctx: Context, text: str) -> Answer:
     query = parse_question(text, ctx.names, ctx.claim_index, ctx.border)
     if query is None:
         return replace(_not_understood(text), question=text)
+    query = as_claim(ctx, query, text)
     try:
         # A question about a border dimension (U.S. state, port, mode, ...) has its own table.
         table = BORDER_ANSWER if query.dimension else ANSWER

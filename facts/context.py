@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from facts.claims import check_claim
 from facts.model import ClaimCheck
 from facts.parse_border import BorderIndex
-from facts.related import Anchor, anchors
+from facts.related import Measure, measures
 from facts.store import ClaimRow, FactStore
 from facts.vocabulary import ClaimIndex, CountryIndex
 
@@ -22,7 +22,7 @@ class Context:
     claims: tuple[ClaimRow, ...]
     checks: dict[str, ClaimCheck]  # claim id -> verdict, computed once
     border: BorderIndex  # U.S. states, Texas ports and Mexican states the store holds
-    anchors: dict[str, list[Anchor]]  # claim id -> what its check measures (facts.related)
+    measures: tuple[Measure, ...]  # what each claim's check measures (facts.related)
 
     @classmethod
     def build(cls, store: FactStore) -> Context:
@@ -43,5 +43,5 @@ class Context:
                 store.border.names["port"],
                 store.border.names["mexstate"],
             ),  # fmt: skip
-            anchors={c.id: anchors(c.check, c.context) for c in claims},
+            measures=measures(claims),
         )
