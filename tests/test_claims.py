@@ -280,7 +280,7 @@ def test_thirty_year_low_context_counts_every_border_patrol_month(store: FactSto
     until_june = {m: v for m, v in months.items() if m <= (2025, 6)}
     assert min(until_june.values()) == months[(2025, 6)] == 6068
     assert min(months, key=months.__getitem__) == (2025, 7) and months[(2025, 7)] == 4596
-    then, june, now = _check(store, "lowest-crossings-30-years").context
+    then, june, now, _mexicans = _check(store, "lowest-crossings-30-years").context
     assert (then.value, june.value, now.value) == (Decimal(1), Decimal(6068), Decimal(2))
     assert f"lowest among {len(until_june)} months on record" in then.label
     assert now.label.endswith(
