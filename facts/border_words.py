@@ -108,9 +108,12 @@ OTHER_PORTS = (
     "houston", "savannah", "new york", "seattle", "tijuana", "ciudad juarez", "nuevo laredo",
 )  # fmt: skip
 DUTIES = re.compile(
-    r"\b(tariffs?|duties|duty|aranceles?|customs revenue|customs duties|tariff revenue)\b"
+    r"\b(tariffs?|duties|duty|aranceles?|arancelari[ao]s?|customs revenue|customs duties|"
+    r"tariff revenue)\b"
 )
-RATE = re.compile(r"\b(rate|effective|average|avg|tasa|promedio|percent|percentage|porcentaje)\b|%")
+RATE = re.compile(
+    r"\b(rate|effective|average|avg|tasa|promedio|percent|percentage|porcentaje|efectiv[ao])\b|%"
+)
 CITIZENSHIP = re.compile(
     r"\b(nationals?|nationalit(y|ies)|citizens?|citizenship|nacionalidad(es)?|ciudadanos?)\b"
 )
@@ -135,6 +138,9 @@ DEMONYMS = {
     "vietnamese": "VNM", "japanese": "JPN", "german": "DEU", "korean": "KOR",
     "south korean": "KOR", "taiwanese": "TWN", "swiss": "CHE", "irish": "IRL", "italian": "ITA",
     "french": "FRA", "british": "GBR", "thai": "THA", "malaysian": "MYS", "european": "EU",
+    "chino": "CHN", "chinos": "CHN", "mexicana": "MEX", "mexicanas": "MEX",
+    "canadiense": "CAN", "canadienses": "CAN", "japoneses": "JPN", "alemanes": "DEU",
+    "vietnamitas": "VNM", "coreanos": "KOR",
     "afghan": "AFG", "afghans": "AFG", "senegalese": "SEN", "mauritanian": "MRT",
     "mauritanians": "MRT", "dominican": "DOM", "dominicans": "DOM", "chilean": "CHL",
     "chileans": "CHL", "jamaican": "JAM", "jamaicans": "JAM", "uzbek": "UZB", "uzbeks": "UZB",
@@ -149,5 +155,6 @@ BORDER_WORDS = re.compile(
     r"productos|bienes|nationals?|citizens?|encounters?|encountered|encounter|cbp|groups?|"
     r"states?|estados?|mexican|category|categories|sector|sectors|value|transport|transported|"
     r"shipped|shipments?|freight|carga|share|u ?s|us mexico|u s mexico|entry|of|handles?|"
-    r"handled|handling|cobrados?|cobrad[ao]s?|recaudad[ao]s?|pagad[ao]s?|sobre|through)\b"
+    r"handled|handling|cobrados?|cobrad[ao]s?|recaudad[ao]s?|pagad[ao]s?|sobre|cruzo|cruza|"
+    r"cruzan|cruzaron|mueve|mueven|transporta|por|via)\b"
 )

@@ -399,3 +399,20 @@ def test_every_goods_answer_says_what_share_of_exports_it_covers(
     result = ask(ctx, question)
     assert [d.name for d in result.derived].count("covered_pct") == 1, question
     assert "surface modes with a recorded Mexican state" in result.facts[0].basis
+
+
+@pytest.mark.parametrize(
+    ("question", "headline"),
+    [
+        ("aranceles a productos chinos 2025", "Calculated duties on imports from China, 2025"),
+        (
+            "tasa arancelaria efectiva de México junio 2025",
+            "Effective tariff rate on imports from Mexico, June 2025: 4.53%",
+        ),  # noqa: E501
+        ("cuánto comercio cruzó por Laredo en 2024", "Laredo port: U.S. trade with Mexico, 2024"),
+        ("encuentros de mexicanos junio 2025", "CBP encounters nationwide, citizens of Mexico"),
+        ("comercio por ferrocarril con México 2024", "U.S. trade with Mexico by rail, 2024"),
+    ],
+)
+def test_spanish_questions(ctx: Context, question: str, headline: str) -> None:
+    assert ask(ctx, question).headline.startswith(headline)
