@@ -176,7 +176,8 @@ class Query:
     words: tuple[str, ...] = ()
     text: str = ""  # CHECK: the text whose figures are checked
     # Border dimensions (facts.parse_border, answered by facts.ops.border): "state", "port",
-    # "mode", "commodity", "mexstate" (TransBorder), "duties", "citizenship"; "" = by partner.
+    # "mode", "commodity", "mexstate" (TransBorder), "duties", "citizenship"; "refuse" for what
+    # the border data cannot serve (with `refusal` and `not_used`); "" = a question by partner.
     dimension: str = ""
     keys: tuple[str, ...] = ()  # U.S. state codes, port codes, modes, groups, citizenships
     mode: str = ""  # a transport mode narrowing a U.S.-state or port question
