@@ -28,6 +28,11 @@ ROUNDING_USD = 1_000  # whole dollars per row; sums and year-to-date may differ 
 SAME_AGGREGATES = {"0003": "AGG_0003", "0014": "AGG_0014", "0017": "AGG_0017"}
 
 
+# What one response gives: trade rows (partner, year, month, flow, USD) and duty rows (CTY_CODE,
+# CTY_NAME, year, month, calculated duties, imports for consumption).
+Read = tuple[list[tuple[str, int, int, str, int]], list[tuple[str, str, int, int, int, int]]]
+
+
 @dataclass(frozen=True)
 class Endpoint:
     """What a response of one endpoint must hold: value columns, each with its year-to-date."""
@@ -65,13 +70,20 @@ def load_census_api(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
         ).fetchall()
     }
     rows: list[dict[str, Any]] = []
+    duties: list[dict[str, Any]] = []
     for order, release in enumerate(releases, start=1):
         source_id = f"{API_SOURCE}-{release.name}"
         for response in sorted(release.glob("*.request.json")):
-            for partner, year, month, flow, value in _read(data_dir, response, codes):
+            trade, duty = _read(data_dir, response, codes)
+            for partner, year, month, flow, value in trade:
                 rows.append(
                     {"ord": order, "source_id": source_id, "partner": partner, "year": year}
                     | {"month": month, "flow": flow, "value": value}
+                )
+            for code, name, year, month, paid, value in duty:
+                duties.append(
+                    {"ord": order, "source_id": source_id, "code": code, "name": name}
+                    | {"year": year, "month": month, "duties": paid, "consumption": value}
                 )
         con.execute(
             "INSERT INTO sources SELECT ?, title || ', as published on ' || ?, publisher, url,"
@@ -80,12 +92,44 @@ def load_census_api(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
         )
     if rows:
         apply_vintages(con, rows, sorted(set(codes.values())))
+    if duties:  # fed to the duties table once it is loaded: feed_duties()
+        con.execute(
+            "CREATE TEMP TABLE api_duties AS SELECT * FROM (SELECT unnest($1, recursive := true))",
+            [duties],
+        )
 
 
-def _read(
-    data_dir: Path, sidecar: Path, codes: dict[str, str]
-) -> list[tuple[str, int, int, str, int]]:
-    """A response checked against its request: (partner, year, month, flow, USD) rows."""
+def feed_duties(con: duckdb.DuckDBPyConnection) -> None:
+    """Add the API's months after the duties files' newest to `duties` (newest release wins).
+
+    Months the files hold keep the files' values; a row a previous store had from the API (the
+    border tables are copied when their inputs are unchanged) is replaced.
+    """
+    if not con.execute(
+        "SELECT 1 FROM duckdb_tables() WHERE table_name = 'api_duties' AND temporary"
+    ).fetchall():
+        return
+    con.execute("DELETE FROM duties WHERE source_id LIKE ?", [f"{API_SOURCE}-%"])
+    con.execute(
+        r"""INSERT INTO duties
+        SELECT d.code, d.name, CASE WHEN d.code = '-' THEN 'WORLD' ELSE c.code END,
+               CASE WHEN d.code = '-' THEN 'total'
+                    WHEN regexp_full_match(d.code, '[1-7]\d{3}') THEN 'country'
+                    ELSE 'aggregate' END,
+               d.year, d.month, d.duties, d.consumption, d.source_id
+        FROM (SELECT code, year, month, arg_max(name, ord) AS name,
+                     arg_max(duties, ord) AS duties, arg_max(consumption, ord) AS consumption,
+                     arg_max(source_id, ord) AS source_id
+              FROM api_duties GROUP BY code, year, month) d
+        LEFT JOIN countries c ON c.census_code = d.code
+        WHERE d.year * 100 + d.month > (SELECT coalesce(max(year * 100 + month), 0)
+                                        FROM duties WHERE source_id NOT LIKE ?)""",
+        [f"{API_SOURCE}-%"],
+    )
+
+
+def _read(data_dir: Path, sidecar: Path, codes: dict[str, str]) -> Read:
+    """A response checked against its request: its trade rows and its duty rows."""
     rel = sidecar.relative_to(data_dir).as_posix()
     try:
         request = json.loads(sidecar.read_text(encoding="utf-8"))
@@ -103,7 +147,7 @@ def _read(
     if not body_path.exists():
         raise DataError(body_rel, None, "the response is missing")
     if status == 204:  # nothing published for that time: an empty body, kept as received
-        return []
+        return [], []
     if status != 200:
         raise DataError(rel, None, f"HTTP status {status}: only 200 and 204 are data")
     try:
@@ -113,9 +157,7 @@ def _read(
     return _table(body_rel, ENDPOINTS[endpoint], str(params.get("time", "")), table, codes)
 
 
-def _table(
-    rel: str, spec: Endpoint, asked: str, table: Any, codes: dict[str, str]
-) -> list[tuple[str, int, int, str, int]]:
+def _table(rel: str, spec: Endpoint, asked: str, table: Any, codes: dict[str, str]) -> Read:
     if not isinstance(table, list) or not table or not all(isinstance(r, list) for r in table):
         raise DataError(rel, None, "not a JSON array of rows")
     header = table[0]
@@ -149,7 +191,11 @@ def _table(
         partner = codes.get(code) if _kind(code) == "country" else SAME_AGGREGATES.get(code)
         if partner:
             loaded.append((partner, int(time[:4]), int(time[5:]), spec.flow, value))
-    return loaded
+    duties = [
+        (code, names[code], int(time[:4]), int(time[5:]), value, values["CON_VAL_MO"][(time, code)])
+        for (time, code), value in values.get("CAL_DUT_MO", {}).items()
+    ]
+    return loaded, duties
 
 
 def _time_range(rel: str, asked: str) -> tuple[str, str]:

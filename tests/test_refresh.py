@@ -31,6 +31,7 @@ from facts.load import build
 from facts.refresh import refresh
 from facts.store import FactStore
 
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MEXICO = "2010"
 SEPTEMBER = 33_123_456_789  # test-only: U.S. exports to Mexico, September 2026
 
@@ -507,3 +508,34 @@ def test_the_fake_answers_like_the_api_before_2010_and_for_an_empty_range(
     countries = [row for row in table[1:] if row[0][0] in "1234567" and "X" not in row[0]]
     assert total[1] == "TOTAL FOR ALL COUNTRIES"
     assert int(total[2]) == sum(int(row[2]) for row in countries) == int(total[3])
+
+
+def test_the_api_duty_months_after_the_duty_files_join_the_duties_table(
+    census: FakeCensus, data_copy: Path, db: Path
+) -> None:
+    _september(census)
+    client = Client(KEY, census.base_url, timeout=2, backoff=0)
+    refresh(client, data_copy, db, date(2026, 11, 5))
+    table = json.loads(
+        (data_copy / "raw" / "census-api" / "2026-11-05" / "imports-hs-2026.json").read_bytes()
+    )
+    header = table[0]
+    row = next(r for r in table if r[0] == MEXICO and r[-1] == "2026-09")
+    paid, value = int(row[header.index("CAL_DUT_MO")]), int(row[header.index("CON_VAL_MO")])
+    store = FactStore.open(db)
+    september = store.border.duties("MEX", (2026, 9), (2026, 9))
+    assert september is not None
+    assert [(f.value, f.source_id) for f in september] == [
+        (paid, "census-api-2026-11-05"),
+        (value, "census-api-2026-11-05"),
+    ]
+    files = json.loads((DATA_DIR / "raw" / "census-duties-by-country" / "2026.json").read_text())
+    august = next(r for r in files["rows"] if r[0] == "2026-08" and r[1] == MEXICO)
+    kept = store.border.duties("MEX", (2026, 8), (2026, 8))
+    assert kept is not None
+    assert [(f.value, f.source_id) for f in kept] == [
+        (int(august[3]), "census-duties-by-country"),
+        (int(august[4]), "census-duties-by-country"),
+    ]  # the months the duty files hold keep the files' figures
+    assert store.border.duty_months[1] == (2026, 9)
+    store.close()
