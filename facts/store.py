@@ -557,7 +557,9 @@ class FactStore:
     def sources_of(self, fact: Fact) -> list[str]:
         """Every source a trade figure's months come from, its own first (workbook and releases)."""
         span = _span(fact.period)
-        if fact.source_id == TRADE_SOURCE or fact.metric not in TRADE_METRICS or span is None:
+        if not fact.source_id.startswith("census-api-") or fact.metric not in TRADE_METRICS:
+            return [fact.source_id]  # not a figure of the country trade tables' API months
+        if span is None:
             return [fact.source_id]
         flow = _newest(fact.metric)[0]
         rows = self._rows(
