@@ -10,8 +10,9 @@ does. An unknown variable: HTTP 400 with a one-line error.
 The months the repository's data hold are served with the real figures of
 data/raw/census-trade-by-country (millions to one decimal, as whole dollars). Months published
 with `publish()` and figures changed with `revise()` are test-only, and live only in memory.
-CON_VAL_MO and CAL_DUT_MO are test-only everywhere: derived from general imports (the real
-duties data are not in data/ yet).
+CAL_DUT_MO and CON_VAL_MO are the real figures of data/raw/census-duties-by-country where it
+has the month and the country; elsewhere (new months, a country the duty files lack) they are
+test-only: imports for consumption 99% of general imports, duties 2.5% of that.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ class FakeCensus:
         # (year, month) -> flow -> census code -> whole dollars (countries and three groupings)
         self._months: dict[Month, dict[str, dict[str, int]]] = {}
         self._loaded_years: set[int] = set()
+        # (year, month) -> census code -> (calculated duties, imports for consumption)
+        self._duties: dict[Month, dict[str, tuple[int, int]]] = {}
         self._faults: list[tuple[str, str | None]] = []
         self._lock = threading.Lock()
         self.requests: list[tuple[str, dict[str, str]]] = []  # (endpoint, params without key)
@@ -128,6 +131,11 @@ class FakeCensus:
 
     def _load_year(self, year: int) -> None:
         self._loaded_years.add(year)
+        duties = DATA / "raw" / "census-duties-by-country" / f"{year}.json"
+        if duties.exists():
+            for time_, code, _, paid, value in json.loads(duties.read_text())["rows"]:
+                month = (int(time_[:4]), int(time_[5:]))
+                self._duties.setdefault(month, {})[code] = (int(paid), int(value))
         path = DATA / "raw" / "census-trade-by-country" / f"{year}.json"
         if not path.exists():
             return
@@ -236,9 +244,10 @@ class FakeCensus:
         for code, value in {**figures[flow], **extra}.items():
             if endpoint == "exports/hs":
                 rows[code] = {"ALL_VAL_MO": value}
-            else:  # test-only: imports for consumption 99% of general imports, duties 2.5%
-                rows[code] = {"GEN_VAL_MO": value, "CON_VAL_MO": value - value // 100}
-                rows[code]["CAL_DUT_MO"] = rows[code]["CON_VAL_MO"] // 40
+            else:
+                real = self._duties.get(month, {}).get(code)
+                paid, used = real or ((value - value // 100) // 40, value - value // 100)
+                rows[code] = {"GEN_VAL_MO": value, "CON_VAL_MO": used, "CAL_DUT_MO": paid}
         countries = [c for c in rows if not c.startswith("0")]
         for total_code, members in [("-", countries)] + [
             (f"{d}XXX", [c for c in countries if c.startswith(d)]) for d in REGIONS
