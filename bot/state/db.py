@@ -117,7 +117,7 @@ class SqliteState(StateDB):
         with self._connect() as con:
             con.execute("BEGIN IMMEDIATE")
             try:
-                yield con
+                yield con  # type: ignore[misc]  # sqlite3.Connection.execute fits Tx
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
@@ -147,10 +147,15 @@ class PostgresState(StateDB):
     skip_locked = " FOR UPDATE SKIP LOCKED"
 
     def __init__(self, url: str, pool_size: int = POOL_SIZE) -> None:
+        import psycopg
         from psycopg_pool import ConnectionPool
 
         parts = urlsplit(url)
         self.name = f"postgresql://{parts.hostname or ''}:{parts.port or 5432}{parts.path}"
+        try:  # one direct connection first: a wrong URL fails now, not after the pool's wait
+            psycopg.connect(url).close()
+        except psycopg.Error as exc:
+            raise StateError(f"cannot connect to {self.name}: {type(exc).__name__}") from None
         self._pool = ConnectionPool(
             url,
             min_size=1,

@@ -17,9 +17,7 @@ from bot.state.db import StateDB, Tx
 
 KEEP_FINISHED_S = 86_400.0  # finished jobs are kept a day, for the counts and the log
 
-_DUE = (
-    "((status = 'queued' AND run_after <= ?) OR (status = 'running' AND lease_until <= ?))"
-)
+_DUE = "((status = 'queued' AND run_after <= ?) OR (status = 'running' AND lease_until <= ?))"
 
 
 @dataclass(frozen=True)
@@ -81,9 +79,7 @@ class Jobs:
         """Give up on the job: Slack refused it, or it may have been sent and cannot be checked."""
         self._end(job, "status = 'failed', error = ?", (error,), owner, now)
 
-    def retry(
-        self, job: Job, owner: str, at: float, unsure: bool, error: str, now: float
-    ) -> None:
+    def retry(self, job: Job, owner: str, at: float, unsure: bool, error: str, now: float) -> None:
         """Queue the job again for `at`; `unsure` if this attempt may have reached Slack."""
         with self._state.transaction() as tx:
             tx.execute(
