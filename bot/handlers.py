@@ -54,14 +54,14 @@ def register(app: App, replies: Replies, inbox: Inbox) -> None:
 
     @app.event("app_mention")
     def answer_mention(event: dict[str, Any], body: dict[str, Any]) -> None:
-        if is_from_a_person(event):
+        if is_from_a_person(event, bot_user_id(body)):
             question = question_from(strip_mention(event.get("text", ""), bot_user_id(body)))
             thread_ts = event.get("thread_ts") or event["ts"]
             _reply_once(inbox, body, event["channel"], thread_ts, question)
 
     @app.event("message")
     def answer_direct_message(event: dict[str, Any], body: dict[str, Any]) -> None:
-        if event.get("channel_type") == "im" and is_from_a_person(event):
+        if event.get("channel_type") == "im" and is_from_a_person(event, bot_user_id(body)):
             question = question_from(event.get("text", ""))
             _reply_once(inbox, body, event["channel"], event.get("thread_ts"), question)
 
@@ -116,9 +116,10 @@ def strip_mention(text: str, bot_user_id: str | None) -> str:
     return re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>", " ", text)
 
 
-def is_from_a_person(event: dict[str, Any]) -> bool:
-    """True for a plain message by a user: not a bot, an edit, a join or another subtype."""
-    return not event.get("subtype") and not event.get("bot_id") and bool(event.get("user"))
+def is_from_a_person(event: dict[str, Any], bot_user: str | None = None) -> bool:
+    """True for a plain message by a user: not a bot (this one included), an edit, a join..."""
+    user = event.get("user")
+    return not event.get("subtype") and not event.get("bot_id") and bool(user) and user != bot_user
 
 
 def answered(question: str, store: FactStore) -> tuple[Answer, Reply]:

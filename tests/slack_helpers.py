@@ -188,9 +188,17 @@ class BotServer(BotProcess):
     Keyword arguments are more environment variables, or replace the defaults.
     """
 
-    def __init__(self, fake: FakeSlack, db: Path, log_path: Path, **env: str) -> None:
+    def __init__(
+        self,
+        fake: FakeSlack,
+        db: Path,
+        log_path: Path,
+        port: int | None = None,
+        workers: int = 1,
+        **env: str,
+    ) -> None:
         self.fake = fake
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         defaults = {
             "SLACK_SIGNING_SECRET": SECRET,
@@ -198,9 +206,31 @@ class BotServer(BotProcess):
             "SLACK_API_URL": fake.url,
             "TRADEFACT_DATA_DIR": str(REPO / "data"),
             "TRADEFACT_DB": str(db),
+            "TRADEFACT_STATE_DB": str(log_path.with_suffix(".state.sqlite3")),
         }
-        args = ["serve", "--host", "127.0.0.1", "--port", str(self.port)]
-        super().__init__(args, clean_env(**{**defaults, **env}), log_path)
+        args = ["serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(workers)]
+        all_env = clean_env(**{**defaults, **env})
+        self.state = all_env.get("DATABASE_URL") or all_env["TRADEFACT_STATE_DB"]
+        super().__init__(args, all_env, log_path)
+
+    def jobs(self) -> dict[str, int]:
+        """How many jobs are in each status in the server's state database."""
+        from bot.state import Jobs, open_state
+
+        state = open_state(self.state)
+        try:
+            return Jobs(state, lease=0).counts()
+        finally:
+            state.close()
+
+    def wait_idle(self, timeout: float = 10.0) -> dict[str, int]:
+        """Wait until no job is queued or running (each request's Slack work is over)."""
+        deadline = time.monotonic() + timeout
+        while (counts := self.jobs()).get("queued") or counts.get("running"):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"jobs still waiting after {timeout} s: {counts}")
+            time.sleep(0.02)
+        return counts
 
     def wait_healthy(self, timeout: float = 20.0) -> None:
         """Poll GET /healthz until it answers 200 (AssertionError if the server dies or hangs)."""
@@ -239,9 +269,11 @@ class BotServer(BotProcess):
 
 
 @contextmanager
-def healthy_server(fake: FakeSlack, db: Path, log_path: Path, **env: str) -> Iterator[BotServer]:
+def healthy_server(
+    fake: FakeSlack, db: Path, log_path: Path, workers: int = 1, **env: str
+) -> Iterator[BotServer]:
     """A BotServer that answers /healthz, stopped when the block ends."""
-    server = BotServer(fake, db, log_path, **env)
+    server = BotServer(fake, db, log_path, workers=workers, **env)
     try:
         server.wait_healthy()
         yield server
