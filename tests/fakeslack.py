@@ -241,7 +241,6 @@ class FakeSlack:
             return {"ok": True, "message_ts": ts}
         return {"ok": False, "error": "unknown_method"}
 
-
     def _read(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         """conversations.history (newest first) or .replies (a thread, oldest first), one page.
 

@@ -87,9 +87,12 @@ def event_callback(name: str, text: str | None = None, **event: Any) -> str:
     return json.dumps(body)
 
 
-def block_action(value: str, response_url: str, user_id: str = "U2147483697") -> str:
-    """A block_actions body for the share button, form-encoded as Slack sends it."""
+def block_action(
+    value: str, response_url: str, user_id: str = "U2147483697", message_ts: str | None = None
+) -> str:
+    """A share-button click, form-encoded as Slack sends it, on a new message unless given."""
     body = payload("block_actions")
+    body["container"]["message_ts"] = message_ts or f"{time.time():.6f}{uuid.uuid4().int % 10}"
     body["actions"][0]["value"] = value
     body["response_url"] = response_url
     body["user"]["id"] = user_id
