@@ -101,7 +101,8 @@ class Runner:
             self._wake.put(None)
         deadline = time.monotonic() + timeout
         for thread in self._threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
+            if thread.is_alive():
+                thread.join(max(0.0, deadline - time.monotonic()))
 
     def _loop(self) -> None:
         while not self._stopping.is_set():
@@ -122,7 +123,7 @@ class Runner:
         job = self.jobs.take(self._owner, now, job_id) if job_id else None
         # Then whatever else is due, so a backlog drains without waiting for the poll.
         while job is not None or (job := self.jobs.take(self._owner, self._clock())) is not None:
-            self._record(job, deliver(job, self._client, self._make))
+            self._record(job, self._deliver(job))
             if self._stopping.is_set():
                 return
             job = None
@@ -130,6 +131,13 @@ class Runner:
             self._purged = now
             self.jobs.purge(now)
             forget_old(self._state, now)
+
+    def _deliver(self, job: Job) -> Result:
+        try:
+            return deliver(job, self._client, self._make)
+        except Exception:  # a bug: it would fail the same way every time
+            logger.exception("Job %s (%s) failed", job.id, job.kind)
+            return Failed(f"{job.kind}: unexpected error")
 
     def _record(self, job: Job, result: Result) -> None:
         now = self._clock()
