@@ -14,7 +14,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,6 +130,18 @@ def request(url: str, body: str | None = None, headers: dict[str, str] | None = 
             return HttpResult(resp.status, dict(resp.headers), resp.read())
     except urllib.error.HTTPError as err:
         return HttpResult(err.code, dict(err.headers), err.read())
+
+
+def status_or_hangup(send: Callable[[], HttpResult]) -> int | None:
+    """The status `send()` got, or None if the server hung up before the body was all sent.
+
+    A server that refuses a body by its Content-Length answers and closes without reading it:
+    a client still sending may see the reset before it reads the answer.
+    """
+    try:
+        return send().status
+    except (urllib.error.URLError, ConnectionError):
+        return None
 
 
 def free_port() -> int:
