@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -170,7 +172,12 @@ class BotProcess:
         self.log_path = log_path
         self._log = log_path.open("wb")
         self.process = subprocess.Popen(
-            [*tradefact_command(), *args], env=env, cwd=REPO, stdout=self._log, stderr=self._log
+            [*tradefact_command(), *args],
+            env=env,
+            cwd=REPO,
+            stdout=self._log,
+            stderr=self._log,
+            start_new_session=True,  # its own process group: kill9() takes its workers too
         )
 
     def log(self) -> str:
@@ -185,6 +192,13 @@ class BotProcess:
                 raise AssertionError(f"{text!r} not logged; log:\n{self.log()}")
             time.sleep(0.02)
 
+    def kill9(self) -> None:
+        """SIGKILL the process and every process it started (no cleanup of any kind)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        self._log.close()
+
     def stop(self) -> None:
         """SIGTERM, then SIGKILL if it lingers."""
         if self.process.poll() is None:
@@ -192,7 +206,8 @@ class BotProcess:
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
         self._log.close()
 
