@@ -4,8 +4,8 @@ Run: python bench/http.py   (builds the store into a temp dir, starts both serve
 
 All servers run the same uvicorn stack (bench/floor_app.py), 2 worker processes each; tradefact
 runs twice, with its state in SQLite and in PostgreSQL (a server started from the machine's
-binaries, as the tests do). A slash command reads no state, so the two should agree. The answer reaches Slack in the
-HTTP response to the command, so the time measured is send → whole response read. "cold" is each
+binaries, as the tests do). A slash command reads no state, so the two should agree. The
+answer reaches Slack in the HTTP response to the command, so the time measured is send → whole response read. "cold" is each
 question's first ask on a freshly started server (nothing cached); "warm" repeats the question
 set after that, so answers come from the caches, as a repeated question does in real life. The
 two servers are measured in alternating blocks, so that both meet the same background load.
@@ -30,13 +30,13 @@ from bench.harness import (  # noqa: E402
     Run,
     floor_server,
     median,
+    postgres,
     questions,
     running,
     send,
     server_env,
     tradefact_server,
 )
-from bench.harness import postgres  # noqa: E402
 from facts.load import build  # noqa: E402
 
 CONCURRENCY = 8
