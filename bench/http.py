@@ -1,14 +1,16 @@
 """Time signed /tradefact commands over loopback: tradefact serve against a bare Bolt app.
 
-Run: python bench/http.py   (builds the store into a temp dir, starts both servers; ~1 min)
+Run: python bench/http.py   (builds the store into a temp dir, starts PostgreSQL and the servers;
+~2 min)
 
 All servers run the same uvicorn stack (bench/floor_app.py), 2 worker processes each; tradefact
 runs twice, with its state in SQLite and in PostgreSQL (a server started from the machine's
-binaries, as the tests do). A slash command reads no state, so the two should agree. The
-answer reaches Slack in the HTTP response to the command, so the time measured is send → whole response read. "cold" is each
-question's first ask on a freshly started server (nothing cached); "warm" repeats the question
-set after that, so answers come from the caches, as a repeated question does in real life. The
-two servers are measured in alternating blocks, so that both meet the same background load.
+binaries, as the tests do). A slash command reads no state, so the two should agree. The answer
+reaches Slack in the HTTP response to the command, so the time measured is send → whole response
+read. "cold" is each question's first ask on a freshly started server (nothing cached); "warm"
+repeats the question set after that, so answers come from the caches, as a repeated question
+does in real life. The servers are measured in alternating blocks, so that all meet the same
+background load.
 """
 
 from __future__ import annotations
