@@ -22,9 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
 
-import asyncio  # noqa: E402
+import contextlib  # noqa: E402
 import http.client  # noqa: E402
 import itertools  # noqa: E402
+import socket  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
@@ -32,20 +33,20 @@ from collections.abc import Iterator  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
 
-from slack_helpers import BOT_USER_ID, event_callback, signature_headers  # noqa: E402
-
 from bench.harness import (  # noqa: E402
+    BOT_USER_ID,
     HOST,
     FakeSlack,
     Run,
+    event_callback,
     floor_server,
-    free_port,
     percentile,
     postgres,
     questions,
     running,
     send,
     server_env,
+    signature_headers,
     tradefact_server,
 )
 from facts.load import build  # noqa: E402
@@ -116,37 +117,29 @@ def reply_latencies(fake: FakeSlack, sent: dict[str, float], timeout: float) -> 
 @contextmanager
 def balancer(ports: list[int]) -> Iterator[int]:
     """A round-robin TCP balancer on a free port, forwarding each connection to the next port."""
-    port, turn = free_port(), itertools.cycle(ports)
-    loop = asyncio.new_event_loop()
-    started = threading.Event()
+    listener = socket.create_server((HOST, 0))
+    turn = itertools.cycle(ports)
 
-    async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while data := await reader.read(65536):
-                writer.write(data)
-                await writer.drain()
-        except ConnectionError:
-            pass
-        finally:
-            writer.close()
+    def pipe(source: socket.socket, target: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                target.sendall(data)
+        with contextlib.suppress(OSError):
+            target.shutdown(socket.SHUT_WR)
 
-    async def forward(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        up_reader, up_writer = await asyncio.open_connection(HOST, next(turn))
-        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+    def accept() -> None:
+        with contextlib.suppress(OSError):  # the listener closed: done
+            while True:
+                client, _ = listener.accept()
+                upstream = socket.create_connection((HOST, next(turn)))
+                for a, b in ((client, upstream), (upstream, client)):
+                    threading.Thread(target=pipe, args=(a, b), daemon=True).start()
 
-    async def serve() -> None:
-        server = await asyncio.start_server(forward, HOST, port)
-        started.set()
-        async with server:
-            await server.serve_forever()
-
-    thread = threading.Thread(target=lambda: loop.run_until_complete(serve()), daemon=True)
-    thread.start()
-    started.wait()
+    threading.Thread(target=accept, daemon=True).start()
     try:
-        yield port
+        yield int(listener.getsockname()[1])
     finally:
-        loop.call_soon_threadsafe(loop.stop)
+        listener.close()
 
 
 def _ms(samples: list[float], pct: float) -> str:

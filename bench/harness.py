@@ -27,14 +27,17 @@ from fakeslack import FakeSlack  # noqa: E402
 from pgserver import PostgresServer, binaries  # noqa: E402
 from slack_helpers import (  # noqa: E402
     BOT_TOKEN,
+    BOT_USER_ID,
     SECRET,
     clean_env,
+    event_callback,
     free_port,
     signature_headers,
     slash_command,
     tradefact_command,
 )
 
+__all__ = ["BOT_USER_ID", "event_callback", "free_port", "signature_headers"]  # for bench/*.py
 HOST = "127.0.0.1"
 REQUEST_TIMEOUT = 10.0  # seconds; Slack itself gives up after 3
 

@@ -57,6 +57,10 @@ class StateDB:
         """A transaction: committed when the block ends, rolled back if it raises."""
         raise NotImplementedError
 
+    def read(self) -> contextlib.AbstractContextManager[Tx]:
+        """A read-only look that takes no write lock (a transaction, where that costs nothing)."""
+        return self.transaction()
+
     def hold(self, name: str) -> contextlib.AbstractContextManager[bool]:
         """Try to take the lock `name` for the block: True if this process has it, else False."""
         raise NotImplementedError
@@ -124,6 +128,12 @@ class SqliteState(StateDB):
             con.execute("COMMIT")
 
     @contextlib.contextmanager
+    def read(self) -> Iterator[Tx]:
+        """A connection in autocommit: WAL readers never wait for the writer (nor block it)."""
+        with self._connect() as con:
+            yield con  # type: ignore[misc]  # sqlite3.Connection.execute fits Tx
+
+    @contextlib.contextmanager
     def hold(self, name: str) -> Iterator[bool]:
         """flock() on a file named after `name`: the kernel releases it when the process dies."""
         self._locks.mkdir(exist_ok=True)
@@ -161,7 +171,6 @@ class PostgresState(StateDB):
             min_size=1,
             max_size=pool_size,
             timeout=BUSY_TIMEOUT_S,
-            check=ConnectionPool.check_connection,  # a server restart costs one failed check
             open=False,
             name="tradefact-state",
         )
