@@ -26,6 +26,7 @@ from bot.replies import Replies
 from bot.server import REFUSED
 from bot.state import StateDB
 from bot.worker import Inbox, Runner
+from facts.context import Context
 from facts.store import FactStore
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,8 @@ class Bot:
 
 def create_app(settings: Settings, store: FactStore, state: StateDB) -> Bot:
     """A Bolt app answering from `store`, its jobs in `state`; it makes no network call."""
-    replies = Replies(store, lambda question: answered(question, store))
+    context = Context.build(store)  # names and claim verdicts, once per store
+    replies = Replies(store, lambda question: answered(question, context))
     runner = Runner(state, job_client(settings), replies.get)
     app = App(
         name="tradefact",
