@@ -287,7 +287,7 @@ def serve(
     checked = open_store()
     db_path = checked.path
     checked.close()
-    open_state(state_target).close()  # migrations run once, before any worker starts
+    open_state(state_target, pool_size=1).close()  # migrations run once, before any worker
     configure_logging()
     # The workers open a private copy: a store damaged or replaced under a running server can't
     # stop a worker that restarts (after a crash or a SIGHUP) from booting.
