@@ -127,7 +127,7 @@ def run_schedule(
         settings.cron,
         settings.timezone.key,
         settings.trigger().get_next_fire_time(None, clock()),
-        ledger.path,
+        ledger.state.name,
     )
     # A release published while the process was down is fetched now (one small request when
     # there is none), so that a digest posted on catching up reports the newest month.

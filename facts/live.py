@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from facts.load import built_fingerprint
 from facts.store import FactStore
 
 logger = logging.getLogger(__name__)
@@ -26,11 +28,17 @@ Hook = Callable[[FactStore], object]
 class LiveStore:
     """Holds the current FactStore of a file; `use()` it for one request or one job."""
 
-    def __init__(self, store: FactStore) -> None:
-        self._store, self._path = store, Path(store.path)
+    def __init__(self, store: FactStore, origin: Path | None = None) -> None:
+        """`origin`: the file to watch when `store` is a private copy of it (`tradefact serve`'s
+        workers open one); each new build is then copied beside the first copy and opened there.
+        """
+        self._store, self._path = store, Path(origin or store.path)
+        self._copies = Path(store.path).parent if origin is not None else None
         self._prepares: list[Hook] = []
         self._retires: list[Hook] = []
-        self._file = _signature(store)
+        self._file = _file_signature(self._path) or ()
+        if self._copies is not None and built_fingerprint(self._path) != store.fingerprint:
+            self._file = ()  # the copy is older than the file (a restarted worker): switch
         self._users: dict[int, int] = {id(store): 0}  # store id -> requests using it
         self._retiring: dict[int, FactStore] = {}
         self._switching = False  # a switching thread is under way
@@ -92,7 +100,11 @@ class LiveStore:
     def _open_and_swap(self, signature: tuple[int, ...]) -> None:
         fresh: FactStore | None = None
         try:
-            fresh = _open_new(self._path, signature)
+            fresh = (
+                _open_new(self._path, signature)
+                if self._copies is None
+                else _open_copy(self._path, self._copies, signature)
+            )
             for prepare in self._prepares:
                 prepare(fresh)
         except Exception as exc:  # a thread's boundary: log it, keep serving the old store
@@ -127,6 +139,8 @@ class LiveStore:
         for retire in self._retires:
             retire(store)
         store.close()
+        if self._copies is not None and Path(store.path).name.endswith(_COPY):
+            Path(store.path).unlink(missing_ok=True)  # a copy this holder made
 
 
 def _open_new(path: Path, signature: tuple[int, ...]) -> FactStore:
@@ -148,8 +162,20 @@ def _open_new(path: Path, signature: tuple[int, ...]) -> FactStore:
         alias.unlink(missing_ok=True)
 
 
-def _signature(store: FactStore) -> tuple[int, ...]:
-    return _file_signature(store.path) or ()
+_COPY = ".live"  # the suffix of the copies a LiveStore makes (the first copy is not its own)
+
+
+def _open_copy(path: Path, copies: Path, signature: tuple[int, ...]) -> FactStore:
+    """Copy the file now at `path` into `copies` and open the copy (a worker's private store)."""
+    copy = copies / f"{path.name}.{signature[0]}.{signature[1]}{_COPY}"
+    tmp = copy.with_name(copy.name + ".tmp")
+    shutil.copyfile(path, tmp)
+    os.replace(tmp, copy)
+    try:
+        return FactStore.open(copy)
+    except BaseException:
+        copy.unlink(missing_ok=True)
+        raise
 
 
 def _file_signature(path: os.PathLike[str]) -> tuple[int, ...] | None:

@@ -13,6 +13,7 @@ import pytest
 from bot.handlers import answered
 from bot.replies import LiveReplies
 from facts.live import LiveStore
+from facts.load import build, fingerprint
 from facts.store import FactStore
 
 
@@ -103,3 +104,31 @@ def _counts(path: Path) -> dict[str, int]:
         return store.table_counts()
     finally:
         store.close()
+
+
+def test_a_private_copy_follows_its_origin_through_copies_of_its_own(
+    store_path: Path, tmp_path: Path, data_copy: Path
+) -> None:
+    origin, private = tmp_path / "facts.duckdb", tmp_path / "private" / "facts.duckdb"
+    shutil.copyfile(store_path, origin)
+    private.parent.mkdir()
+    shutil.copyfile(origin, private)
+    live = LiveStore(FactStore.open(private), origin=origin)
+    with live.use(wait=True) as first:
+        assert first.path == private  # the copy matches its origin: nothing to do
+    _replace(store_path, origin)
+    with live.use(wait=True) as second:
+        assert second.path.name.endswith(".live") and second.path.parent == private.parent
+    _replace(store_path, origin)
+    with live.use(wait=True) as third:
+        assert third.path != second.path
+    assert private.exists() and not second.path.exists()  # its own copies go; the first stays
+    # A worker restarted after a refresh opens the first copy, older than its origin: it switches.
+    population = data_copy / "raw" / "worldbank-population" / "population.csv"
+    text = population.read_text()
+    population.unlink()  # a symlink to the repository's file: replaced, never written through
+    population.write_text(text.replace("Aruba,ABW,1961,55578", "Aruba,ABW,1961,55579"))
+    build(data_copy, origin)
+    restarted = LiveStore(FactStore.open(private), origin=origin)
+    with restarted.use(wait=True) as store:
+        assert store.fingerprint == fingerprint(data_copy) != FactStore.open(private).fingerprint
