@@ -86,6 +86,9 @@ def create_asgi(
             await _plain(send, 404, b"Not Found")
             return
         headers = _headers(scope)
+        if "content-length" not in headers:  # Slack always sends one: no chunked bodies
+            await _plain(send, 411, b"length required\n")
+            return
         if _length(headers) > MAX_BODY_BYTES:
             await _plain(send, 413, b"too large\n")
             return
@@ -206,7 +209,7 @@ async def _plain(send: Send, status: int, body: bytes, kind: str = "text/plain")
         (b"content-type", f"{kind}; charset=utf-8".encode()),
         (b"content-length", b"%d" % len(body)),
     ]
-    if status in (400, 408, 413):  # the rest of the request may still be coming: hang up
+    if status in (400, 408, 411, 413):  # the rest of the request may still be coming: hang up
         headers.append((b"connection", b"close"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

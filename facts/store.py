@@ -485,6 +485,9 @@ def _split(aliases: str | None) -> list[str]:
 
 def ensure_built(data_dir: Path, db_path: Path) -> bool:
     """Rebuild db_path if it is missing or older than the files in data_dir; True if rebuilt."""
+    wanted = fingerprint(data_dir)
+    if _built_fingerprint(db_path) == wanted:
+        return False  # current: no lock file, so a read-only data/ (a container image) works
     lock_path = db_path.with_name(db_path.name + ".lock")
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "w") as lock:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -14,7 +16,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,6 +134,18 @@ def request(url: str, body: str | None = None, headers: dict[str, str] | None = 
         return HttpResult(err.code, dict(err.headers), err.read())
 
 
+def status_or_hangup(send: Callable[[], HttpResult]) -> int | None:
+    """The status `send()` got, or None if the server hung up before the body was all sent.
+
+    A server that refuses a body by its Content-Length answers and closes without reading it:
+    a client still sending may see the reset before it reads the answer.
+    """
+    try:
+        return send().status
+    except (urllib.error.URLError, ConnectionError):
+        return None
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that was free a moment ago."""
     with socket.socket() as sock:
@@ -158,7 +172,12 @@ class BotProcess:
         self.log_path = log_path
         self._log = log_path.open("wb")
         self.process = subprocess.Popen(
-            [*tradefact_command(), *args], env=env, cwd=REPO, stdout=self._log, stderr=self._log
+            [*tradefact_command(), *args],
+            env=env,
+            cwd=REPO,
+            stdout=self._log,
+            stderr=self._log,
+            start_new_session=True,  # its own process group: kill9() takes its workers too
         )
 
     def log(self) -> str:
@@ -173,6 +192,13 @@ class BotProcess:
                 raise AssertionError(f"{text!r} not logged; log:\n{self.log()}")
             time.sleep(0.02)
 
+    def kill9(self) -> None:
+        """SIGKILL the process and every process it started (no cleanup of any kind)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        self._log.close()
+
     def stop(self) -> None:
         """SIGTERM, then SIGKILL if it lingers."""
         if self.process.poll() is None:
@@ -180,7 +206,8 @@ class BotProcess:
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
         self._log.close()
 

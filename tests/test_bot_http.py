@@ -20,6 +20,7 @@ from slack_helpers import (
     request,
     sent_text,
     slash_command,
+    status_or_hangup,
 )
 
 CENSUS_URL = "https://www.census.gov/foreign-trade/balance/country.xlsx"
@@ -260,7 +261,7 @@ def test_url_verification_challenge_is_echoed(served: BotServer) -> None:
 def test_undecodable_signed_body_gets_400_and_a_huge_one_413(served: BotServer) -> None:
     assert served.post("payload=%7Bnot-json", form=True).status == 400
     huge = "text=" + "x" * (1 << 20)
-    assert served.post(huge, form=True).status == 413
+    assert status_or_hangup(lambda: served.post(huge, form=True)) in (413, None)
     assert served.fake.calls() == []
 
 
