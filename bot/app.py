@@ -58,9 +58,7 @@ def create_app(
     replies = Replies(store, lambda question: answered(question, store))
     clients = Clients(lambda token: job_client(settings, token), settings.bot_token, installations)
     manager = Manager(state, Home(store), settings.subscribers, default_timezone, installations)
-    runner = Runner(
-        state, job_client(settings), replies.get, clients=clients, kinds=manager.jobs()
-    )
+    runner = Runner(state, job_client(settings), replies.get, clients=clients, kinds=manager.jobs())
     app = App(
         name="tradefact",
         client=web_client(settings),

@@ -14,6 +14,7 @@ from pathlib import Path
 from bot.config import ConfigError, DigestSettings, Settings, channel_id, state_target, web_workers
 from bot.render import answer_json, render_mrkdwn, render_text
 from bot.state.db import StateError
+from bot.workspaces import Workspace
 from facts.answer import ask
 from facts.load import DataError, build
 from facts.store import FactStore, FactStoreError
@@ -95,36 +96,46 @@ def _digest(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from facts.digest import build_digest
 
     config = DigestSettings.from_env(env)
-    channel = channel_id(args.channel)
+    channel = channel_id(args.channel) if args.channel else None
     day = args.date or datetime.now(config.timezone).date()
     if args.dry_run:  # no token, no ledger, no network: the message as it would be posted
         message = digest_message(build_digest(open_store(env), day))
         as_json = json.dumps({"channel": channel, **message}, ensure_ascii=False, indent=2)
         print(as_json if args.json else message["text"])
         return 0
-    from bot.app import configure_logging, web_client
+    from bot.app import configure_logging
+    from bot.schedule import digest_clients, post_due, subscriptions_for
 
     settings = Settings.from_env(env, "digest")
     store, ledger = open_store(env), open_ledger(config)
     configure_logging()
     now = datetime.now(UTC)
-    outcome = post_digest(web_client(settings), ledger, store, channel, day, now)
-    print(outcome.describe())
-    return 1 if outcome.status in ("failed", "unknown") else 0
+    clients, subscriptions = digest_clients(settings, config), subscriptions_for(settings, config)
+    if channel is None:  # what the clock does: every subscription that is due, once a week
+        outcomes = post_due(clients, ledger, store, subscriptions, now)
+        print("\n".join(o.describe() for o in outcomes) or "No subscribed channel is due yet.")
+    else:
+        sub = subscriptions.get(channel)
+        client = clients.client(sub.workspace) if sub else clients.client(Workspace())
+        if client is None:
+            raise ConfigError(f"{channel} is in no installed workspace (subscribe it from Slack)")
+        language = sub.language if sub else "en"
+        outcomes = [post_digest(client, ledger, store, channel, day, now, language=language)]
+        print(outcomes[0].describe())
+    return 1 if any(o.status in ("failed", "unknown") for o in outcomes) else 0
 
 
 def _schedule(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    from bot.app import configure_logging, web_client
+    from bot.app import configure_logging
     from bot.digest import open_ledger
-    from bot.schedule import run_schedule
+    from bot.schedule import digest_clients, run_schedule, subscriptions_for
 
     config = DigestSettings.from_env(env)
-    if not config.channels:
-        raise ConfigError("TRADEFACT_DIGEST_CHANNELS is not set: the channel IDs to post to")
     settings = Settings.from_env(env, "digest")
     store, ledger = open_store(env), open_ledger(config)
     configure_logging()
-    return run_schedule(web_client(settings), ledger, store, config, lambda: datetime.now(UTC))
+    clients, subscriptions = digest_clients(settings, config), subscriptions_for(settings, config)
+    return run_schedule(clients, ledger, store, subscriptions, lambda: datetime.now(UTC))
 
 
 def _date(text: str) -> date:
@@ -150,11 +161,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, help="processes (default: $WEB_CONCURRENCY, else 2)")
     commands.add_parser("socket", help="answer Slack over Socket Mode (no public URL needed)")
     digest = commands.add_parser("digest", help="post the weekly digest to a channel, once a week")
-    digest.add_argument("--channel", required=True, help="channel ID, e.g. C0123ABCD")
+    digest.add_argument(
+        "--channel", help="channel ID, e.g. C0123ABCD (default: every subscription that is due)"
+    )
     digest.add_argument("--date", type=_date, help="a day of the week to post (default: today)")
     digest.add_argument("--dry-run", action="store_true", help="print the message, post nothing")
     digest.add_argument("--json", action="store_true", help="with --dry-run: the whole payload")
-    commands.add_parser("schedule", help="post the digest on TRADEFACT_DIGEST_CRON until stopped")
+    commands.add_parser("schedule", help="post each subscription's weekly digest until stopped")
     return parser
 
 

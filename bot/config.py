@@ -59,7 +59,9 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str], mode: Mode = "http") -> Settings:
         """Read the settings for `mode`; raise ConfigError naming the first missing variable."""
-        oauth = mode != "socket" and not _set(env, "SLACK_BOT_TOKEN") and _set(env, "SLACK_CLIENT_ID")
+        oauth = (
+            mode != "socket" and not _set(env, "SLACK_BOT_TOKEN") and _set(env, "SLACK_CLIENT_ID")
+        )
         for name in _REQUIRED[mode]:
             if oauth and name == "SLACK_BOT_TOKEN":
                 name = "SLACK_CLIENT_SECRET"
@@ -67,7 +69,9 @@ class Settings:
                 raise ConfigError(f"{name} is not set: {_HELP[name]}")
         subscribers = env.get("TRADEFACT_SUBSCRIBERS", "").strip().lower() or "anyone"
         if subscribers not in ("anyone", "admins"):
-            raise ConfigError(f"TRADEFACT_SUBSCRIBERS must be anyone or admins, not {subscribers!r}")
+            raise ConfigError(
+                f"TRADEFACT_SUBSCRIBERS must be anyone or admins, not {subscribers!r}"
+            )
         return cls(
             bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
             client_id=env.get("SLACK_CLIENT_ID", "").strip() if oauth else "",

@@ -100,7 +100,7 @@ class Manager:
                 return Retry(10.0, False, f"subscription: {api_error(exc)}")
             text = "Sorry, Slack refused a request while changing the digest; try again later."
             logger.error("Digest subscription change failed: %s", api_error(exc))
-        self._republish(Workspace.of(p), str(p["user"]))
+        self._republish(Workspace.of(p))
         return _respond(str(p.get("response_url") or ""), text)
 
     def _changed(self, p: dict[str, Any], client: WebClient) -> str:
@@ -131,15 +131,15 @@ class Manager:
             )
         return text
 
-    def _republish(self, workspace: Workspace, user: str) -> None:
-        """Queue a new Home for the user and for everyone of the workspace shown an older one."""
+    def _republish(self, workspace: Workspace) -> None:
+        """Queue a new Home for everyone of the workspace who was shown one (latest first)."""
         with self.state.transaction() as tx:
             rows = tx.execute(
                 "SELECT user_id FROM home_views WHERE enterprise_id = ? AND team_id = ?"
                 " ORDER BY published_at DESC LIMIT ?",
                 (workspace.enterprise_id, workspace.team_id, MAX_REPUBLISH),
             ).fetchall()
-            for who in dict.fromkeys([user, *(str(r[0]) for r in rows)]):
+            for (who,) in rows:
                 add_job(tx, "home", {**workspace.fields(), "user": who}, self.clock())
 
     # --- the App Home ------------------------------------------------------------------------
@@ -147,7 +147,9 @@ class Manager:
     def home_version(self, workspace: Workspace, user: str) -> str:
         """The version of the Home the user should see now."""
         language = self.preferences.get("user", user, "language") or "en"
-        return version(self.home.store, self.subscriptions.version(workspace), language, self.clock())
+        return version(
+            self.home.store, self.subscriptions.version(workspace), language, self.clock()
+        )
 
     def shown(self, workspace: Workspace, user: str) -> str | None:
         """The version of the Home last published for the user."""
@@ -173,7 +175,9 @@ class Manager:
                 return Retry(10.0, False, f"views.publish: {api_error(exc)}")
             return Failed(f"views.publish: {api_error(exc)}")
         except (OSError, HTTPException) as exc:  # publishing again is harmless
-            return Retry(min(300.0, 2.0**job.attempts), False, f"views.publish: {type(exc).__name__}")
+            return Retry(
+                min(300.0, 2.0**job.attempts), False, f"views.publish: {type(exc).__name__}"
+            )
         with self.state.transaction() as tx:
             tx.execute(
                 "INSERT INTO home_views (enterprise_id, team_id, user_id, version, published_at)"
@@ -288,7 +292,9 @@ def register_manage(app: App, manager: Manager, inbox: Inbox) -> None:
         inbox.once("events", str(body["event_id"]), "home", job)
 
     @app.action(re.compile(ASK_ACTION.format(r"\d+")))
-    def home_ask(ack: Ack, action: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+    def home_ask(
+        ack: Ack, action: dict[str, Any], body: dict[str, Any], context: BoltContext
+    ) -> None:
         ack()
         user = str(body["user"]["id"])
         question = str(action.get("value") or "help")[:500]
@@ -296,13 +302,19 @@ def register_manage(app: App, manager: Manager, inbox: Inbox) -> None:
         inbox.once("shares", _click_key(body, action), "reply", {**job, "question": question})
 
     @app.action(PREVIEW_ACTION)
-    def home_preview(ack: Ack, action: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+    def home_preview(
+        ack: Ack, action: dict[str, Any], body: dict[str, Any], context: BoltContext
+    ) -> None:
         ack()
         job = {**Workspace.from_context(context).fields(), "user": str(body["user"]["id"])}
-        inbox.once("shares", _click_key(body, action), "preview", {**job, "channel": action["value"]})
+        inbox.once(
+            "shares", _click_key(body, action), "preview", {**job, "channel": action["value"]}
+        )
 
     @app.action(UNSUBSCRIBE_ACTION)
-    def home_unsubscribe(ack: Ack, action: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+    def home_unsubscribe(
+        ack: Ack, action: dict[str, Any], body: dict[str, Any], context: BoltContext
+    ) -> None:
         ack()
         job = {
             **Workspace.from_context(context).fields(),
@@ -313,7 +325,9 @@ def register_manage(app: App, manager: Manager, inbox: Inbox) -> None:
         inbox.once("shares", _click_key(body, action), "subscription", job)
 
     @app.action(LANGUAGE_ACTION)
-    def home_language(ack: Ack, action: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+    def home_language(
+        ack: Ack, action: dict[str, Any], body: dict[str, Any], context: BoltContext
+    ) -> None:
         ack()
         user = str(body["user"]["id"])
         chosen = str((action.get("selected_option") or {}).get("value") or "en")
@@ -343,7 +357,8 @@ def digest_reply(
     if verb in ("status", "estado"):
         return {"text": _status(manager, channel)}
     if verb in ("preview", "vista"):
-        return preview_message(manager, channel)
+        message = preview_message(manager, channel)
+        return {"text": message["text"], "blocks": message["blocks"]}  # no metadata: ephemeral
     if verb not in ("subscribe", "unsubscribe", "suscribir", "cancelar"):
         return {"text": USAGE}
     if not channel.startswith(("C", "G")):
@@ -386,7 +401,9 @@ def _respond(response_url: str, text: str) -> Result:
         )
     except (OSError, HTTPException) as exc:  # at most once: a response_url keeps no history
         return Failed(f"response_url: {type(exc).__name__}")
-    return Done(None) if sent.status_code == 200 else Failed(f"response_url: HTTP {sent.status_code}")
+    return (
+        Done(None) if sent.status_code == 200 else Failed(f"response_url: HTTP {sent.status_code}")
+    )
 
 
 def _is_admin(client: WebClient, user: str) -> bool:

@@ -11,11 +11,12 @@ from types import FrameType
 
 from slack_sdk import WebClient
 
-from bot.config import DigestSettings
+from bot.config import DigestSettings, Settings
 from bot.digest import Outcome, post_all, post_digest
 from bot.ledger import Ledger
+from bot.state import open_state
 from bot.subscriptions import Subscription, Subscriptions
-from bot.workspaces import Clients, Workspace
+from bot.workspaces import Clients, Installations, Workspace
 from facts.digest import iso_week
 from facts.store import FactStore
 
@@ -50,6 +51,23 @@ def catch_up(
     if day is None:
         return []
     return post_all(client, ledger, store, settings.channels, day, now, retry_failed_after)
+
+
+def digest_clients(settings: Settings, config: DigestSettings) -> Clients:
+    """The Web API clients the digest posts with: the one token, or each installation's."""
+    from bot.app import web_client
+
+    installations = Installations.open(config.state, settings.client_id) if settings.oauth else None
+    return Clients(lambda token: web_client(settings, token), settings.bot_token, installations)
+
+
+def subscriptions_for(settings: Settings, config: DigestSettings) -> Subscriptions:
+    """The subscriptions in the state database; in single-workspace mode, seeded from
+    TRADEFACT_DIGEST_CHANNELS (a channel unsubscribed from Slack stays unsubscribed)."""
+    subscriptions = Subscriptions(open_state(config.state))
+    if not settings.oauth and config.channels:
+        subscriptions.seed(seeds(config), datetime.now(UTC).timestamp())
+    return subscriptions
 
 
 def seeds(settings: DigestSettings) -> list[Subscription]:

@@ -82,6 +82,13 @@ def create_asgi(
             # The app is only built once the store is open, so reaching here means healthy.
             await _plain(send, 200, b"ok\n")
             return
+        if method == "GET" and app.oauth_flow is not None and path in _oauth_paths(app):
+            # The install page and Slack's redirect after "Allow": a browser, never signed.
+            query = scope.get("query_string", b"").decode("latin-1")
+            loop = asyncio.get_running_loop()
+            args = (app, path, query, _headers(scope))
+            await _send_bolt(send, await loop.run_in_executor(pool, _oauth, *args))
+            return
         if path != SLACK_PATH or method != "POST":
             await _plain(send, 404, b"Not Found")
             return
@@ -182,6 +189,22 @@ def _dispatch(
         return BoltResponse(status=400, body="Bad Request")
     _fix_form_body(request)
     return app.dispatch(request)
+
+
+def _oauth_paths(app: App) -> tuple[str, str]:
+    flow = app.oauth_flow
+    return (flow.install_path, flow.redirect_uri_path) if flow else ("", "")
+
+
+def _oauth(app: App, path: str, query: str, headers: dict[str, str]) -> BoltResponse:
+    """Bolt's OAuth flow: the "Add to Slack" page, or the redirect that completes an install."""
+    flow = app.oauth_flow
+    assert flow is not None
+    bolt_headers: dict[str, str | Sequence[str]] = {**headers}
+    request = BoltRequest(body="", query=query, headers=bolt_headers)
+    if path == flow.install_path:
+        return flow.handle_installation(request)
+    return flow.handle_callback(request)
 
 
 def _fix_form_body(request: BoltRequest) -> None:
@@ -288,6 +311,10 @@ def serve(
     db_path = checked.path
     checked.close()
     open_state(state_target).close()  # migrations run once, before any worker starts
+    if settings.oauth:  # and the OAuth tables are made
+        from bot.workspaces import Installations
+
+        Installations.open(state_target, settings.client_id)
     configure_logging()
     # The workers open a private copy: a store damaged or replaced under a running server can't
     # stop a worker that restarts (after a crash or a SIGHUP) from booting.
@@ -304,16 +331,20 @@ def serve(
 def worker_app() -> ASGIApp:
     """Build one worker's app (uvicorn calls this in each worker process)."""
     from bot.app import configure_logging, create_app
-    from bot.config import Settings, state_target
+    from bot.config import DigestSettings, Settings, state_target
     from bot.replies import warm_up
     from bot.state import open_state
+    from bot.workspaces import Installations
     from facts.store import FactStore
 
     configure_logging()
     settings = Settings.from_env(os.environ, "http")
     store = FactStore.open(Path(os.environ[STORE_ENV]))
-    state = open_state(state_target(os.environ))
-    bot = create_app(settings, store, state)
+    target = state_target(os.environ)
+    state = open_state(target)
+    installations = Installations.open(target, settings.client_id) if settings.oauth else None
+    zone = DigestSettings.from_env(os.environ).timezone.key
+    bot = create_app(settings, store, state, installations, zone)
     # Before /healthz answers: claim verdicts, annual figures and the template are ready.
     warm_up(store)
     return create_asgi(bot.app, settings.signing_secret, bot.runner.start, bot.runner.stop)

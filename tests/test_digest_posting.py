@@ -494,14 +494,17 @@ def _this_week() -> str:
     return f"{year}-W{week:02d}"
 
 
-def test_schedule_without_channels_exits_with_one_line(
-    store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_schedule_without_channels_waits_for_subscriptions_from_slack(
+    slack: FakeSlackWithHistory, store_path: Path, tmp_path: Path
 ) -> None:
-    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "TRADEFACT_STATE_DB": str(tmp_path / "s.sqlite3")}
-    assert main(["schedule"], env) == 2
-    assert capsys.readouterr().err == (
-        "tradefact: TRADEFACT_DIGEST_CHANNELS is not set: the channel IDs to post to\n"
-    )
+    env = _cli_env(slack, store_path, tmp_path / "state.sqlite3")
+    process = BotProcess(["schedule"], env, tmp_path / "schedule.log")
+    try:
+        process.wait_for_log("Digest for 0 subscribed channels (none yet)", timeout=20)
+    finally:
+        process.stop()
+    assert process.process.returncode == 0, process.log()
+    assert slack.calls(POST) == []
 
 
 def test_digest_without_a_token_exits_with_one_line(

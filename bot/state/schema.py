@@ -71,7 +71,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """CREATE TABLE digest_subscriptions (
             channel TEXT PRIMARY KEY,           -- a channel gets one digest, whoever subscribed it
             enterprise_id TEXT NOT NULL,        -- '' outside Enterprise Grid
-            team_id TEXT NOT NULL,              -- '' for a channel seeded by TRADEFACT_DIGEST_CHANNELS
+            team_id TEXT NOT NULL,              -- '' when seeded by TRADEFACT_DIGEST_CHANNELS
             org_install INTEGER NOT NULL,       -- 1: the app is installed org-wide
             active INTEGER NOT NULL,            -- 0: unsubscribed (kept so a seed can't revive it)
             weekday INTEGER NOT NULL,           -- 0 = Monday ... 6 = Sunday
