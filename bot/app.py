@@ -31,6 +31,7 @@ from bot.server import REFUSED
 from bot.state import StateDB
 from bot.worker import Inbox, Runner
 from bot.workspaces import BOT_SCOPES, Clients, Installations, StoredAuthorize
+from facts.context import Context
 from facts.store import FactStore
 
 logger = logging.getLogger(__name__)
@@ -55,7 +56,8 @@ def create_app(
 
     In OAuth mode (settings.oauth) `installations` holds each workspace's token.
     """
-    replies = Replies(store, lambda question: answered(question, store))
+    context = Context.build(store)  # names and claim verdicts, once per store
+    replies = Replies(store, lambda question: answered(question, context))
     clients = Clients(lambda token: job_client(settings, token), settings.bot_token, installations)
     manager = Manager(state, Home(store), settings.subscribers, default_timezone, installations)
     runner = Runner(state, job_client(settings), replies.get, clients=clients, kinds=manager.jobs())

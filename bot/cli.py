@@ -15,8 +15,9 @@ from bot.config import ConfigError, DigestSettings, Settings, channel_id, state_
 from bot.render import answer_json, render_mrkdwn, render_text
 from bot.state.db import StateError
 from bot.workspaces import Workspace
-from facts.answer import ask
-from facts.load import DataError, build
+from facts.answer import answer as answer_question
+from facts.context import Context
+from facts.load import DataError, build, ensure_built
 from facts.store import FactStore, FactStoreError
 
 
@@ -28,7 +29,9 @@ def _paths(env: Mapping[str, str]) -> tuple[Path, Path]:
 def open_store(env: Mapping[str, str]) -> FactStore:
     """Open the fact store, rebuilding it first if the files in data/ changed."""
     data_dir, db_path = _paths(env)
-    return FactStore.open(db_path, data_dir if data_dir.is_dir() else None)
+    if data_dir.is_dir():
+        ensure_built(data_dir, db_path)
+    return FactStore.open(db_path)
 
 
 def _build(args: argparse.Namespace, env: Mapping[str, str]) -> int:
@@ -73,7 +76,7 @@ def _socket(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 def _ask(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     store = open_store(env)
-    answer = ask(store, args.question)
+    answer = answer_question(Context.build(store), args.question)
     if args.format == "json":
         print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
     elif args.format == "mrkdwn":
@@ -148,6 +151,24 @@ def _date(text: str) -> date:
 COMMANDS.update(digest=_digest, schedule=_schedule)
 
 
+def _check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from bot.checking import check_json, render_check
+    from facts.check import Checker
+
+    text = Path(args.file).read_text(encoding="utf-8") if args.file else args.text
+    if not text:
+        raise ConfigError("give the text to check, or --file PATH")
+    result = Checker.of(Context.build(open_store(env))).check(text)
+    if args.format == "json":
+        print(json.dumps(check_json(result), ensure_ascii=False, indent=2))
+    else:
+        print(render_check(result, md=args.format == "mrkdwn"), end="")
+    return 0
+
+
+COMMANDS["check"] = _check
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tradefact", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -168,6 +189,10 @@ def _parser() -> argparse.ArgumentParser:
     digest.add_argument("--dry-run", action="store_true", help="print the message, post nothing")
     digest.add_argument("--json", action="store_true", help="with --dry-run: the whole payload")
     commands.add_parser("schedule", help="post each subscription's weekly digest until stopped")
+    check = commands.add_parser("check", help="check every figure in a text against the data")
+    check.add_argument("text", nargs="?", help='e.g. "In 2024 Mexico bought $335 billion..."')
+    check.add_argument("--file", help="check the text of this file instead")
+    check.add_argument("--format", choices=("text", "mrkdwn", "json"), default="text")
     return parser
 
 

@@ -11,6 +11,7 @@ most once, and a share that may have gone out is not sent again.
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from bot.history import TooMuchHistory, find_posted
 from bot.state import Job
 from facts.model import Answer
 
+logger = logging.getLogger(__name__)
 REPLY_EVENT = "tradefact_reply"  # the message metadata that carries a reply's job id
 MAX_ATTEMPTS = 10  # then the job fails (and is logged): about 15 minutes of backoff
 _ERROR_CODE = re.compile(r"[a-z0-9_]{1,64}")  # Slack's error codes: not_in_channel, ...
@@ -86,8 +88,27 @@ def _reply(job: Job, client: WebClient, make: MakeReply) -> Result:
             channel=channel, thread_ts=thread_ts, metadata=metadata, **message
         )
     except (SlackApiError, OSError, HTTPException) as exc:
-        return _failure(job, "chat.postMessage", exc)
+        result = _failure(job, "chat.postMessage", exc)
+        fallback = p.get("fallback_url")
+        if isinstance(result, Failed) and isinstance(exc, SlackApiError) and fallback:
+            return _privately(str(fallback), message, result, client.timeout)
+        return result
     return Done(str(response.get("ts")))
+
+
+def _privately(url: str, message: Reply, refused: Failed, timeout: int) -> Result:
+    """A shortcut's reply the bot may not post in the channel, shown to its user only."""
+    from bot.checking import shortcut_fallback
+
+    logger.info("Answered privately: %s", refused.error)
+    webhook = WebhookClient(url=url, timeout=timeout, retry_handlers=[])
+    try:  # at most once, like a share: a response_url has no history to look in
+        sent = webhook.send_dict({**shortcut_fallback(message), "response_type": "ephemeral"})
+    except (OSError, HTTPException) as exc:
+        return Failed(f"response_url: {type(exc).__name__}")
+    return (
+        Done(None) if sent.status_code == 200 else Failed(f"response_url: HTTP {sent.status_code}")
+    )
 
 
 def _share(job: Job, make: MakeReply, timeout: int) -> Result:

@@ -9,13 +9,14 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltResponse
 
+from bot.checking import CHECK_SHORTCUT, message_text
 from bot.render import render_blocks, render_mrkdwn
 from bot.replies import Replies, Reply
 from bot.worker import Inbox
 from bot.workspaces import Workspace
-from facts.answer import ask
+from facts.answer import answer as answer_question
+from facts.context import Context
 from facts.model import Answer
-from facts.store import FactStore
 
 SHARE_ACTION = "share_answer"
 SORRY = "Sorry, something went wrong while answering. Please try again in a moment."
@@ -68,6 +69,25 @@ def register(app: App, replies: Replies, inbox: Inbox) -> None:
         if event.get("channel_type") == "im" and is_from_a_person(event, bot_user_id(body)):
             question = question_from(event.get("text", ""))
             _reply_once(inbox, body, context, event["channel"], event.get("thread_ts"), question)
+
+    @app.shortcut(CHECK_SHORTCUT)
+    def check_the_numbers(
+        ack: Ack, shortcut: dict[str, Any], logger: Logger, context: BoltContext
+    ) -> None:
+        message = shortcut.get("message") or {}
+        job = {
+            **Workspace.from_context(context).fields(),
+            "channel": str((shortcut.get("channel") or {}).get("id") or ""),
+            # In the message's thread, where the team can see the check; privately through the
+            # response_url if the bot can't post there (not in the channel, someone's DM...).
+            "thread_ts": message.get("thread_ts") or message.get("ts"),
+            "question": f"check: {message_text(message)}",
+            "fallback_url": shortcut.get("response_url"),
+        }
+        key = f"check:{shortcut.get('trigger_id') or shortcut.get('action_ts') or ''}"
+        if not inbox.once("shares", key, "reply", job):
+            logger.info("This check was already requested: acknowledged, not checked again")
+        ack()
 
     @app.error
     def report_error(error: Exception, body: dict[str, Any], logger: Logger) -> BoltResponse | None:
@@ -132,9 +152,9 @@ def is_from_a_person(event: dict[str, Any], bot_user: str | None = None) -> bool
     return not event.get("subtype") and not event.get("bot_id") and bool(user) and user != bot_user
 
 
-def answered(question: str, store: FactStore) -> tuple[Answer, Reply]:
+def answered(question: str, context: Context) -> tuple[Answer, Reply]:
     """The answer to `question` and its chat.postMessage arguments (what Replies caches)."""
-    answer = ask(store, question)
+    answer = answer_question(context, question)
     return answer, message_reply(answer)
 
 
@@ -163,6 +183,7 @@ def _shareable(question: str, answer: Answer, blocks: list[dict[str, Any]]) -> b
     # The button carries the question, so it must fit a button value; sharing adds a block.
     return (
         answer.kind not in _NOT_SHAREABLE
+        and not (answer.check is not None and answer.check.refused)  # no figure, or too long
         and len(question) <= MAX_BUTTON_VALUE
         and len(blocks) < MAX_BLOCKS
     )

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined, Template
 
 from facts.digest import Digest
-from facts.model import Answer
+from facts.model import Answer, Fact
+from facts.numbers import amount, exact, money, signed_pct
 from facts.words import figure_period_words
 
 SECTION_LIMIT = 3000  # characters in one section's text (Slack)
@@ -29,57 +30,6 @@ def escape_mrkdwn(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _round(value: Decimal, places: int) -> Decimal:
-    return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-
-
-def _grouped(value: Decimal, places: int = 0) -> str:
-    return f"{_round(value, places):,.{places}f}"
-
-
-def money(value: Decimal) -> str:
-    """$334.5 billion, $12.3 million, $4,000 — rounded for reading, never in the data."""
-    sign = "-" if value < 0 else ""
-    size = abs(Decimal(value))
-    if size >= Decimal("1e12"):
-        return f"{sign}${_grouped(size / Decimal('1e12'), 2)} trillion"
-    if size >= Decimal("1e9"):
-        return f"{sign}${_grouped(size / Decimal('1e9'), 1)} billion"
-    if size >= Decimal("1e6"):
-        return f"{sign}${_grouped(size / Decimal('1e6'), 1)} million"
-    return f"{sign}${_grouped(size, 2 if size < 1000 and size != int(size) else 0)}"
-
-
-def amount(value: Decimal | None, unit: str) -> str:
-    """A value in its unit, for reading."""
-    if value is None:
-        return "n/a"
-    if unit == "USD":
-        return money(value)
-    if unit == "USD per person":
-        return f"${_grouped(value, 0 if abs(value) >= 1000 else 2)} per person"
-    if unit == "x":
-        return f"{_grouped(value, 2)}×"
-    if unit == "%":
-        return f"{_grouped(value, 1)}%"
-    if unit == "rank":
-        return f"#{_grouped(value)}"
-    if unit in ("lb", "kg"):
-        return f"{_grouped(value, 1)} {unit}"
-    if unit in ("people", "encounters", "doses"):
-        return f"{_grouped(value)} {unit}"
-    return f"{_grouped(value, 2)} {unit}".strip()
-
-
-def exact(value: Decimal, unit: str) -> str:
-    """The figure as stored: whole dollars, people or encounters; pounds to 1/1000."""
-    if unit == "USD":
-        return f"{'-' if value < 0 else ''}${_grouped(abs(value))}"
-    if unit in ("lb", "kg"):
-        return f"{_grouped(value, 3)} {unit}"
-    return f"{_grouped(value)} {unit}"
-
-
 _FACT_NAMES = {
     "exports": "Exports to {}",
     "imports": "Imports from {}",
@@ -92,13 +42,6 @@ _FACT_NAMES = {
 def fact_name(metric: str, label: str) -> str:
     """What a figure measures, for a list line: "Exports to Mexico"; series keep their label."""
     return _FACT_NAMES.get(metric, "{}").format(label)
-
-
-def signed_pct(value: Decimal) -> str:
-    """+3.1% / -87.7%."""
-    places = 2 if abs(value) < 1 else 1
-    rounded = _round(value, places)
-    return f"{'+' if rounded > 0 else ''}{rounded:,.{places}f}%"
 
 
 def verdict_icon(verdict: str) -> str:
@@ -154,23 +97,15 @@ def _number(value: Decimal | None) -> int | float | None:
 
 def answer_json(answer: Answer) -> dict[str, Any]:
     """The answer as one JSON-ready object (`tradefact ask --format json`)."""
+    if answer.check is not None:
+        from bot.checking import check_json  # a check has its own shape (and module)
+
+        return check_json(answer.check)
     return {
         "kind": answer.kind,
         "understood": answer.understood,
         "text": render_text(answer),
-        "facts": [
-            {
-                "metric": f.metric,
-                "partner": f.partner,
-                "period": f.period,
-                "value": _number(f.value),
-                "unit": f.unit,
-                "source_id": f.source_id,
-                "label": f.label,
-                "note": f.note,
-            }
-            for f in answer.facts
-        ],
+        "facts": [_fact_json(f) for f in answer.facts],
         "derived": {d.name: _number(d.value) for d in reversed(answer.derived)},
         "derived_all": [
             {"name": d.name, "value": _number(d.value), "label": d.label, "unit": d.unit}
@@ -192,25 +127,52 @@ def answer_json(answer: Answer) -> dict[str, Any]:
             {"id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url}
             for s in answer.sources
         ],
+        "related": [_fact_json(f) for f in answer.related],
+        "not_used": list(answer.not_used),
         "reason": answer.reason,
         "suggestions": list(answer.suggestions),
     }
 
 
+def _fact_json(f: Fact) -> dict[str, Any]:
+    return {
+        "metric": f.metric,
+        "partner": f.partner,
+        "period": f.period,
+        "value": _number(f.value),
+        "unit": f.unit,
+        "source_id": f.source_id,
+        "label": f.label,
+        "note": f.note,
+    }
+
+
 def render_text(answer: Answer) -> str:
     """The plain-text answer (command line, logs, JSON `text`)."""
+    if answer.check is not None:
+        from bot.checking import render_check
+
+        return render_check(answer.check)
     parts = [_part(n, answer, False) for n in ("headline", "body", "claims", "sources")]
     return "\n".join(p for p in parts if p).strip() + "\n"
 
 
 def render_mrkdwn(answer: Answer) -> str:
     """The answer as Slack mrkdwn; every string is escaped, so nothing in it can ping anyone."""
+    if answer.check is not None:
+        from bot.checking import check_mrkdwn
+
+        return check_mrkdwn(answer.check)
     parts = [_part(n, answer, True) for n in ("headline", "body", "claims", "sources")]
     return "\n".join(p for p in parts if p).strip()
 
 
 def render_blocks(answer: Answer) -> list[dict[str, Any]]:
     """The answer as Block Kit: header, sections (each under 3,000 characters), citations."""
+    if answer.check is not None:
+        from bot.checking import check_blocks
+
+        return check_blocks(answer.check)
     blocks: list[dict[str, Any]] = []
     headline = _part("headline", answer, False).replace("*", "")
     blocks.append(

@@ -25,7 +25,8 @@ from bot.workspaces import Clients, Workspace
 logger = logging.getLogger(__name__)
 
 THREADS = 16  # Web API calls wait on the network, not the CPU: a slow Slack needs many
-POLL_S = 0.5  # how often an idle thread looks for due jobs
+POLL_S = 0.5  # how often the runner looks for due jobs (queued for later, or a dead runner's)
+ANY = ""  # handed to a thread: take whatever job is due
 PURGE_EVERY_S = 600.0
 
 
@@ -84,12 +85,15 @@ class Runner:
         self._make = make
         self._clock = clock
         self._owner = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        # A job id to take; ANY: take whatever is due; None: stop.
         self._wake: queue.SimpleQueue[str | None] = queue.SimpleQueue()
         self._stopping = threading.Event()
         self._threads = [
             threading.Thread(target=self._loop, name=f"tradefact-job-{n}", daemon=True)
             for n in range(threads)
         ]
+        self._threads.append(threading.Thread(target=self._poll, name="tradefact-job-poll"))
+        self._threads[-1].daemon = True
         self._purged = 0.0
 
     def start(self) -> None:
@@ -112,28 +116,35 @@ class Runner:
                 thread.join(max(0.0, deadline - time.monotonic()))
 
     def _loop(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                job_id = self._wake.get(timeout=POLL_S)
-            except queue.Empty:
-                job_id = None
-            if self._stopping.is_set():
-                return
+        while (job_id := self._wake.get()) is not None and not self._stopping.is_set():
             try:
                 self._work(job_id)
             except Exception:  # the state database is down, or a bug: log it, keep the thread
                 logger.exception("Job runner error; trying again shortly")
                 self._stopping.wait(POLL_S)
 
-    def _work(self, job_id: str | None) -> None:
-        now = self._clock()
-        job = self.jobs.take(self._owner, now, job_id) if job_id else None
+    def _poll(self) -> None:
+        """One thread looks for due jobs (a cheap read) and hands them to the others."""
+        while not self._stopping.wait(POLL_S):
+            try:
+                due = self.jobs.due(self._clock())
+                for _ in range(min(due, len(self._threads) - 1)):
+                    self._wake.put(ANY)
+                self._purge()
+            except Exception:
+                logger.exception("Job runner error; trying again shortly")
+
+    def _work(self, job_id: str) -> None:
+        job = self.jobs.take(self._owner, self._clock(), job_id) if job_id != ANY else None
         # Then whatever else is due, so a backlog drains without waiting for the poll.
         while job is not None or (job := self.jobs.take(self._owner, self._clock())) is not None:
             self._record(job, self._deliver(job))
             if self._stopping.is_set():
                 return
             job = None
+
+    def _purge(self) -> None:
+        now = self._clock()
         if now - self._purged > PURGE_EVERY_S:
             self._purged = now
             self.jobs.purge(now)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from facts.answer import answerer_for
+from facts.claims import check_claim
 from facts.model import ClaimCheck, Fact, Source
 from facts.store import FactStore, FactStoreError
 from facts.words import SERIES_WORDS
@@ -91,7 +91,7 @@ def build_digest(store: FactStore, day: date) -> Digest:
     """The digest for the week containing `day`, from the newest data in the store."""
     name = store.countries[PARTNER].name
     year, month = store.coverage.trade_latest_month
-    claim = claim_of_the_week(answerer_for(store).checks.values(), day)
+    claim = claim_of_the_week((check_claim(store, c) for c in store.claims), day)
     border = _border(store)
     return Digest(
         day=day,

@@ -5,6 +5,7 @@ Every input is validated; a problem stops the build with the file, the row and w
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -21,8 +22,9 @@ import duckdb
 from facts.load_series import load_encounters, load_population, load_seizures, ohss_usbp
 from facts.load_trade import load_commodity_trade, load_trade
 from facts.staging import DataError, allowed, no_duplicates, stage_csv
+from facts.store import cut_short
 
-__all__ = ["BuildReport", "DataError", "build", "fingerprint"]
+__all__ = ["BuildReport", "DataError", "build", "ensure_built", "fingerprint"]
 
 SCHEMA_VERSION = "2"  # 2: trade_detail (trade by commodity)
 
@@ -303,3 +305,36 @@ SELECT t.partner, t.year, t.flow, t.value_usd, t.months,
 FROM trade_annual t JOIN countries c ON c.code = t.partner
 WHERE c.kind IN ('country', 'former');
 """
+
+
+def ensure_built(data_dir: Path, db_path: Path) -> bool:
+    """Rebuild db_path if it is missing or older than the files in data_dir; True if rebuilt."""
+    if _built_fingerprint(db_path) == fingerprint(data_dir):
+        return False  # current: no lock file, so a read-only data/ (a container image) works
+    lock_path = db_path.with_name(db_path.name + ".lock")
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one builder at a time across processes
+        wanted = fingerprint(data_dir)
+        if _built_fingerprint(db_path) == wanted:
+            return False
+        build(data_dir, db_path)
+        return True
+
+
+def _built_fingerprint(db_path: Path) -> str | None:
+    if not db_path.exists():
+        return None
+    try:
+        con = duckdb.connect(str(db_path), read_only=True)
+    except duckdb.Error:
+        return None  # damaged: rebuild
+    try:
+        if cut_short(con, db_path):
+            return None  # a copy that stopped halfway: rebuild
+        rows = con.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchall()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return str(rows[0][0]) if rows else None

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from facts.check import TextCheck
 
 Verdict = Literal["supported", "roughly", "not_supported", "unverifiable"]
 AnswerKind = Literal[
@@ -14,12 +18,22 @@ AnswerKind = Literal[
     "rank",
     "trend",
     "share",
+    "extreme",
     "claim",
     "claims",
     "help",
     "not_understood",
     "no_data",
+    "check",
 ]
+
+
+class NoData(Exception):
+    """The question was understood but the store has no figure for it."""
+
+    def __init__(self, reason: str, suggestions: tuple[str, ...] = ()) -> None:
+        super().__init__(reason)
+        self.reason, self.suggestions = reason, suggestions
 
 
 @dataclass(frozen=True)
@@ -83,21 +97,45 @@ class ClaimCheck:
     source_ids: tuple[str, ...] = ()
 
 
+class Op(StrEnum):
+    """What a question asks for; decided once, by the parser (facts.parse)."""
+
+    HELP = "help"
+    CLAIMS = "claims"  # every op-ed claim with its verdict
+    CLAIM = "claim"  # one claim, by number, topic or restatement
+    LOOKUP = "lookup"  # one figure: a partner or series, one period
+    COMPARE = "compare"  # two or more partners or series side by side (ratio, difference)
+    COMPARE_PERIODS = "compare_periods"  # one figure in two periods ("2020 vs 2024")
+    SUM = "sum"  # partners added up
+    SHARE = "share"  # partners' part of all partners
+    RANK = "rank"  # the top N partners
+    RANK_OF = "rank_of"  # where one partner ranks
+    TREND = "trend"  # a figure over a range of years or months
+    EXTREME = "extreme"  # a record: the highest or lowest month or year, or partner
+    REFUSE = "refuse"  # understood, but the store cannot honour every word of it
+    CHECK = "check"  # every figure of a text, checked against the store (facts.check)
+
+
 @dataclass(frozen=True)
 class Period:
-    """A period as asked: a year, a month, a range, year to date or the latest available."""
+    """A period as asked: a year, a month, a span of months, a fiscal year, a range, latest."""
 
-    kind: Literal["year", "month", "years", "months", "ytd", "latest", "since", "pair"]
-    start: tuple[int, int] | None = None  # (year, month); month 1 for years
+    kind: Literal[
+        "year", "month", "years", "months", "ytd", "latest", "since", "pair", "fiscal", "fytd"
+    ]
+    start: tuple[int, int] | None = None  # (year, month); month 1 for years; fiscal: (FY, 10)
     end: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
 class Query:
-    """A question, understood: an operation over a metric, partners and a period."""
+    """A question, understood: an operation over a metric, partners and a period.
 
-    # lookup, compare, compare_years, sum, rank, rank_of, trend, share, claim, claims or help
-    op: str
+    `words` are the words of the question the parser used; `not_used` those it could not honour
+    (an operation of REFUSE names them, with `refusal` saying which kind of qualifier they are).
+    """
+
+    op: Op
     metric: str = ""  # exports | imports | balance | total | population | encounters | seizures
     partners: tuple[str, ...] = ()  # country codes, or one encounter series
     period: Period | None = None
@@ -106,6 +144,12 @@ class Query:
     drug: str = ""
     claim_ids: tuple[str, ...] = ()
     unknown: tuple[str, ...] = ()  # words that looked like a place but are not a known partner
+    extreme: Literal["", "max", "min"] = ""  # EXTREME: the highest or the lowest
+    over: Literal["", "months", "years", "partners"] = ""  # EXTREME: what is compared
+    refusal: str = ""  # REFUSE: product, us_state, port, unsupported, third_country, ...
+    not_used: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+    text: str = ""  # CHECK: the text whose figures are checked
 
 
 @dataclass(frozen=True)
@@ -121,3 +165,7 @@ class Answer:
     claims: tuple[ClaimCheck, ...] = ()
     reason: str = ""  # why there is no answer (no_data, not_understood)
     suggestions: tuple[str, ...] = ()
+    headline: str = ""  # the answer in one line, plain text (escaped by the renderer)
+    related: tuple[Fact, ...] = ()  # context figures that do not answer the question
+    not_used: tuple[str, ...] = ()  # words of the question that could not be honoured
+    check: TextCheck | None = None  # CHECK: every statement of the text, checked

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import json
 import threading
 from collections import OrderedDict
@@ -15,7 +14,6 @@ from typing import Any
 
 import duckdb
 
-from facts.load import build, fingerprint
 from facts.model import Fact, Source
 from facts.words import SERIES_WORDS
 
@@ -94,10 +92,8 @@ class FactStore:
         self._rankings: dict[tuple[str, int], tuple[Fact, ...]] = {}
 
     @classmethod
-    def open(cls, db_path: Path, data_dir: Path | None = None) -> FactStore:
-        """Open db_path read-only, first (re)building it from data_dir when the data changed."""
-        if data_dir is not None:
-            ensure_built(data_dir, db_path)
+    def open(cls, db_path: Path) -> FactStore:
+        """Open db_path read-only (facts.load.ensure_built builds it; opening never does)."""
         if not db_path.exists():
             raise FactStoreError(f"no fact store at {db_path}: run `tradefact build`")
         try:
@@ -106,7 +102,7 @@ class FactStore:
             # it got in. Once off, it cannot be turned back on while the database is open.
             con.execute("SET enable_external_access = false")
             con.execute("SELECT count(*) FROM meta").fetchone()
-            short = _cut_short(con, db_path)
+            short = cut_short(con, db_path)
         except duckdb.Error as exc:
             reason = str(exc).splitlines()[0]
             raise FactStoreError(f"the fact store {db_path} cannot be read: {reason}") from exc
@@ -324,14 +320,59 @@ class FactStore:
         period = f"{year}-01..{year}-{through_month:02d}"
         return Fact(metric, partner, period, value, "USD", TRADE_SOURCE, self.label(partner))
 
+    def trade_range(
+        self, metric: str, partner: str, start: tuple[int, int], end: tuple[int, int]
+    ) -> Fact | None:
+        """Trade over an inclusive range of months (None if any month is missing).
+
+        partner "WORLD" is every partner but the aggregates, as in trade_world.
+        """
+        if partner == "WORLD":
+            where = "partner IN (SELECT code FROM countries WHERE kind <> 'aggregate')"
+            params: list[Any] = [_ym(start), _ym(end)]
+        else:
+            where = "partner = ?"
+            params = [partner, _ym(start), _ym(end)]
+        value, months = self._rows(
+            f"SELECT {_TRADE_VALUE[metric]}, count(DISTINCT year * 100 + month) FROM trade_monthly"
+            f" WHERE {where} AND year * 100 + month BETWEEN ? AND ?",
+            params,
+        )[0]
+        expected = (end[0] - start[0]) * 12 + end[1] - start[1] + 1
+        if months != expected or value is None:
+            return None
+        label = "all partners" if partner == "WORLD" else self.label(partner)
+        return Fact(metric, partner, _period(start, end), value, "USD", TRADE_SOURCE, label)
+
+    def trade_months(self, metric: str, partner: str) -> list[Fact]:
+        """Every month of a partner's trade in the store, oldest first."""
+        rows = self._rows(
+            f"SELECT year, month, {_TRADE_VALUE[metric]} AS v FROM trade_monthly"
+            " WHERE partner = ? GROUP BY year, month HAVING v IS NOT NULL ORDER BY year, month",
+            [partner],
+        )
+        label = self.label(partner)
+        return [
+            Fact(metric, partner, f"{y}-{m:02d}", v, "USD", TRADE_SOURCE, label) for y, m, v in rows
+        ]
+
     def ranking(self, metric: str, year: int) -> list[Fact]:
-        """Countries (no aggregates) by exports, imports or total trade in a year, largest first."""
+        """Countries (no aggregates) by a trade metric in a year, largest first."""
         key = (metric, year)
         if key not in self._rankings:  # a few hundred facts a year, asked for by many answers
             self._rankings[key] = self._ranking(metric, year)
         return list(self._rankings[key])
 
     def _ranking(self, metric: str, year: int) -> tuple[Fact, ...]:
+        if metric == "balance":  # from the annual table in memory: surpluses first
+            facts = [
+                Fact(metric, p, str(year), value, "USD", TRADE_SOURCE, self.label(p))
+                for (p, y), flows in self._annual.items()
+                if y == year
+                and self.countries[p].kind in ("country", "former")
+                and (value := _combine(metric, flows)) is not None
+            ]
+            return tuple(sorted(facts, key=lambda f: (-f.value, f.partner)))
         if metric == "total":
             rows = self._rows(
                 "SELECT partner, sum(value_usd) AS v FROM trade_rank WHERE year = ?"
@@ -417,6 +458,27 @@ class FactStore:
             "seizures", drug or "all", period, value.normalize(), "lb", SEIZURE_SOURCE, label
         )
 
+    def seizures_by_month(self, drug: str) -> list[Fact]:
+        """Pounds of a drug ("" = all drugs) seized by CBP each month, oldest first."""
+        rows = self._rows(
+            "SELECT year, month, sum(pounds) FROM seizures WHERE (drug = ? OR ? = '')"
+            " GROUP BY year, month ORDER BY year, month",
+            [drug, drug],
+        )
+        label = (drug or "all drugs").capitalize()
+        return [
+            Fact(
+                "seizures",
+                drug or "all",
+                f"{y}-{m:02d}",
+                v.normalize(),
+                "lb",
+                SEIZURE_SOURCE,
+                label,
+            )
+            for y, m, v in rows
+        ]
+
     # --- monthly ranking (weekly digest) ----------------------------------------------------
 
     def ranking_month(self, metric: str, year: int, month: int) -> list[Fact]:
@@ -483,41 +545,7 @@ def _split(aliases: str | None) -> list[str]:
     return [a.strip() for a in (aliases or "").split("|") if a.strip()]
 
 
-def ensure_built(data_dir: Path, db_path: Path) -> bool:
-    """Rebuild db_path if it is missing or older than the files in data_dir; True if rebuilt."""
-    wanted = fingerprint(data_dir)
-    if _built_fingerprint(db_path) == wanted:
-        return False  # current: no lock file, so a read-only data/ (a container image) works
-    lock_path = db_path.with_name(db_path.name + ".lock")
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # one builder at a time across processes
-        wanted = fingerprint(data_dir)
-        if _built_fingerprint(db_path) == wanted:
-            return False
-        build(data_dir, db_path)
-        return True
-
-
-def _built_fingerprint(db_path: Path) -> str | None:
-    if not db_path.exists():
-        return None
-    try:
-        con = duckdb.connect(str(db_path), read_only=True)
-    except duckdb.Error:
-        return None  # damaged: rebuild
-    try:
-        if _cut_short(con, db_path):
-            return None  # a copy that stopped halfway: rebuild
-        rows = con.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchall()
-    except duckdb.Error:
-        return None
-    finally:
-        con.close()
-    return str(rows[0][0]) if rows else None
-
-
-def _cut_short(con: duckdb.DuckDBPyConnection, db_path: Path) -> bool:
+def cut_short(con: duckdb.DuckDBPyConnection, db_path: Path) -> bool:
     """True when the file is shorter than the blocks DuckDB says it holds.
 
     Such a file (a copy or a download that stopped halfway) opens, answers from its first

@@ -56,6 +56,10 @@ def period_words(period: Period | None) -> str:
         return f"since {month}{period.start[0]}"
     if period.kind == "ytd":
         return f"year to date{' ' + str(period.start[0]) if period.start else ''}"
+    if period.kind == "fiscal" and period.start:
+        return f"fiscal year {period.start[0]}"
+    if period.kind == "fytd":
+        return f"fiscal year {period.start[0]} to date" if period.start else "fiscal year to date"
     if period.kind == "pair" and period.start and period.end:
         return f"{period.start[0]} vs {period.end[0]}"
     if period.kind == "months" and period.start and period.end:
@@ -68,8 +72,15 @@ def period_words(period: Period | None) -> str:
 
 def figure_period_words(period: str) -> str:
     """A figure's period string in words: "2024", "June 2025", "January 2025 – March 2025"."""
+    if period.startswith("FY"):
+        year = int(period[2:])
+        return f"fiscal year {year} (October {year - 1} – September {year})"
     if ".." in period:
         first, last = period.split("..")
+        if first[:4] == last[:4]:
+            if first[5:] == "01" and last[5:] == "12":
+                return first[:4]
+            return f"{MONTHS[int(first[5:]) - 1]}–{MONTHS[int(last[5:]) - 1]} {first[:4]}"
         return f"{figure_period_words(first)} – {figure_period_words(last)}"
     if len(period) == 7 and period[4] == "-":
         return f"{MONTHS[int(period[5:]) - 1]} {period[:4]}"

@@ -309,7 +309,10 @@ class FakeSlack:
             return {"ok": True, "user": {"id": user, "tz": tz, "is_admin": user in self.admins}}
         if method == "conversations.info":
             channel = str(params.get("channel"))
-            return {"ok": True, "channel": {"id": channel, "is_member": channel not in self.not_member}}
+            return {
+                "ok": True,
+                "channel": {"id": channel, "is_member": channel not in self.not_member},
+            }
         channels = [{"id": c} for c in self.user_channels.get(user, [])]
         return {"ok": True, "channels": channels, "response_metadata": {"next_cursor": ""}}
 

@@ -46,7 +46,7 @@ def _signed(body: str, content_type: str) -> BoltRequest:
     return BoltRequest(body=body, headers=headers)
 
 
-def _broken_ask(store: FactStore, text: str) -> Answer:
+def _broken_ask(context: object, text: str) -> Answer:
     raise RuntimeError("the answerer broke")
 
 
@@ -57,7 +57,7 @@ def test_creating_the_app_calls_no_slack_api(fake: FakeSlack, app: App) -> None:
 def test_a_failing_slash_command_answers_sorry_ephemerally_and_logs_the_traceback(
     app: App, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(bot.handlers, "ask", _broken_ask)
+    monkeypatch.setattr(bot.handlers, "answer_question", _broken_ask)
     body = slash_command("mexico exports 2024", "http://127.0.0.1:9/unused")
     with caplog.at_level(logging.ERROR):
         response = app.dispatch(_signed(body, "application/x-www-form-urlencoded"))
@@ -88,7 +88,7 @@ def test_a_job_that_hits_a_bug_fails_once_with_its_traceback_logged(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     bot = made_bot
-    monkeypatch.setattr(handlers, "ask", _broken_ask)
+    monkeypatch.setattr(handlers, "answer_question", _broken_ask)
     body = event_callback("message_im", "the answerer will break on this")
     with caplog.at_level(logging.ERROR, logger="bot.worker"):
         assert bot.app.dispatch(_signed(body, "application/json")).status == 200

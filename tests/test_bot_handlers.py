@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from asking import ask
 
 import bot.handlers
 from bot.handlers import (
@@ -16,7 +17,6 @@ from bot.handlers import (
     shared_reply,
     strip_mention,
 )
-from facts.answer import ask
 from facts.store import FactStore
 
 

@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import duckdb
 import pytest
+from asking import ask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from slack_helpers import (
@@ -41,7 +42,6 @@ from test_hostile_input import ATTACKS, WORDS
 
 from bot.app import REFUSED
 from bot.handlers import ephemeral_reply, message_reply, question_from, strip_mention
-from facts.answer import ask
 from facts.store import FactStore
 
 MEXICO_2024 = "$334.5 billion"
@@ -148,7 +148,7 @@ def test_sql_is_not_understood_and_changes_nothing(
 
 def test_template_syntax_is_text_not_code(served: BotServer) -> None:
     reply = _slash(served, "{{ 1111*7 }} {% if 1 %}mexico{% endif %} exports 2024").json()
-    assert MEXICO_2024 in reply["text"]
+    assert "“1111”" in reply["text"] and "which I can't use" in reply["text"]
     assert "7777" not in reply["text"] and "7,777" not in reply["text"]
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from asking import context_of
+
 from bot.handlers import answered, ephemeral_reply
 from bot.replies import Replies, Reply
 from facts.model import Answer
@@ -13,7 +15,7 @@ from facts.store import FactStore
 def _counting(store: FactStore, made: list[str]) -> Replies:
     def make(question: str) -> tuple[Answer, Reply]:
         made.append(question)
-        return answered(question, store)
+        return answered(question, context_of(store))
 
     return Replies(store, make, limit=2)
 
@@ -37,7 +39,7 @@ def test_the_cached_reply_is_the_rendered_answer_and_the_button_keeps_the_typed_
 ) -> None:
     replies = _counting(store, [])
     answer, reply = replies.get("Mexico exports 2024")
-    assert reply == answered("mexico exports 2024", store)[1]
+    assert reply == answered("mexico exports 2024", context_of(store))[1]
     typed = ephemeral_reply("MEXICO exports 2024", *replies.get("MEXICO exports 2024"))
     assert _button_values(typed) == ["MEXICO exports 2024"]
     assert _button_values(reply) == []  # adding the button left the cached reply alone

@@ -29,7 +29,7 @@ from bot.config import Settings
 from bot.digest import post_digest
 from bot.ledger import LEASE, Ledger
 from bot.state import open_state
-from facts.load import fingerprint
+from facts.load import ensure_built, fingerprint
 from facts.store import FactStore
 
 DATA = REPO / "data"
@@ -234,7 +234,8 @@ def test_a_rebuild_while_serving_never_interrupts_answers(
         server.stop()
     assert "Traceback" not in server.log() and "ERROR" not in server.log()
     # The new store is in place, whole, for the next start.
-    rebuilt = FactStore.open(good_store, data_dir)
+    ensure_built(data_dir, good_store)
+    rebuilt = FactStore.open(good_store)
     try:
         population = rebuilt.population("MEX", 2024)
         assert population is not None and population.value == 130_861_008
@@ -266,7 +267,8 @@ def test_a_build_killed_midway_leaves_the_old_store_whole(
     assert _digest(good_store) == before
     # What it leaves is its own temporary file, which no later build or open uses.
     assert {p.suffix for p in good_store.parent.glob("facts.duckdb.*.tmp*")} <= {".tmp", ".wal"}
-    store = FactStore.open(good_store, data_dir)  # no rebuild: the data did not change
+    assert ensure_built(data_dir, good_store) is False  # no rebuild: the data did not change
+    store = FactStore.open(good_store)
     try:
         assert store.fingerprint == fingerprint(data_dir)
         mexico = store.trade_year("exports", "MEX", 2024)

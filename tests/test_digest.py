@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from asking import context_of
 
 from bot.cli import main
 from bot.render import (
@@ -19,7 +20,6 @@ from bot.render import (
     render_digest_blocks,
     render_digest_text,
 )
-from facts.answer import answerer_for
 from facts.digest import Change, Digest, MarketRank, build_digest, claim_of_the_week, iso_week
 from facts.model import Fact
 from facts.store import FactStore
@@ -80,7 +80,7 @@ def test_digest_for_2025_07_07_has_the_latest_month_against_a_year_earlier(
 ) -> None:
     digest = build_digest(store, DAY)
     census, cbp = store.sources[CENSUS], store.sources[CBP]
-    claim = answerer_for(store).checks["factory-jobs"]
+    claim = context_of(store).checks["factory-jobs"]
     border_now = Fact("encounters", "nationwide", "2025-11", Decimal(30375), "encounters", CBP)
     border_before = replace(border_now, period="2024-11", value=Decimal(124972))
     assert digest == Digest(
@@ -155,7 +155,7 @@ def test_iso_week_names_the_week_of_a_date(day: date, week: str) -> None:
 
 
 def test_claim_of_the_week_differs_every_week_and_covers_every_claim(store: FactStore) -> None:
-    checks = list(answerer_for(store).checks.values())
+    checks = list(context_of(store).checks.values())
     mondays = [date(2024, 12, 30) + timedelta(weeks=n) for n in range(3 * 52)]
     picked = [claim_of_the_week(checks, day).id for day in mondays]
     assert all(a != b for a, b in zip(picked, picked[1:], strict=False))
@@ -164,7 +164,7 @@ def test_claim_of_the_week_differs_every_week_and_covers_every_claim(store: Fact
 
 
 def test_claim_of_the_week_is_the_same_all_week(store: FactStore) -> None:
-    checks = answerer_for(store).checks.values()
+    checks = context_of(store).checks.values()
     week = {claim_of_the_week(checks, DAY + timedelta(days=d)).id for d in range(7)}
     assert week == {"factory-jobs"}
 
@@ -188,10 +188,10 @@ DRY_RUN = """\
 • U.S. exports to Mexico (what Mexico buys from the U.S.): *$33.7 billion* (exactly $33,656,300,000), +15.3% from $29.2 billion in August 2025
 • U.S. imports from Mexico: *$60.6 billion* (exactly $60,637,400,000), +34.2% from $45.2 billion in August 2025
 • U.S. trade balance with Mexico: *-$27.0 billion* (exactly -$26,981,100,000), against -$16.0 billion in August 2025
-*Year to date, January 2026 – August 2026*
-• U.S. exports to Mexico (what Mexico buys from the U.S.): *$263.5 billion* (exactly $263,473,200,000), +16.6% from $225.9 billion in January 2025 – August 2025
-• U.S. imports from Mexico: *$419.3 billion* (exactly $419,344,400,000), +18.3% from $354.5 billion in January 2025 – August 2025
-• U.S. trade balance with Mexico: *-$155.9 billion* (exactly -$155,871,200,000), against -$128.6 billion in January 2025 – August 2025
+*Year to date, January–August 2026*
+• U.S. exports to Mexico (what Mexico buys from the U.S.): *$263.5 billion* (exactly $263,473,200,000), +16.6% from $225.9 billion in January–August 2025
+• U.S. imports from Mexico: *$419.3 billion* (exactly $419,344,400,000), +18.3% from $354.5 billion in January–August 2025
+• U.S. trade balance with Mexico: *-$155.9 billion* (exactly -$155,871,200,000), against -$128.6 billion in January–August 2025
 *Mexico is the #1 market for U.S. exports in August 2026* (of 215 countries): $3.4 billion ahead of #2 Canada ($30.3 billion)
 
 Source: <https://www.census.gov/foreign-trade/balance/country.xlsx|U.S. Census Bureau, Foreign Trade Division, U.S. Trade in Goods by Country (country.xlsx), monthly and annual, 1991 to August 2026>

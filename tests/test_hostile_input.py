@@ -6,11 +6,11 @@ import json
 import re
 
 import pytest
+from asking import ask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.render import render_blocks, render_mrkdwn
-from facts.answer import ask
 from facts.model import Answer
 from facts.store import FactStore
 

@@ -14,9 +14,9 @@ from typing import Any, get_args
 
 import pytest
 import yaml
+from asking import ask
 
 from bot.render import render_mrkdwn, render_text
-from facts.answer import ask
 from facts.model import Answer, AnswerKind, Derived
 from facts.store import FactStore
 

@@ -6,9 +6,9 @@ import json
 from decimal import Decimal
 
 import pytest
+from asking import ask
 
 from bot.render import amount, answer_json, render_blocks, render_mrkdwn, render_text
-from facts.answer import ask
 from facts.model import Answer
 from facts.store import FactStore
 
@@ -35,7 +35,7 @@ def test_amounts_are_formatted_for_reading(value: Decimal, unit: str, text: str)
 
 def test_text_answer_gives_figure_exact_value_claim_and_source(store: FactStore) -> None:
     text = render_text(ask(store, "mexico exports 2024"))
-    assert text.splitlines()[0] == "Mexico, 2024: $334.5 billion"
+    assert text.splitlines()[0] == "U.S. exports to Mexico, 2024: $334.5 billion"
     assert "(exactly $334,492,100,000)" in text
     assert "✅ Supported — Claim 1 (trade)" in text
     assert "Op-ed: $335 billion · Data: $334.5 billion (-0.15% off)" in text

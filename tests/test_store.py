@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from facts.load import DataError, build, fingerprint
-from facts.store import FactStore, ensure_built
+from facts.load import DataError, build, ensure_built, fingerprint
+from facts.store import FactStore
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

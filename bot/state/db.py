@@ -15,6 +15,7 @@ import fcntl
 import hashlib
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -57,6 +58,10 @@ class StateDB:
         """A transaction: committed when the block ends, rolled back if it raises."""
         raise NotImplementedError
 
+    def read(self) -> contextlib.AbstractContextManager[Tx]:
+        """A read-only look that takes no write lock (a transaction, where that costs nothing)."""
+        return self.transaction()
+
     def hold(self, name: str) -> contextlib.AbstractContextManager[bool]:
         """Try to take the lock `name` for the block: True if this process has it, else False."""
         raise NotImplementedError
@@ -97,31 +102,62 @@ class SqliteState(StateDB):
         self.name = f"sqlite:{path}"
         path.parent.mkdir(parents=True, exist_ok=True)
         self._locks = path.with_name(path.name + ".locks")
-        with self._connect() as con:
-            con.execute("PRAGMA journal_mode=WAL")  # persistent: readers never block the writer
+        # Threads of this process queue here for the write lock, in turn, rather than in
+        # SQLite's busy handler, which sleeps up to 100 ms between tries; other processes still
+        # meet in the busy handler.
+        self._writer = threading.Lock()
+        self._local = threading.local()
+        self._connection().execute("PRAGMA journal_mode=WAL")  # persistent: readers never block
 
-    @contextlib.contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        # A connection per transaction: sqlite3 connections belong to the thread that made them,
-        # and opening one costs tens of microseconds. isolation_level=None: explicit BEGIN.
-        con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        try:
+    def _connection(self) -> sqlite3.Connection:
+        # One connection per thread, kept: sqlite3 connections belong to the thread that made
+        # them. isolation_level=None: transactions are explicit.
+        con: sqlite3.Connection | None = getattr(self._local, "con", None)
+        if con is None:
+            con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             con.execute("PRAGMA synchronous=FULL")  # a commit survives a power cut
-            yield con
-        finally:
-            con.close()
+            self._local.con = con
+        return con
+
+    def _forget_connection(self) -> None:
+        con = getattr(self._local, "con", None)
+        self._local.con = None
+        if con is not None:
+            with contextlib.suppress(sqlite3.Error):
+                con.close()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Tx]:
         """BEGIN IMMEDIATE ... COMMIT: the write lock is taken before the first read."""
-        with self._connect() as con:
-            con.execute("BEGIN IMMEDIATE")
+        with self._writer:
+            con = self._connection()
+            try:
+                con.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error:
+                self._forget_connection()
+                raise
             try:
                 yield con  # type: ignore[misc]  # sqlite3.Connection.execute fits Tx
             except BaseException:
-                con.execute("ROLLBACK")
+                try:
+                    con.execute("ROLLBACK")
+                except sqlite3.Error:
+                    self._forget_connection()
                 raise
-            con.execute("COMMIT")
+            try:
+                con.execute("COMMIT")
+            except sqlite3.Error:
+                self._forget_connection()  # rolled back by SQLite or by closing
+                raise
+
+    def close(self) -> None:
+        """Close this thread's connection (the others close with their threads' end)."""
+        self._forget_connection()
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Tx]:
+        """The thread's connection in autocommit: WAL readers never wait for the writer."""
+        yield self._connection()  # type: ignore[misc]  # sqlite3.Connection.execute fits Tx
 
     @contextlib.contextmanager
     def hold(self, name: str) -> Iterator[bool]:
@@ -161,7 +197,6 @@ class PostgresState(StateDB):
             min_size=1,
             max_size=pool_size,
             timeout=BUSY_TIMEOUT_S,
-            check=ConnectionPool.check_connection,  # a server restart costs one failed check
             open=False,
             name="tradefact-state",
         )

@@ -100,6 +100,12 @@ class Jobs:
         with self._state.transaction() as tx:
             tx.execute(sql, params)
 
+    def due(self, now: float) -> int:
+        """How many jobs could be taken now (a read: no lock taken)."""
+        with self._state.read() as tx:
+            row = tx.execute(f"SELECT count(*) FROM jobs WHERE {_DUE}", (now, now)).fetchone()
+        return int(row[0])
+
     def next_due(self, now: float) -> float | None:
         """When the next queued job is due (or a lease runs out), if any job is waiting."""
         with self._state.transaction() as tx:

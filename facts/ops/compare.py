@@ -1,0 +1,88 @@
+"""COMPARE, COMPARE_PERIODS and SUM: partners side by side, one figure in two periods, a total."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from facts.context import Context
+from facts.figures import figure, span_for
+from facts.model import Answer, Derived, NoData, Period, Query
+from facts.numbers import amount
+from facts.ops.common import answer, name, related_claims, value_words, what
+from facts.ops.lookup import subject_of
+from facts.ops.per_capita import per_capita
+from facts.words import HUNDRED, figure_period_words
+
+
+def compare(query: Query, ctx: Context) -> Answer:
+    """Two or more partners in one period: the figures, their ratio and difference."""
+    if query.per_capita:
+        return per_capita(query, ctx)
+    span = span_for(ctx.store, query.metric, query.partners[0], query.period)
+    facts = tuple(figure(ctx.store, query.metric, p, span) for p in query.partners)
+    first, second = facts[0], facts[1]
+    derived = []
+    if second.value and query.metric != "balance":
+        derived.append(Derived("ratio", first.value / second.value,
+                               f"{first.label} ÷ {second.label}", "x"))  # fmt: skip
+    derived.append(
+        Derived("difference", first.value - second.value, f"{first.label} − {second.label}",
+                first.unit)
+    )  # fmt: skip
+    claims = related_claims(ctx, "compare", query.metric, query.partners, first.period)
+    when = figure_period_words(first.period)
+    title = f"{what(first)}, {when}: {value_words(first)} vs {second.label} {value_words(second)}"
+    return answer(ctx, "compare", query, "", facts, tuple(derived), claims, title)
+
+
+def compare_periods(query: Query, ctx: Context) -> Answer:
+    """One partner or series in two years: both figures, the difference and the change."""
+    assert query.period and query.period.start and query.period.end
+    subject = subject_of(query)
+    years = (query.period.start[0], query.period.end[0])
+    spans = [span_for(ctx.store, query.metric, subject, Period("year", (y, 1))) for y in years]
+    if any(s.partial for s in spans):
+        raise NoData(
+            "One of those years is not complete in the data; compare the same months instead,"
+            " e.g. 'mexico exports ytd 2026'."
+        )
+    facts = tuple(figure(ctx.store, query.metric, subject, s, query.drug) for s in spans)
+    first, second = facts
+    derived = [Derived("difference", second.value - first.value, f"{years[1]} − {years[0]}",
+                       first.unit)]  # fmt: skip
+    if first.value:
+        change = (second.value - first.value) / abs(first.value) * HUNDRED
+        derived.append(Derived("change_pct", change, f"from {years[0]} to {years[1]}", "%"))
+    title = (
+        f"{what(first)}: {value_words(first)} in {years[0]} vs {value_words(second)} in {years[1]}"
+    )
+    return answer(ctx, "compare", query, "", facts, tuple(derived), (), title,
+                  resolved=f"{years[0]}-01..{years[1]}-12")  # fmt: skip
+
+
+def total(query: Query, ctx: Context) -> Answer:
+    """Partners added up (never a group with its members: they would count twice)."""
+    refuse_groups(ctx, query.partners)
+    if query.per_capita:
+        return per_capita(query, ctx)
+    span = span_for(ctx.store, query.metric, query.partners[0], query.period)
+    facts = tuple(figure(ctx.store, query.metric, p, span) for p in query.partners)
+    summed = sum((f.value for f in facts), Decimal(0))
+    names = " + ".join(name(ctx, p) for p in query.partners)
+    derived = (Derived("sum", summed, names, "USD"),)
+    claims = related_claims(ctx, "sum", query.metric, query.partners, facts[0].period)
+    flow = what(facts[0]).replace(facts[0].label, names)
+    title = f"{flow}, {figure_period_words(facts[0].period)}: {amount(summed, 'USD')}"
+    return answer(ctx, "sum", query, "", facts, derived, claims, title)
+
+
+def refuse_groups(ctx: Context, partners: tuple[str, ...]) -> None:
+    """NoData when partners mix a group (NAFTA, EU) with other partners."""
+    groups = [p for p in partners if ctx.store.countries[p].kind == "aggregate"]
+    if groups and len(partners) > 1:
+        group = name(ctx, groups[0])
+        raise NoData(
+            f"{group} is a group of countries in the Census data; adding it to other partners"
+            " could count the same trade twice. Ask for each separately.",
+            tuple(f"{name(ctx, p).lower()} exports 2024" for p in partners[:2]),
+        )

@@ -1,0 +1,42 @@
+"""SHARE: one or more partners' part of U.S. trade with all partners."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from facts.context import Context
+from facts.figures import figure, span_for
+from facts.model import Answer, Derived, Query
+from facts.numbers import amount
+from facts.ops.common import answer, name, related_claims
+from facts.ops.compare import refuse_groups
+from facts.words import HUNDRED, figure_period_words
+
+_FLOW_WORDS = {
+    "exports": "U.S. exports",
+    "imports": "U.S. imports",
+    "total": "U.S. trade",
+    "balance": "the U.S. trade balance",
+}
+
+
+def share(query: Query, ctx: Context) -> Answer:
+    """The partners' figure (added up when several) as a percentage of all partners'."""
+    refuse_groups(ctx, query.partners)
+    span = span_for(ctx.store, query.metric, query.partners[0], query.period)
+    facts = tuple(figure(ctx.store, query.metric, p, span) for p in query.partners)
+    world = figure(ctx.store, query.metric, "WORLD", span)
+    part = sum((f.value for f in facts), Decimal(0))
+    names = " + ".join(name(ctx, p) for p in query.partners)
+    derived = []
+    if len(facts) > 1:
+        derived.append(Derived("sum", part, names, "USD"))
+    pct = part / world.value * HUNDRED if world.value else Decimal(0)
+    derived.append(Derived("share_pct", pct, f"{names}'s share of all partners", "%"))
+    claims = related_claims(ctx, "lookup", query.metric, query.partners, facts[0].period)
+    flows = _FLOW_WORDS[query.metric]
+    title = (
+        f"{names}: {amount(pct, '%')} of {flows}, {figure_period_words(world.period)}"
+        f" ({amount(part, 'USD')} of {amount(world.value, 'USD')})"
+    )
+    return answer(ctx, "share", query, "", (*facts, world), tuple(derived), claims, title)
