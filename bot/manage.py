@@ -28,6 +28,7 @@ from bot.deliver import Done, Failed, Result, Retry, api_error
 from bot.digest import SPANISH_PENDING, digest_message
 from bot.home import (
     ASK_ACTION,
+    CHECK_TEXT_ACTION,
     LANGUAGE_ACTION,
     PREVIEW_ACTION,
     UNSUBSCRIBE_ACTION,
@@ -50,6 +51,8 @@ from facts.digest import build_digest
 logger = logging.getLogger(__name__)
 
 JobHandler = Callable[[Job, WebClient], Result]
+CHECK_MODAL = "check_text_modal"  # the "Check a text" modal's callback_id
+MAX_INPUT = 3000  # characters in a modal's text box (Slack's limit)
 MAX_REPUBLISH = 100  # Homes rebuilt at once after a subscription changes (others on next open)
 _DIGEST = re.compile(r"\s*(digest|resumen)\b(.*)", re.IGNORECASE | re.DOTALL)
 USAGE = (
@@ -72,7 +75,7 @@ class Manager:
     subscribers: str  # "anyone" or "admins" (TRADEFACT_SUBSCRIBERS)
     default_timezone: str
     installations: Installations | None = None  # OAuth mode
-    text_check: bool = False
+    text_check: bool = True  # the Home's "Check a text" button (bot.checking)
     clock: Callable[[], float] = time.time
 
     @property
@@ -87,7 +90,12 @@ class Manager:
 
     def jobs(self) -> dict[str, JobHandler]:
         """The runner's handlers for this module's job kinds."""
-        return {"subscription": self._change, "home": self._publish, "preview": self._preview}
+        return {
+            "subscription": self._change,
+            "home": self._publish,
+            "preview": self._preview,
+            "check_modal": self._open_check,
+        }
 
     # --- subscribe / unsubscribe (a job: it may ask Slack who is an admin, and who is in) ---
 
@@ -198,6 +206,16 @@ class Manager:
         except (OSError, HTTPException) as exc:
             return Failed(f"chat.postMessage: {type(exc).__name__}")
         return Done(str(response.get("ts")))
+
+    def _open_check(self, job: Job, client: WebClient) -> Result:
+        """The "Check a text" modal (views.open must follow the click within 3 seconds)."""
+        try:
+            client.views_open(trigger_id=str(job.payload["trigger_id"]), view=check_modal())
+        except SlackApiError as exc:  # expired_trigger_id: the click is too old to answer
+            return Failed(f"views.open: {api_error(exc)}")
+        except (OSError, HTTPException) as exc:
+            return Failed(f"views.open: {type(exc).__name__}")
+        return Done(None)
 
     # --- uninstall -----------------------------------------------------------------------------
 
@@ -336,6 +354,26 @@ def register_manage(app: App, manager: Manager, inbox: Inbox) -> None:
         job = {**Workspace.from_context(context).fields(), "user": user}
         inbox.once("shares", _click_key(body, action), "home", job)
 
+    @app.action(CHECK_TEXT_ACTION)
+    def home_check_text(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        ack()
+        job = {**Workspace.from_context(context).fields(), "trigger_id": body["trigger_id"]}
+        inbox.once("shares", _click_key(body, {}), "check_modal", job)
+
+    @app.view(CHECK_MODAL)
+    def check_submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ) -> None:
+        text = str(view["state"]["values"]["text"]["text"].get("value") or "").strip()
+        if not text:
+            ack(response_action="errors", errors={"text": "Paste a text with figures to check."})
+            return
+        ack()  # closes the modal; the check arrives in a message from TradeFact
+        user = str(body["user"]["id"])
+        job = {**Workspace.from_context(context).fields(), "channel": user, "thread_ts": None}
+        key = f"check-modal:{view.get('id')}:{view.get('hash')}"
+        inbox.once("shares", key, "reply", {**job, "question": f"check: {text}"})
+
     @app.event("tokens_revoked")
     def tokens_revoked(event: dict[str, Any], context: BoltContext) -> None:
         if (event.get("tokens") or {}).get("bot"):
@@ -344,6 +382,42 @@ def register_manage(app: App, manager: Manager, inbox: Inbox) -> None:
     @app.event("app_uninstalled")
     def app_uninstalled(context: BoltContext) -> None:
         manager.forget(Workspace.from_context(context))
+
+
+def check_modal() -> dict[str, Any]:
+    """The modal of the Home's "Check a text" button: one text box."""
+    box = {
+        "type": "plain_text_input",
+        "action_id": "text",
+        "multiline": True,
+        "max_length": MAX_INPUT,  # Slack's limit for a text box
+        "placeholder": {"type": "plain_text", "text": "In 2024 Mexico bought $335 billion…"},
+    }
+    return {
+        "type": "modal",
+        "callback_id": CHECK_MODAL,
+        "title": {"type": "plain_text", "text": "Check a text"},
+        "submit": {"type": "plain_text", "text": "Check"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "text",
+                "label": {"type": "plain_text", "text": "A text with figures"},
+                "element": box,
+            },
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": "Every figure is checked against the data; the result comes"
+                        " in a message from TradeFact.",
+                    }
+                ],
+            },
+        ],
+    }
 
 
 def digest_reply(

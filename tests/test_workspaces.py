@@ -24,6 +24,7 @@ from slack_helpers import (
     clean_env,
     event_callback,
     healthy_server,
+    payload,
     request,
     slash_command,
 )
@@ -285,3 +286,54 @@ def test_single_workspace_mode_subscribes_with_its_one_token(
         assert said.startswith("Subscribed: this channel gets the weekly digest Fridays at 07:00")
         [info] = fake.calls("users.info")
         assert bearer(info) == "Bearer xoxb-test-5f2e9a"
+
+
+def home_click(team: str, user: str, action: dict[str, Any]) -> str:
+    """A click on the Home tab (block_actions from a view: no channel, no response_url)."""
+    data = payload("block_actions")
+    for key in ("channel", "response_url"):
+        data.pop(key)
+    data["team"], data["user"]["id"] = {"id": team, "domain": "x"}, user
+    data["container"] = {"type": "view", "view_id": "VHOME"}
+    data["view"] = {"id": "VHOME", "type": "home", "private_metadata": "", "hash": "h1"}
+    data["trigger_id"] = f"trigger-{time.time()}"
+    data["actions"] = [{"block_id": "b", "action_ts": f"{time.time():.6f}", **action}]
+    return urllib.parse.urlencode({"payload": json.dumps(data)})
+
+
+def test_home_buttons_answer_in_a_direct_message_and_check_a_text_in_a_modal(
+    oauth_server: BotServer,
+) -> None:
+    server, fake = oauth_server, oauth_server.fake
+    install(server, "code-b2", "TBTN", "xoxb-team-btn", "UBOTBTN")
+    fake.clear()
+    ask = {"type": "button", "action_id": "home_ask_0", "value": "mexico exports 2024"}
+    assert server.post(home_click("TBTN", "UBTN", ask)).status == 200
+    [answer] = fake.wait_for(POST, timeout=10)
+    assert answer.params["channel"] == "UBTN" and bearer(answer) == "Bearer xoxb-team-btn"
+    assert "Mexico" in answer.params["text"]
+
+    option = {"value": "es", "text": {"type": "plain_text", "text": "Spanish"}}
+    spanish = {"type": "static_select", "action_id": "home_language", "selected_option": option}
+    server.post(home_click("TBTN", "UBTN", spanish))
+    [home] = fake.wait_for(PUBLISH, timeout=10)
+    assert "Answers in Spanish." in json.dumps(home.params["view"])
+
+    server.post(home_click("TBTN", "UBTN", {"type": "button", "action_id": "home_check_text"}))
+    [opened] = fake.wait_for("views.open", timeout=10)
+    modal = opened.params["view"]
+    modal = json.loads(modal) if isinstance(modal, str) else modal
+    View(**modal).validate_json()
+    submitted = payload("block_actions")
+    submitted.update(type="view_submission", team={"id": "TBTN", "domain": "x"})
+    submitted["user"]["id"] = "UBTN"
+    for key in ("channel", "response_url", "container", "actions"):
+        submitted.pop(key)
+    text = "In 2024 Mexico bought $335 billion of U.S. goods."
+    submitted["view"] = {**modal, "id": "VMODAL", "hash": "h2", "state": {"values": {
+        "text": {"text": {"type": "plain_text_input", "value": text}}}}}  # fmt: skip
+    closed = server.post(urllib.parse.urlencode({"payload": json.dumps(submitted)}))
+    assert closed.status == 200 and closed.body in (b"", b"{}")
+    check = fake.wait_for(POST, count=2, timeout=10)[-1]
+    assert check.params["channel"] == "UBTN"
+    assert "335" in check.params["text"]
