@@ -10,6 +10,7 @@ with the workspace's token (the JOBS handlers below), like every reply.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
@@ -156,8 +157,15 @@ class Manager:
         """The version of the Home the user should see now."""
         language = self.preferences.get("user", user, "language") or "en"
         return version(
-            self.home.store, self.subscriptions.version(workspace), language, self.clock()
+            self.home.store,
+            self.subscriptions.version(self._scope(workspace)),
+            language,
+            self.clock(),
         )
+
+    def _scope(self, workspace: Workspace) -> Workspace | None:
+        # One workspace (a bot token): every subscription is its own, seeded ones included.
+        return workspace if self.installations is not None else None
 
     def shown(self, workspace: Workspace, user: str) -> str | None:
         """The version of the Home last published for the user."""
@@ -174,7 +182,11 @@ class Manager:
         view_version = self.home_version(workspace, user)
         try:
             channels = _user_channels(client, user)
-            mine = [s for s in self.subscriptions.active(workspace) if s.channel in channels]
+            mine = [
+                s
+                for s in self.subscriptions.active(self._scope(workspace))
+                if s.channel in channels
+            ]
             language = self.preferences.get("user", user, "language") or "en"
             view = self.home.view(mine, language, view_version, self.text_check)
             client.views_publish(user_id=user, view=view)
@@ -264,8 +276,6 @@ class Manager:
 
 
 def _workspace_jobs(tx: Any, workspace: Workspace) -> list[str]:
-    import json
-
     found = []
     for job_id, payload in tx.execute("SELECT id, payload FROM jobs").fetchall():
         data = json.loads(payload or "{}")

@@ -182,14 +182,15 @@ class Subscriptions:
                     (s.channel, s.weekday, s.at_minute, s.timezone, s.language, now),
                 )
 
-    def version(self, workspace: Workspace) -> str:
-        """Changes whenever a subscription of the workspace changes (for the Home tab)."""
+    def version(self, workspace: Workspace | None = None) -> str:
+        """Changes whenever a subscription (of the workspace) changes (for the Home tab)."""
+        sql = "SELECT count(*), max(updated_at) FROM digest_subscriptions"
+        params: tuple[str, ...] = ()
+        if workspace is not None:
+            sql += " WHERE enterprise_id = ? AND team_id = ?"
+            params = (workspace.enterprise_id, workspace.team_id)
         with self._state.transaction() as tx:
-            row = tx.execute(
-                "SELECT count(*), max(updated_at) FROM digest_subscriptions"
-                " WHERE enterprise_id = ? AND team_id = ?",
-                (workspace.enterprise_id, workspace.team_id),
-            ).fetchone()
+            row = tx.execute(sql, params).fetchone()
         return f"{row[0]}@{row[1] or 0}"
 
 

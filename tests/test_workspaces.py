@@ -136,6 +136,7 @@ def test_two_workspaces_install_and_each_is_answered_with_its_own_token(
     assert server.post(event("app_mention", "TB1", "UBOTB"), form=False).status == 200
     posts = fake.wait_for(POST, count=2, timeout=10)
     assert sorted(bearer(c) for c in posts) == ["Bearer xoxb-team-a", "Bearer xoxb-team-b"]
+    assert "xoxb-team-" not in server.log() and fake.client_secret not in server.log()
     assert all("$" in c.params["text"] for c in posts)
     # A slash command from a workspace is answered too (authorised from its installation).
     assert "Mexico" in command(server, "TA1", "C0A1", "mexico exports 2024", "cmd-a")
@@ -286,6 +287,11 @@ def test_single_workspace_mode_subscribes_with_its_one_token(
         assert said.startswith("Subscribed: this channel gets the weekly digest Fridays at 07:00")
         [info] = fake.calls("users.info")
         assert bearer(info) == "Bearer xoxb-test-5f2e9a"
+        fake.user_channels["USOLO"] = ["CSINGLE"]
+        server.post(event("app_home_opened", "T0001", "UBOT", user="USOLO"), form=False)
+        [home] = fake.wait_for(PUBLISH, timeout=10)
+        assert bearer(home) == "Bearer xoxb-test-5f2e9a"
+        assert "<#CSINGLE>: Fridays at 07:00" in json.dumps(home.params["view"])
 
 
 def home_click(team: str, user: str, action: dict[str, Any]) -> str:
