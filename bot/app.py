@@ -25,7 +25,8 @@ from slack_sdk.http_retry.state import RetryState
 from bot.config import DEFAULT_TZ, Settings
 from bot.handlers import answered, register
 from bot.home import Home
-from bot.manage import Manager, register_manage
+from bot.manage import Manager
+from bot.manage_handlers import register_manage
 from bot.replies import Replies
 from bot.server import REFUSED
 from bot.state import StateDB

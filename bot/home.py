@@ -26,6 +26,8 @@ PREVIEW_ACTION = "home_preview"
 UNSUBSCRIBE_ACTION = "home_unsubscribe"
 LANGUAGE_ACTION = "home_language"
 CHECK_TEXT_ACTION = "home_check_text"
+CHECK_MODAL = "check_text_modal"  # the "Check a text" modal's callback_id
+MAX_INPUT = 3000  # characters in a modal's text box (Slack's limit)
 EXAMPLES = (
     "mexico exports 2024",
     "mexico vs china exports 2024",
@@ -166,6 +168,42 @@ def _try(language: str, text_check: bool) -> list[dict[str, Any]]:
         {"type": "actions", "block_id": "settings", "elements": settings},
         _context(f"Answers in {LANGUAGES[language]}."),
     ]
+
+
+def check_modal() -> dict[str, Any]:
+    """The modal of the Home's "Check a text" button: one text box."""
+    box = {
+        "type": "plain_text_input",
+        "action_id": "text",
+        "multiline": True,
+        "max_length": MAX_INPUT,  # Slack's limit for a text box
+        "placeholder": {"type": "plain_text", "text": "In 2024 Mexico bought $335 billion…"},
+    }
+    return {
+        "type": "modal",
+        "callback_id": CHECK_MODAL,
+        "title": {"type": "plain_text", "text": "Check a text"},
+        "submit": {"type": "plain_text", "text": "Check"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "text",
+                "label": {"type": "plain_text", "text": "A text with figures"},
+                "element": box,
+            },
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": "Every figure is checked against the data; the result comes"
+                        " in a message from TradeFact.",
+                    }
+                ],
+            },
+        ],
+    }
 
 
 def _header(text: str) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from slack_helpers import (
     REPO,
     BotProcess,
     BotServer,
+    assert_no_user_markup,
     clean_env,
     event_callback,
     healthy_server,
@@ -211,6 +212,9 @@ def test_preview_is_ephemeral_and_posts_nothing(oauth_server: BotServer) -> None
     answer = server.post(body).json()
     assert answer["response_type"] == "ephemeral"
     assert answer["text"].startswith("*TradeFact weekly digest, week of")
+    refused = command(server, "TP1", "CPREV", "digest subscribe <!channel> friday", "p2")
+    assert refused.startswith("'&lt;!channel&gt;' is not a day, a time")
+    assert_no_user_markup(refused)
     server.wait_idle()
     assert fake.calls(POST) == []
 
