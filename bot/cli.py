@@ -113,7 +113,10 @@ def _digest(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     store, ledger = open_store(env), open_ledger(config)
     configure_logging()
     now = datetime.now(UTC)
-    clients, subscriptions = digest_clients(settings, config), subscriptions_for(settings, config)
+    clients, subscriptions = (
+        digest_clients(settings, config),
+        subscriptions_for(settings, config, ledger.state),
+    )
     if channel is None:  # what the clock does: every subscription that is due, once a week
         outcomes = post_due(clients, ledger, store, subscriptions, now)
         print("\n".join(o.describe() for o in outcomes) or "No subscribed channel is due yet.")
@@ -137,7 +140,10 @@ def _schedule(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     settings = Settings.from_env(env, "digest")
     store, ledger = open_store(env), open_ledger(config)
     configure_logging()
-    clients, subscriptions = digest_clients(settings, config), subscriptions_for(settings, config)
+    clients, subscriptions = (
+        digest_clients(settings, config),
+        subscriptions_for(settings, config, ledger.state),
+    )
     return run_schedule(clients, ledger, store, subscriptions, lambda: datetime.now(UTC))
 
 

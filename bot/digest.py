@@ -76,7 +76,7 @@ _NOT_WON: dict[Status, OutcomeStatus] = {"posted": "done", "pending": "busy", "f
 def open_ledger(settings: DigestSettings) -> Ledger:
     """The ledger in the state database (DATABASE_URL or TRADEFACT_STATE_DB); ConfigError if not."""
     try:
-        return Ledger(open_state(settings.state))
+        return Ledger(open_state(settings.state, pool_size=4))  # a few threads at most
     except StateError as exc:
         raise ConfigError(str(exc)) from exc
 

@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from bot.config import DigestSettings, Settings
 from bot.digest import Outcome, post_all, post_digest
 from bot.ledger import Ledger
-from bot.state import open_state
+from bot.state import StateDB
 from bot.subscriptions import Subscription, Subscriptions
 from bot.workspaces import Clients, Installations, Workspace
 from facts.digest import iso_week
@@ -61,10 +61,10 @@ def digest_clients(settings: Settings, config: DigestSettings) -> Clients:
     return Clients(lambda token: web_client(settings, token), settings.bot_token, installations)
 
 
-def subscriptions_for(settings: Settings, config: DigestSettings) -> Subscriptions:
+def subscriptions_for(settings: Settings, config: DigestSettings, state: StateDB) -> Subscriptions:
     """The subscriptions in the state database; in single-workspace mode, seeded from
     TRADEFACT_DIGEST_CHANNELS (a channel unsubscribed from Slack stays unsubscribed)."""
-    subscriptions = Subscriptions(open_state(config.state))
+    subscriptions = Subscriptions(state)
     if not settings.oauth and config.channels:
         subscriptions.seed(seeds(config), datetime.now(UTC).timestamp())
     return subscriptions

@@ -310,11 +310,11 @@ def serve(
     checked = open_store()
     db_path = checked.path
     checked.close()
-    open_state(state_target).close()  # migrations run once, before any worker starts
+    open_state(state_target, pool_size=1).close()  # migrations run once, before any worker
     if settings.oauth:  # and the OAuth tables are made
         from bot.workspaces import Installations
 
-        Installations.open(state_target, settings.client_id)
+        Installations.open(state_target, settings.client_id).close()
     configure_logging()
     # The workers open a private copy: a store damaged or replaced under a running server can't
     # stop a worker that restarts (after a crash or a SIGHUP) from booting.

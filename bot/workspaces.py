@@ -111,6 +111,10 @@ class Installations:
             _create(tables, engine)
         return cls(store, states)
 
+    def close(self) -> None:
+        """Close the database connections."""
+        self.store.engine.dispose()
+
     def bot_token(self, workspace: Workspace) -> str | None:
         """The workspace's bot token, or None when it is not installed (or was uninstalled)."""
         bot = self.store.find_bot(

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from bot.state.schema import MIGRATIONS
 
 BUSY_TIMEOUT_S = 30  # SQLite: wait this long for another process's write transaction
-POOL_SIZE = 16  # PostgreSQL connections per process at most
+POOL_SIZE = 16  # PostgreSQL connections per serving process (its HTTP and runner threads share)
 
 
 class StateError(Exception):
@@ -194,7 +194,7 @@ class PostgresState(StateDB):
             raise StateError(f"cannot connect to {self.name}: {type(exc).__name__}") from None
         self._pool = ConnectionPool(
             url,
-            min_size=1,
+            min_size=pool_size,
             max_size=pool_size,
             timeout=BUSY_TIMEOUT_S,
             open=False,
@@ -252,12 +252,16 @@ def _lock_key(name: str) -> int:
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
-def open_state(target: str | Path) -> StateDB:
-    """The state database at `target` (a postgres:// URL or a SQLite path), migrated."""
+def open_state(target: str | Path, pool_size: int = POOL_SIZE) -> StateDB:
+    """The state database at `target` (a postgres:// URL or a SQLite path), migrated.
+
+    With PostgreSQL, `pool_size` connections are opened at once and kept (a pool that grows on
+    demand made the first busy seconds wait up to a second for new connections).
+    """
     text = str(target)
     try:
         if text.startswith(("postgres://", "postgresql://")):
-            state: StateDB = PostgresState(text)
+            state: StateDB = PostgresState(text, pool_size)
         else:
             state = SqliteState(Path(text))
         state.migrate()
