@@ -11,16 +11,19 @@ installed first through /slack/install and /slack/oauth_redirect against the fak
 
 from __future__ import annotations
 
-import argparse
-import re
 import sys
-import tempfile
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
+# A script's own directory comes first on sys.path, and bench/http.py would hide the standard
+# library's http package: import from the repository root instead.
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
+
+import argparse  # noqa: E402
+import re  # noqa: E402
+import tempfile  # noqa: E402
+import urllib.parse  # noqa: E402
+import urllib.request  # noqa: E402
 
 from bench.harness import (  # noqa: E402
     FakeSlack,

@@ -246,6 +246,7 @@ def test_the_home_tab_shows_figures_claims_and_the_users_subscriptions(
     assert "<#CHOME1>" in text and "Mondays at 00:00" in text
 
     # Opened again with nothing changed: not published again.
+    server.wait_idle()  # the first publish is recorded
     server.post(event("app_home_opened", "TH1", "UBOTH", user="UHOME1"), form=False)
     server.wait_idle()
     assert len(fake.calls(PUBLISH)) == 1
