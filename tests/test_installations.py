@@ -72,3 +72,18 @@ def test_an_install_link_state_is_good_once(installations: Installations) -> Non
     state = installations.states.issue()
     assert installations.states.consume(state) is True
     assert installations.states.consume(state) is False
+
+
+def test_a_bot_is_kept_a_while_but_forgetting_it_here_takes_effect_at_once(
+    installations: Installations,
+) -> None:
+    _install(installations, "xoxb-team", "T1", None)
+    team = Workspace("", "T1")
+    assert installations.bot_token(team) == "xoxb-team"
+    installations.store.delete_all(enterprise_id=None, team_id="T1")  # as another process would
+    assert installations.bot_token(team) == "xoxb-team"  # kept for BOT_TTL_S
+    installations.forget(team)
+    assert installations.bot_token(team) is None
+    assert installations.bot_token(Workspace("", "T3")) is None  # not installed: never kept
+    _install(installations, "xoxb-new", "T3", None)
+    assert installations.bot_token(Workspace("", "T3")) == "xoxb-new"
