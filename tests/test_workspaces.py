@@ -146,6 +146,11 @@ def test_two_workspaces_install_and_each_is_answered_with_its_own_token(
 def test_a_workspace_that_never_installed_gets_nothing(oauth_server: BotServer) -> None:
     server, fake = oauth_server, oauth_server.fake
     fake.clear()
+    # A redirect without the install page's state (a forged or replayed link) installs nothing.
+    fake.add_workspace("code-x", "TNOTHERE", "xoxb-team-x", "UBOTX")
+    forged = request(f"{server.url}/slack/oauth_redirect?code=code-x&state=made-up")
+    assert forged.status == 400
+    assert fake.calls("oauth.v2.access") == []
     server.post(event("app_mention", "TNOTHERE", "UBOTX"), form=False)
     server.wait_idle()
     assert fake.calls(POST) == []
