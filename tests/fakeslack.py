@@ -157,8 +157,12 @@ class FakeSlack:
         bot_user_id: str = "UBOT",
         enterprise_id: str | None = None,
     ) -> None:
-        """Let `code` be exchanged (oauth.v2.access) for `token`, a bot token of `team_id`."""
-        team = {"id": team_id, "name": f"Team {team_id}"}
+        """Let `code` be exchanged (oauth.v2.access) for `token`, a bot token of `team_id`.
+
+        An empty `team_id` with an `enterprise_id` is an org-wide install (Enterprise Grid).
+        """
+        org = bool(enterprise_id) and not team_id
+        team = {"id": team_id, "name": f"Team {team_id}"} if team_id else None
         self.codes[code] = {
             "ok": True,
             "app_id": "A0TRADEFACT",
@@ -169,18 +173,18 @@ class FakeSlack:
             "bot_user_id": bot_user_id,
             "team": team,
             "enterprise": {"id": enterprise_id, "name": "Org"} if enterprise_id else None,
-            "is_enterprise_install": False,
+            "is_enterprise_install": org,
         }
         self.teams[token] = {
             "ok": True,
-            "url": f"https://{team_id.lower()}.slack.com/",
-            "team": team["name"],
+            "url": f"https://{(team_id or str(enterprise_id)).lower()}.slack.com/",
+            "team": team["name"] if team else "Org",
             "user": "tradefact",
-            "team_id": team_id,
+            "team_id": team_id or None,
             "user_id": bot_user_id,
-            "bot_id": f"B{team_id}",
+            "bot_id": f"B{team_id or enterprise_id}",
             "enterprise_id": enterprise_id,
-            "is_enterprise_install": False,
+            "is_enterprise_install": org,
         }
 
     def clear(self) -> None:

@@ -53,9 +53,11 @@ def oauth_server(
             yield server
 
 
-def install(server: BotServer, code: str, team: str, token: str, bot_user: str) -> str:
+def install(
+    server: BotServer, code: str, team: str, token: str, bot_user: str, org: str | None = None
+) -> str:
     """Go through /slack/install and /slack/oauth_redirect as a browser does; the last page."""
-    server.fake.add_workspace(code, team, token, bot_user)
+    server.fake.add_workspace(code, team, token, bot_user, org)
     page = request(f"{server.url}/slack/install")
     assert page.status == 200, page.body
     state = re.search(r"state=([0-9a-f-]+)", page.body.decode())
@@ -67,22 +69,23 @@ def install(server: BotServer, code: str, team: str, token: str, bot_user: str) 
     return done.body.decode()
 
 
-def as_team(body: str, team: str, bot_user: str) -> str:
-    """An Events API body (JSON) as sent to workspace `team`, whose bot user is `bot_user`."""
+def as_team(body: str, team: str, bot_user: str, org: str | None = None) -> str:
+    """An Events API body (JSON) as sent to workspace `team` (of the org-wide install `org`),
+    whose bot user is `bot_user`."""
     data = json.loads(body)
-    data["team_id"] = team
+    data["team_id"], data["enterprise_id"] = team, org
     data["authorizations"] = [
-        {"enterprise_id": None, "team_id": team, "user_id": bot_user, "is_bot": True,
-         "is_enterprise_install": False}
+        {"enterprise_id": org, "team_id": None if org else team, "user_id": bot_user,
+         "is_bot": True, "is_enterprise_install": bool(org)}
     ]  # fmt: skip
     if "text" in data["event"]:
         data["event"]["text"] = data["event"]["text"].replace("<@UBOT>", f"<@{bot_user}>")
     return json.dumps(data)
 
 
-def event(name: str, team: str, bot_user: str, **fields: Any) -> str:
-    """A fresh event of payloads/NAME.json for `team`."""
-    return as_team(event_callback(name, **fields), team, bot_user)
+def event(name: str, team: str, bot_user: str, org: str | None = None, **fields: Any) -> str:
+    """A fresh event of payloads/NAME.json for `team` (in the org-wide install `org`)."""
+    return as_team(event_callback(name, **fields), team, bot_user, org)
 
 
 def command(server: BotServer, team: str, channel: str, text: str, reply: str) -> str:
@@ -141,6 +144,21 @@ def test_two_workspaces_install_and_each_is_answered_with_its_own_token(
     assert all("$" in c.params["text"] for c in posts)
     # A slash command from a workspace is answered too (authorised from its installation).
     assert "Mexico" in command(server, "TA1", "C0A1", "mexico exports 2024", "cmd-a")
+
+
+def test_an_org_wide_install_answers_every_workspace_of_the_org_with_its_token(
+    oauth_server: BotServer,
+) -> None:
+    server, fake = oauth_server, oauth_server.fake
+    install(server, "code-org", "", "xoxb-org-e1", "UBOTORG", org="E0ORG1")
+    fake.clear()
+    for team in ("TORG1", "TORG2"):
+        server.post(event("app_mention", team, "UBOTORG", org="E0ORG1"), form=False)
+    posts = fake.wait_for(POST, count=2, timeout=10)
+    assert [bearer(c) for c in posts] == ["Bearer xoxb-org-e1"] * 2
+    server.post(event("app_uninstalled", "TORG1", "UBOTORG", org="E0ORG1"), form=False)
+    server.wait_idle()
+    assert state_rows(server, "SELECT * FROM slack_bots WHERE enterprise_id = ?", "E0ORG1") == []
 
 
 def test_a_workspace_that_never_installed_gets_nothing(oauth_server: BotServer) -> None:
