@@ -10,6 +10,7 @@ from facts.ops import ANSWER
 from facts.ops.common import understood
 from facts.ops.refuse import EXAMPLES
 from facts.parse import MAX_QUESTION, parse_question
+from facts.restate import as_claim
 
 __all__ = ["EXAMPLES", "answer", "cache_key"]
 
@@ -19,6 +20,7 @@ def answer(ctx: Context, text: str) -> Answer:
     query = parse_question(text, ctx.names, ctx.claim_index)
     if query is None:
         return replace(_not_understood(text), question=text)
+    query = as_claim(ctx, query, text)
     try:
         result = ANSWER[query.op](query, ctx)
     except NoData as missing:

@@ -134,7 +134,7 @@ def test_a_retried_job_waits_for_its_time_and_remembers_if_it_may_have_been_sent
     first = jobs.take("A", NOW)
     assert first is not None
     jobs.retry(first, "A", NOW + 25, unsure=False, error="ratelimited", now=NOW)
-    assert jobs.next_due(NOW) == NOW + 25
+    assert (jobs.due(NOW + 24.9), jobs.due(NOW + 25)) == (0, 1)
     assert jobs.take("A", NOW + 24) is None
     second = jobs.take("A", NOW + 25)
     assert second is not None and (second.attempts, second.unsure) == (2, False)

@@ -106,15 +106,6 @@ class Jobs:
             row = tx.execute(f"SELECT count(*) FROM jobs WHERE {_DUE}", (now, now)).fetchone()
         return int(row[0])
 
-    def next_due(self, now: float) -> float | None:
-        """When the next queued job is due (or a lease runs out), if any job is waiting."""
-        with self._state.transaction() as tx:
-            row = tx.execute(
-                "SELECT min(CASE WHEN status = 'queued' THEN run_after ELSE lease_until END)"
-                " FROM jobs WHERE status IN ('queued', 'running')"
-            ).fetchone()
-        return float(row[0]) if row and row[0] is not None else None
-
     def counts(self) -> dict[str, int]:
         """How many jobs are in each status."""
         with self._state.transaction() as tx:

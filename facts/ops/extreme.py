@@ -8,7 +8,7 @@ from facts.context import Context
 from facts.figures import coverage, figure, monthly, spans_for
 from facts.model import Answer, Derived, NoData, Query
 from facts.numbers import amount
-from facts.ops.common import answer, value_words, what
+from facts.ops.common import answer, related_claims, value_words, what
 from facts.ops.lookup import subject_of
 from facts.ops.rank import full_year, ranking
 from facts.periods import month_words
@@ -67,8 +67,11 @@ def _over_time(query: Query, ctx: Context) -> Answer:
         f"{what(record)}: {word} in {figure_period_words(record.period)},"
         f" {value_words(record)} (of {compared})"
     )
-    return answer(ctx, "extreme", query, "", (record, runner), derived, (), title,
-                  resolved=f"{series[0].period}..{series[-1].period}")  # fmt: skip
+    span = f"{series[0].period}..{series[-1].period}"
+    # An op-ed record ("the lowest month on record") is shown beside a record of the same series.
+    claims = related_claims(ctx, word, query.metric, (record.partner,), span)
+    return answer(ctx, "extreme", query, "", (record, runner), derived, claims, title,
+                  resolved=span)  # fmt: skip
 
 
 def _across_partners(query: Query, ctx: Context) -> Answer:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from facts.claims import KG_PER_LB
 from facts.context import Context
+from facts.expressions import KG_PER_LB
 from facts.figures import SERIES_METRICS, figure, span_for
 from facts.model import Answer, ClaimCheck, Derived, Fact, NoData, Query
 from facts.ops.common import answer, change, is_trade, rank_extra, related_claims
