@@ -60,7 +60,7 @@ def create_app(
     context = Context.build(store)  # names and claim verdicts, once per store
     replies = Replies(store, lambda question: answered(question, context))
     clients = Clients(lambda token: job_client(settings, token), settings.bot_token, installations)
-    manager = Manager(state, Home(store), settings.subscribers, default_timezone, installations)
+    manager = Manager(state, Home(context), settings.subscribers, default_timezone, installations)
     runner = Runner(state, job_client(settings), replies.get, clients=clients, kinds=manager.jobs())
     app = App(
         name="tradefact",

@@ -1,6 +1,6 @@
 """The App Home tab: the latest figures, the op-ed's claims, the user's digests, examples.
 
-home_view() builds the view (Block Kit) from the fact store and the subscriptions; bot.manage
+Home.view() builds the view (Block Kit) from the fact store and the subscriptions; bot.manage
 publishes it with views.publish when the user opens the tab and the view they were last shown
 is out of date: the data was rebuilt, a subscription of the workspace changed, the user chose a
 language, or an hour passed (channel memberships, read at build time, may have changed).
@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.render import escape_mrkdwn, render_digest_part, verdict_icon, verdict_label
 from bot.subscriptions import LANGUAGES, Subscription
-from facts.claims import check_claim
+from facts.context import Context
 from facts.digest import Digest, build_digest
 from facts.model import ClaimCheck
 from facts.store import FactStore
@@ -44,20 +44,18 @@ def version(store: FactStore, subscriptions: str, language: str, now: float) -> 
 
 
 class Home:
-    """Builds Home views from one store, keeping the figures and verdicts of its fingerprint."""
+    """Builds Home views from one answering context (its store and its claim verdicts)."""
 
-    def __init__(self, store: FactStore) -> None:
-        self.store = store
-        self._built: tuple[str, Digest, tuple[ClaimCheck, ...]] | None = None
+    def __init__(self, context: Context) -> None:
+        self.store = context.store
+        self._checks = tuple(context.checks.values())
+        self._digest: Digest | None = None
 
-    def _latest(self) -> tuple[Digest, tuple[ClaimCheck, ...]]:
-        fingerprint = self.store.fingerprint
-        if self._built is None or self._built[0] != fingerprint:
+    def _latest(self) -> Digest:
+        if self._digest is None:  # the store a process opened never changes under it
             # The figures are the newest the store holds, whatever the day (facts.digest).
-            digest = build_digest(self.store, date.today())
-            checks = tuple(check_claim(self.store, claim) for claim in self.store.claims)
-            self._built = (fingerprint, digest, checks)
-        return self._built[1], self._built[2]
+            self._digest = build_digest(self.store, date.today())
+        return self._digest
 
     def view(
         self,
@@ -67,7 +65,7 @@ class Home:
         text_check: bool = False,
     ) -> dict[str, Any]:
         """The Home tab for one user: `subscriptions` are those of channels the user is in."""
-        digest, checks = self._latest()
+        digest, checks = self._latest(), self._checks
         blocks: list[dict[str, Any]] = [
             _header("TradeFact"),
             _section(

@@ -28,6 +28,7 @@ from bot.subscriptions import (
     parse_schedule,
 )
 from bot.workspaces import Clients, Workspace
+from facts.context import Context
 from facts.store import FactStore
 
 TEAM = Workspace("", "T0001")
@@ -159,7 +160,7 @@ def test_only_admins_may_subscribe_when_so_configured(
     fake.clear()
     fake.admins.add("UADMIN")
     client = job_client(Settings(bot_token=BOT_TOKEN, api_url=fake.url))
-    manager = Manager(state, Home(store), "admins", "America/New_York")
+    manager = Manager(state, Home(Context.build(store)), "admins", "America/New_York")
     change = manager.jobs()["subscription"]
     for user in ("UPLAIN", "UADMIN"):
         payload = {
@@ -180,7 +181,7 @@ def test_only_admins_may_subscribe_when_so_configured(
 
 def test_a_full_home_validates_with_slack_sdks_block_kit_models(store: FactStore) -> None:
     many = [Subscription(f"C{n:03d}", TEAM, language="es") for n in range(MAX_SUBSCRIPTIONS + 3)]
-    view = Home(store).view(many, "es", "v1", text_check=True)
+    view = Home(Context.build(store)).view(many, "es", "v1", text_check=True)
     View(**view).validate_json()
     text = json.dumps(view, ensure_ascii=False)
     assert "…and 3 more" in text and "Check a text" in text
