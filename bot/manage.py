@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from http.client import HTTPException
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -76,6 +77,9 @@ class Manager:
                 return Retry(10.0, False, f"subscription: {api_error(exc)}")
             text = "Sorry, Slack refused a request while changing the digest; try again later."
             logger.error("Digest subscription change failed: %s", api_error(exc))
+        except (OSError, HTTPException) as exc:  # saving and answering again are harmless
+            backoff = min(300.0, 2.0**job.attempts)
+            return Retry(backoff, False, f"subscription: {type(exc).__name__}")
         self._republish(Workspace.of(p))
         return _respond(str(p.get("response_url") or ""), text)
 
@@ -229,8 +233,8 @@ class Manager:
             )
             tx.execute("DELETE FROM home_views WHERE enterprise_id = ? AND team_id = ?", key)
             # Queued work for the workspace can't be done without its token.
-            for kind_payload in _workspace_jobs(tx, workspace):
-                tx.execute("DELETE FROM jobs WHERE id = ?", (kind_payload,))
+            for job_id in _workspace_jobs(tx, workspace):
+                tx.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
         if self.installations is not None:
             self.installations.forget(workspace)
         logger.info(
@@ -256,8 +260,6 @@ def preview_message(manager: Manager, channel: str) -> dict[str, Any]:
     subscription = manager.subscriptions.get(channel)
     language = subscription.language if subscription and subscription.active else "en"
     zone = subscription.timezone if subscription else manager.default_timezone
-    from zoneinfo import ZoneInfo
-
     day = datetime.now(UTC).astimezone(ZoneInfo(zone)).date()
     return digest_message(build_digest(manager.home.store, day), language)
 
@@ -282,11 +284,12 @@ def _is_admin(client: WebClient, user: str) -> bool:
 
 
 def _user_timezone(client: WebClient, user: str) -> str | None:
+    """The user's IANA time zone as Slack has it, if this machine knows it."""
     try:
-        zone = (client.users_info(user=user).get("user") or {}).get("tz")
-    except SlackApiError:
+        zone = str((client.users_info(user=user).get("user") or {}).get("tz") or "")
+        return ZoneInfo(zone).key if zone else None
+    except (SlackApiError, ZoneInfoNotFoundError, ValueError):
         return None
-    return str(zone) if zone else None
 
 
 def _is_member(client: WebClient, channel: str) -> bool:
