@@ -87,7 +87,10 @@ class Manager:
         channel, user = str(p["channel"]), str(p["user"])
         if self.subscribers == "admins" and not _is_admin(client, user):
             return "Only workspace admins can change this channel's digest."
+        before = self.subscriptions.get(channel)
         if p["op"] == "unsubscribe":
+            if before is not None and self._scope(before.workspace) != self._scope(Workspace.of(p)):
+                return "This channel's digest was set up by another workspace."
             stopped = self.subscriptions.stop(channel, user, self.clock())
             if not stopped:
                 return "This channel isn't subscribed to the weekly digest."
@@ -95,7 +98,6 @@ class Manager:
         zone = self.default_timezone
         if p.get("timezone") is None:
             zone = _user_timezone(client, user) or zone
-        before = self.subscriptions.get(channel)
         base = Subscription(channel, Workspace.of(p), timezone=zone, changed_by=user)
         if before is not None:  # a new subscribe keeps what it doesn't mention
             base = replace(before, workspace=Workspace.of(p), active=True, changed_by=user)

@@ -202,6 +202,7 @@ def test_subscribe_leads_to_one_digest_with_the_workspace_token_and_unsubscribe_
 ) -> None:
     server, fake = oauth_server, oauth_server.fake
     install(server, "code-s", "TS1", "xoxb-team-s", "UBOTS")
+    install(server, "code-s2", "TS2", "xoxb-team-s2", "UBOTS2")
     fake.clear()
     fake.not_member.add("CSUB2")
     said = _monday_midnight_subscription(server, "TS1", "CSUB1", "sub1")
@@ -211,6 +212,8 @@ def test_subscribe_leads_to_one_digest_with_the_workspace_token_and_unsubscribe_
     assert "/invite @TradeFact" in said  # the bot isn't in CSUB2
     assert "gets the weekly digest Mondays" in command(server, "TS1", "CSUB1", "digest status", "s")
     fake.clear()
+    command(server, "TS2", "CSUB1", "digest unsubscribe", "other")  # another workspace
+    assert responded(server, "other") == "This channel's digest was set up by another workspace."
     command(server, "TS1", "CSUB2", "digest unsubscribe", "unsub")
     assert responded(server, "unsub").startswith("Unsubscribed")
 
@@ -279,15 +282,22 @@ def test_the_home_tab_shows_figures_claims_and_the_users_subscriptions(
     assert "<#CHOME1>" not in json.dumps(republished.params["view"])
 
 
-def test_uninstall_leaves_nothing_of_the_workspace(oauth_server: BotServer) -> None:
+def test_uninstall_leaves_nothing_of_the_workspace(
+    oauth_server: BotServer, store_path: Path, tmp_path: Path
+) -> None:
     server, fake = oauth_server, oauth_server.fake
     install(server, "code-u", "TU1", "xoxb-team-u", "UBOTU")
+    install(server, "code-u2", "TU2", "xoxb-team-u2", "UBOTU2")
     _monday_midnight_subscription(server, "TU1", "CUNINST", "u-sub")
+    assert digest_run(server, store_path, tmp_path, "u-digest").process.returncode == 0
     fake.user_channels["UUSER"] = ["CUNINST"]
     server.post(event("app_home_opened", "TU1", "UBOTU", user="UUSER"), form=False)
     fake.wait_for(PUBLISH, timeout=10)
     server.wait_idle()
     assert state_rows(server, "SELECT channel FROM digest_subscriptions WHERE team_id = ?", "TU1")
+    assert state_rows(server, "SELECT status FROM digest_posts WHERE channel = ?", "CUNINST") == [
+        ("posted",)
+    ]
 
     assert server.post(event("app_uninstalled", "TU1", "UBOTU"), form=False).status == 200
     server.wait_idle()
@@ -300,9 +310,9 @@ def test_uninstall_leaves_nothing_of_the_workspace(oauth_server: BotServer) -> N
     server.wait_idle()
     assert fake.calls(POST) == []
     # The other workspaces are still served.
-    server.post(event("app_mention", "TA1", "UBOTA"), form=False)
+    server.post(event("app_mention", "TU2", "UBOTU2"), form=False)
     [reply] = fake.wait_for(POST, timeout=10)
-    assert bearer(reply) == "Bearer xoxb-team-a"
+    assert bearer(reply) == "Bearer xoxb-team-u2"
 
 
 def test_single_workspace_mode_subscribes_with_its_one_token(
