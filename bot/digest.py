@@ -223,17 +223,30 @@ def post_all(
     retry_failed_after: timedelta = timedelta(0),
 ) -> list[Outcome]:
     """post_digest to each channel in turn; one channel's failure doesn't stop the others."""
-    outcomes = []
-    for channel in channels:
-        try:
-            outcome = post_digest(client, ledger, store, channel, day, now, retry_failed_after)
-        except Exception:
-            # Whatever went wrong, the other channels still get their digest. A claim left
-            # pending here is checked and retried once its lease runs out.
-            logger.exception("Digest for %s (%s) failed", channel, iso_week(day))
-            outcome = Outcome(channel, iso_week(day), "unknown", error="unexpected error")
-        outcomes.append(outcome)
-    return outcomes
+    return [
+        post_safely(client, ledger, store, channel, day, now, retry_failed_after)
+        for channel in channels
+    ]
+
+
+def post_safely(
+    client: WebClient,
+    ledger: Ledger,
+    store: FactStore,
+    channel: str,
+    day: date,
+    now: datetime,
+    retry_failed_after: timedelta = timedelta(0),
+    language: str = "en",
+) -> Outcome:
+    """post_digest, with an unexpected error logged and reported as an outcome, not raised."""
+    try:
+        return post_digest(client, ledger, store, channel, day, now, retry_failed_after, language)
+    except Exception:
+        # Whatever went wrong, the other channels still get their digest. A claim left
+        # pending here is checked and retried once its lease runs out.
+        logger.exception("Digest for %s (%s) failed", channel, iso_week(day))
+        return Outcome(channel, iso_week(day), "unknown", error="unexpected error")
 
 
 def _find_posted(client: WebClient, channel: str, week: str, since: float) -> str | None:

@@ -1,4 +1,8 @@
-"""run_schedule(): post the weekly digest on its cron schedule, and catch up on a missed week."""
+"""run_schedule(): post each subscription's weekly digest once its time has passed, every week.
+
+post_due() is one look at the subscriptions (what `tradefact digest` without --channel does);
+the clock repeats it every minute, and at start catches up on a week missed while it was down.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from types import FrameType
 
-from slack_sdk import WebClient
-
 from bot.config import DigestSettings, Settings
-from bot.digest import Outcome, post_all, post_digest
+from bot.digest import Outcome, post_safely
 from bot.ledger import Ledger
 from bot.state import StateDB
 from bot.subscriptions import Subscription, Subscriptions
@@ -26,31 +28,6 @@ TICK = timedelta(minutes=1)  # how often the clock looks for due, missed or stuc
 # How long the sweep waits before it asks again after Slack refused a post (not_in_channel,
 # ratelimited, invalid_auth): hourly, as someone may have invited the bot in the meantime.
 RETRY_FAILED_AFTER = timedelta(hours=1)
-
-
-def due_day(settings: DigestSettings, now: datetime) -> date | None:
-    """Today (in the digest's time zone) if this week's scheduled time has passed, else None."""
-    local = now.astimezone(settings.timezone)
-    monday = local.date() - timedelta(days=local.weekday())
-    first = settings.trigger().get_next_fire_time(
-        None, datetime.combine(monday, time(), settings.timezone)
-    )
-    return local.date() if first is not None and first <= local else None
-
-
-def catch_up(
-    client: WebClient,
-    ledger: Ledger,
-    store: FactStore,
-    settings: DigestSettings,
-    now: datetime,
-    retry_failed_after: timedelta = RETRY_FAILED_AFTER,
-) -> list[Outcome]:
-    """Post this week's digest where it is due and missing, stuck, or refused a while ago."""
-    day = due_day(settings, now)
-    if day is None:
-        return []
-    return post_all(client, ledger, store, settings.channels, day, now, retry_failed_after)
 
 
 def digest_clients(settings: Settings, config: DigestSettings) -> Clients:
@@ -107,14 +84,11 @@ def post_due(
         if client is None:  # uninstalled between the look and now
             outcomes.append(Outcome(sub.channel, week, "failed", error="workspace not installed"))
             continue
-        try:
-            outcome = post_digest(
+        outcomes.append(
+            post_safely(
                 client, ledger, store, sub.channel, day, now, retry_failed_after, sub.language
             )
-        except Exception:  # the other channels still get their digest (as in post_all)
-            logger.exception("Digest for %s (%s) failed", sub.channel, week)
-            outcome = Outcome(sub.channel, week, "unknown", error="unexpected error")
-        outcomes.append(outcome)
+        )
     return outcomes
 
 
