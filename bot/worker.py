@@ -124,10 +124,20 @@ class Runner:
                 self._stopping.wait(POLL_S)
 
     def _poll(self) -> None:
-        """One thread looks for due jobs (a cheap read) and hands them to the others."""
+        """One thread looks for due jobs (a cheap read) and hands them to the others.
+
+        It is also the runner's heartbeat: the leases of the jobs in hand are renewed a few
+        times per lease, so a long look through a channel's history or a slow post is never
+        taken over by another runner while this process lives.
+        """
+        renewed = self._clock()
         while not self._stopping.wait(POLL_S):
             try:
-                due = self.jobs.due(self._clock())
+                now = self._clock()
+                if now - renewed >= self.jobs.lease / 3:
+                    renewed = now
+                    self.jobs.renew(self._owner, now)
+                due = self.jobs.due(now)
                 for _ in range(min(due, len(self._threads) - 1)):
                     self._wake.put(ANY)
                 self._purge()
