@@ -315,10 +315,21 @@ def test_uninstall_leaves_nothing_of_the_workspace(
     assert bearer(reply) == "Bearer xoxb-team-u2"
 
 
+def test_revoked_bot_tokens_forget_the_workspace(oauth_server: BotServer) -> None:
+    server = oauth_server
+    install(server, "code-r", "TREV1", "xoxb-team-rev", "UBOTREV")
+    _monday_midnight_subscription(server, "TREV1", "CREVOKED", "r-sub")
+    server.post(event("tokens_revoked", "TREV1", "UBOTREV"), form=False)
+    server.wait_idle()
+    assert state_rows(server, "SELECT * FROM slack_bots WHERE team_id = ?", "TREV1") == []
+    assert state_rows(server, "SELECT * FROM digest_subscriptions WHERE team_id = ?", "TREV1") == []
+
+
 def test_single_workspace_mode_subscribes_with_its_one_token(
     store_path: Path, tmp_path: Path
 ) -> None:
     with FakeSlack() as fake, healthy_server(fake, store_path, tmp_path / "single.log") as server:
+        assert request(f"{server.url}/slack/install").status == 404  # no OAuth in this mode
         text = command(server, "T0001", "CSINGLE", "digest subscribe friday 7am", "single")
         assert text.startswith("Working on it")
         said = responded(server, "single")
