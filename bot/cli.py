@@ -11,7 +11,15 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bot.config import ConfigError, DigestSettings, Settings, channel_id, state_target, web_workers
+from bot.config import (
+    ConfigError,
+    DigestSettings,
+    Settings,
+    channel_id,
+    default_timezone,
+    state_target,
+    web_workers,
+)
 from bot.render import answer_json, render_mrkdwn, render_text
 from bot.state.db import StateError
 from bot.workspaces import Workspace
@@ -61,6 +69,7 @@ def _serve(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from bot.server import DEFAULT_WORKERS, serve  # only serve needs uvicorn
 
     settings = Settings.from_env(env, "http")
+    default_timezone(env)  # a bad TRADEFACT_TZ stops startup here, not in every worker
     workers = args.workers or web_workers(env, DEFAULT_WORKERS)
     port = args.port or settings.port
     return serve(settings, lambda: open_store(env), state_target(env), args.host, port, workers)

@@ -193,6 +193,11 @@ def channel_id(text: str) -> str:
     return name
 
 
+def default_timezone(env: Mapping[str, str]) -> str:
+    """TRADEFACT_TZ: the digest's time zone, and a subscriber's when Slack doesn't say."""
+    return _zone(env.get("TRADEFACT_TZ", "").strip() or DEFAULT_TZ).key
+
+
 def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)

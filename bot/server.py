@@ -331,7 +331,7 @@ def serve(
 def worker_app() -> ASGIApp:
     """Build one worker's app (uvicorn calls this in each worker process)."""
     from bot.app import configure_logging, create_app
-    from bot.config import DigestSettings, Settings, state_target
+    from bot.config import Settings, default_timezone, state_target
     from bot.replies import warm_up
     from bot.state import open_state
     from bot.workspaces import Installations
@@ -343,7 +343,7 @@ def worker_app() -> ASGIApp:
     target = state_target(os.environ)
     state = open_state(target)
     installations = Installations.open(target, settings.client_id) if settings.oauth else None
-    zone = DigestSettings.from_env(os.environ).timezone.key
+    zone = default_timezone(os.environ)
     bot = create_app(settings, store, state, installations, zone)
     # Before /healthz answers: claim verdicts, annual figures and the template are ready.
     warm_up(store)

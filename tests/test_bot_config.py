@@ -220,3 +220,12 @@ def test_slack_api_timeout_defaults_to_10_seconds(text: str, seconds: int) -> No
 def test_slack_api_timeout_must_be_whole_seconds_from_1_to_300(text: str) -> None:
     with pytest.raises(ConfigError, match="SLACK_API_TIMEOUT must be a whole number of seconds"):
         Settings.from_env({**HTTP_ENV, "SLACK_API_TIMEOUT": text})
+
+
+def test_serve_refuses_a_bad_time_zone_before_it_starts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["serve"], {**HTTP_ENV, "TRADEFACT_TZ": "Mars/Olympus"}) == 2
+    assert capsys.readouterr().err == (
+        "tradefact: TRADEFACT_TZ 'Mars/Olympus' is not an IANA time zone\n"
+    )
