@@ -1,13 +1,13 @@
 """serve(): Slack's HTTP requests at /slack/events and GET /healthz, under uvicorn.
 
-Why uvicorn and this small ASGI app rather than gunicorn's threads or Bolt's own ASGI adapter:
-a connection costs a coroutine, not a thread, so slow or idle clients tie up nothing; the
-request line and headers must arrive within HEADER_TIMEOUT_S and the body within BODY_TIMEOUT_S;
-a request without a fresh timestamp and a signature is refused before its body is read, and one
-whose HMAC is wrong before its body is parsed. Bolt's own ASGI adapter runs the (synchronous)
-App on the event loop, where one slow listener would stop every connection: here the signed
-request goes to a pool of THREADS threads, and only its few milliseconds of work run there.
-uvicorn's supervisor runs `workers` processes on one socket, restarts one that dies, and
+Why uvicorn (with httptools) and this small ASGI app rather than gunicorn's threads or Bolt's
+own ASGI adapter: a connection costs a coroutine, not a thread, so slow or idle clients tie up
+nothing; the request line and headers must arrive within HEADER_TIMEOUT_S and the body within
+BODY_TIMEOUT_S; a request without a fresh timestamp and a signature is refused before its body
+is read, and one whose HMAC is wrong before its body is parsed. Bolt's own ASGI adapter runs the
+(synchronous) App on the event loop, where one slow listener would stop every connection: here
+the signed request goes to a pool of THREADS threads, and only its few milliseconds of work run
+there. uvicorn's supervisor runs `workers` processes on one socket, restarts one that dies, and
 replaces them all on SIGHUP.
 """
 
@@ -29,7 +29,7 @@ from urllib.parse import parse_qsl
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.request.internals import build_context
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 if TYPE_CHECKING:
     import uvicorn
@@ -251,8 +251,8 @@ async def _send_bolt(send: Send, response: BoltResponse) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-class TimedH11Protocol(H11Protocol):
-    """uvicorn's HTTP/1.1 protocol, closing a connection whose headers take too long.
+class TimedHttpProtocol(HttpToolsProtocol):
+    """uvicorn's HTTP/1.1 protocol (httptools), closing a connection whose headers take too long.
 
     uvicorn itself times out idle keep-alive connections but not a request line or headers that
     trickle in (slowloris): each such connection is cheap here, but not free.
@@ -269,9 +269,9 @@ class TimedH11Protocol(H11Protocol):
         """Start the header clock when a new request begins on a kept-alive connection."""
         if self._header_timer is None and (self.cycle is None or self.cycle.response_complete):
             self._start_header_clock()
-        scope = self.scope
+        cycle = self.cycle
         super().data_received(data)
-        if self.scope is not scope and self._header_timer is not None:  # headers complete
+        if self.cycle is not cycle and self._header_timer is not None:  # headers complete
             self._header_timer.cancel()
             self._header_timer = None
 
@@ -360,7 +360,7 @@ def uvicorn_config(app: str, host: str, port: int, workers: int) -> uvicorn.Conf
         host=host,
         port=port,
         workers=workers,
-        http=TimedH11Protocol,
+        http=TimedHttpProtocol,
         lifespan="on",
         timeout_keep_alive=KEEPALIVE_S,
         timeout_graceful_shutdown=10,

@@ -9,7 +9,7 @@ import yaml
 
 from bot.cli import main
 from bot.config import ConfigError, Mode, Settings
-from bot.server import HEADER_TIMEOUT_S, TimedH11Protocol, uvicorn_config
+from bot.server import HEADER_TIMEOUT_S, TimedHttpProtocol, uvicorn_config
 from bot.workspaces import BOT_SCOPES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,7 +111,7 @@ def test_serve_without_a_store_refuses_to_start_with_a_clear_message(
 def test_uvicorn_runs_the_workers_asked_for_with_header_timeouts_and_no_access_log() -> None:
     config = uvicorn_config("bot.server:worker_app", "127.0.0.1", 3000, 4)
     assert (config.host, config.port, config.workers) == ("127.0.0.1", 3000, 4)
-    assert config.http is TimedH11Protocol and 0 < HEADER_TIMEOUT_S <= 30
+    assert config.http is TimedHttpProtocol and 0 < HEADER_TIMEOUT_S <= 30
     assert config.factory and not config.access_log and not config.proxy_headers
 
 
