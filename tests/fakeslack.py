@@ -266,7 +266,13 @@ class FakeSlack:
             return {"ok": True, "url": self.socket_url or "ws://127.0.0.1:9/none"}
         if method == "auth.test" and token in self.teams:
             return self.teams[token]
-        if method in ("views.publish", "users.info", "conversations.info", "users.conversations"):
+        if method in (
+            "views.publish",
+            "views.open",
+            "users.info",
+            "conversations.info",
+            "users.conversations",
+        ):
             return self._workspace_read(method, params)
         if method == "auth.test":
             return {
@@ -306,8 +312,9 @@ class FakeSlack:
 
     def _workspace_read(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         user = str(params.get("user") or params.get("user_id") or "")
-        if method == "views.publish":
-            return {"ok": True, "view": {"id": "V1", "type": "home"}}
+        if method in ("views.publish", "views.open"):
+            kind = "home" if method == "views.publish" else "modal"
+            return {"ok": True, "view": {"id": "V1", "type": kind}}
         if method == "users.info":
             tz = self.user_tz.get(user, "America/Chicago")
             return {"ok": True, "user": {"id": user, "tz": tz, "is_admin": user in self.admins}}

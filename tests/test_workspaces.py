@@ -362,6 +362,7 @@ def test_home_buttons_answer_in_a_direct_message_and_check_a_text_in_a_modal(
     server, fake = oauth_server, oauth_server.fake
     install(server, "code-b2", "TBTN", "xoxb-team-btn", "UBOTBTN")
     fake.clear()
+    failed = server.wait_idle().get("failed", 0)
     ask = {"type": "button", "action_id": "home_ask_0", "value": "mexico exports 2024"}
     assert server.post(home_click("TBTN", "UBTN", ask)).status == 200
     [answer] = fake.wait_for(POST, timeout=10)
@@ -375,7 +376,8 @@ def test_home_buttons_answer_in_a_direct_message_and_check_a_text_in_a_modal(
     assert "Answers in Spanish." in json.dumps(home.params["view"])
 
     server.post(home_click("TBTN", "UBTN", {"type": "button", "action_id": "home_check_text"}))
-    [opened] = fake.wait_for("views.open", timeout=10)
+    [opened] = fake.wait_for("views.open", timeout=10, ok=True)
+    assert opened.params["trigger_id"].startswith("trigger-")
     modal = opened.params["view"]
     modal = json.loads(modal) if isinstance(modal, str) else modal
     View(**modal).validate_json()
@@ -392,3 +394,4 @@ def test_home_buttons_answer_in_a_direct_message_and_check_a_text_in_a_modal(
     check = fake.wait_for(POST, count=2, timeout=10)[-1]
     assert check.params["channel"] == "UBTN"
     assert "335" in check.params["text"]
+    assert server.wait_idle().get("failed", 0) == failed  # every job of these clicks succeeded
