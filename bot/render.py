@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUn
 
 from facts.digest import Digest
 from facts.model import Answer, Fact
-from facts.numbers import amount, exact, money, signed_pct
+from facts.numbers import amount, exact, money, pct2, signed_pct
 from facts.words import figure_period_words
 
 SECTION_LIMIT = 3000  # characters in one section's text (Slack)
@@ -72,6 +72,7 @@ def _environment() -> Environment:
         amount=amount,
         exact=exact,
         signed_pct=signed_pct,
+        pct2=pct2,
         period=figure_period_words,
         icon=verdict_icon,
         verdict=verdict_label,
@@ -105,7 +106,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "kind": answer.kind,
         "understood": answer.understood,
         "text": render_text(answer),
-        "facts": [_fact_json(f) for f in answer.facts],
+        "facts": [_fact_json(f, answer) for f in answer.facts],
         "derived": {d.name: _number(d.value) for d in reversed(answer.derived)},
         "derived_all": [
             {"name": d.name, "value": _number(d.value), "label": d.label, "unit": d.unit}
@@ -145,14 +146,14 @@ def answer_json(answer: Answer) -> dict[str, Any]:
             {"id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url}
             for s in answer.sources
         ],
-        "related": [_fact_json(f) for f in answer.related],
+        "related": [_fact_json(f, answer) for f in answer.related],
         "not_used": list(answer.not_used),
         "reason": answer.reason,
         "suggestions": list(answer.suggestions),
     }
 
 
-def _fact_json(f: Fact) -> dict[str, Any]:
+def _fact_json(f: Fact, answer: Answer) -> dict[str, Any]:
     return {
         "metric": f.metric,
         "partner": f.partner,
@@ -162,6 +163,9 @@ def _fact_json(f: Fact) -> dict[str, Any]:
         "source_id": f.source_id,
         "label": f.label,
         "note": f.note,
+        # A fact's basis: its own, or its source's (one basis per source otherwise).
+        "basis": f.basis or next((s.basis for s in answer.sources if s.id == f.source_id), ""),
+        "dimension": f.dimension,
     }
 
 
@@ -242,6 +246,7 @@ def _chunks(text: str, limit: int) -> list[str]:
 
 _DIGEST_PARTS = (
     ("trade", "trade_sources"),
+    ("tariffs", "tariff_sources"),
     ("border", "border_sources"),
     ("claim", "claim_sources"),
 )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from facts.border_text import refused_words
 from facts.context import Context
 from facts.model import Answer, Fact, NoData, Op, Query
 from facts.ops import ANSWER
+from facts.ops.border import BORDER_ANSWER
 from facts.ops.common import understood
 from facts.ops.refuse import EXAMPLES
 from facts.parse import MAX_QUESTION, parse_question
@@ -17,16 +19,19 @@ __all__ = ["EXAMPLES", "answer", "cache_key"]
 
 def answer(ctx: Context, text: str) -> Answer:
     """One Answer for a question; never raises for any input."""
-    query = parse_question(text, ctx.names, ctx.claim_index)
+    query = parse_question(text, ctx.names, ctx.claim_index, ctx.border)
     if query is None:
         return replace(_not_understood(text), question=text)
     query = as_claim(ctx, query, text)
     try:
-        result = ANSWER[query.op](query, ctx)
+        # A question about a border dimension (U.S. state, port, mode, ...) has its own table.
+        table = BORDER_ANSWER if query.dimension else ANSWER
+        result = table[query.op](query, ctx)
     except NoData as missing:
+        said = refused_words(ctx, query) if query.dimension else _refused_words(ctx, query)
         result = Answer(
             kind="no_data",
-            understood=_refused_words(ctx, query),
+            understood=said,
             reason=missing.reason,
             suggestions=missing.suggestions or EXAMPLES[:3],
             headline="No figure for that in the data",
@@ -51,6 +56,8 @@ def _refused_words(ctx: Context, query: Query) -> str:
 def _context_figures(ctx: Context, query: Query) -> tuple[Fact, ...]:
     """For a refused qualifier, the broader figure — shown as context, never as the answer."""
     if query.op != Op.REFUSE or query.refusal in ("third_country", "unknown_partner"):
+        return ()
+    if query.dimension:  # the border refusals say what the store has; no broader figure
         return ()
     if not query.metric or query.refusal == "unknown_word":
         return ()

@@ -16,9 +16,10 @@ from decimal import Decimal
 from facts.claims import check_claim
 from facts.model import ClaimCheck, Fact, Source
 from facts.store import FactStore, FactStoreError
-from facts.words import SERIES_WORDS
+from facts.words import SERIES_WORDS, figure_period_words
 
 PARTNER = "MEX"
+LAREDO = "2304"  # BTS port code of Laredo, Texas
 SERIES = "nationwide"
 HUNDRED = Decimal(100)
 _TRADE_WORDS = {
@@ -51,6 +52,24 @@ class MarketRank:
 
 
 @dataclass(frozen=True)
+class Tariffs:
+    """Calculated duties on imports from the partner in the latest month, and their rate."""
+
+    duties: Change  # against the same month a year earlier
+    imports: Fact  # imports for consumption that month
+    rate_pct: Decimal  # duties ÷ imports for consumption
+
+
+@dataclass(frozen=True)
+class PortShare:
+    """A port's share of U.S. trade with the partner in the latest TransBorder year."""
+
+    port: Fact  # the port's trade (exports + imports)
+    whole: Fact  # all U.S. trade with the partner, same basis (TransBorder)
+    share_pct: Decimal
+
+
+@dataclass(frozen=True)
 class Digest:
     """Everything the weekly digest says for one ISO week."""
 
@@ -66,11 +85,19 @@ class Digest:
     trade_sources: tuple[Source, ...]
     border_sources: tuple[Source, ...]
     claim_sources: tuple[Source, ...]
+    tariffs: Tariffs | None = None
+    port: PortShare | None = None
+    tariff_sources: tuple[Source, ...] = ()
 
     @property
     def sources(self) -> tuple[Source, ...]:
         """Every source cited, once each, in order of first use."""
-        cited = (*self.trade_sources, *self.border_sources, *self.claim_sources)
+        cited = (
+            *self.trade_sources,
+            *self.tariff_sources,
+            *self.border_sources,
+            *self.claim_sources,
+        )
         return tuple({s.id: s for s in cited}.values())
 
 
@@ -93,6 +120,8 @@ def build_digest(store: FactStore, day: date) -> Digest:
     year, month = store.coverage.trade_latest_month
     claim = claim_of_the_week((check_claim(store, c) for c in store.claims), day)
     border = _border(store)
+    tariffs, port = _tariffs(store), _port_share(store)
+    tariff_facts = [tariffs.duties.now if tariffs else None, port.port if port else None]
     return Digest(
         day=day,
         week=iso_week(day),
@@ -112,6 +141,9 @@ def build_digest(store: FactStore, day: date) -> Digest:
         trade_sources=_sources(store, [store.trade_month("exports", PARTNER, year, month)]),
         border_sources=_sources(store, [border.now if border else None]),
         claim_sources=tuple(store.sources[i] for i in claim.source_ids),
+        tariffs=tariffs,
+        port=port,
+        tariff_sources=_sources(store, tariff_facts),
     )
 
 
@@ -165,6 +197,34 @@ def _border(store: FactStore) -> Change | None:
     now = replace(latest[0], label=label)
     before = replace(earlier[0], label=label) if earlier else None
     return _change(label, now, before)
+
+
+def _tariffs(store: FactStore) -> Tariffs | None:
+    """Duties on imports from the partner in the latest month of the duty data."""
+    month = store.border.duty_months[1]
+    now = store.border.duties(PARTNER, month, month)
+    if now is None or not now[1].value:
+        return None
+    year_ago = (month[0] - 1, month[1])
+    before = store.border.duties(PARTNER, year_ago, year_ago)
+    label = (
+        f"Calculated duties on imports from {now[0].label}, {figure_period_words(now[0].period)}"
+    )
+    change = _change(
+        label, replace(now[0], label=label), replace(before[0], label=label) if before else None
+    )
+    return Tariffs(change, now[1], now[0].value / now[1].value * HUNDRED)
+
+
+def _port_share(store: FactStore, port: str = LAREDO) -> PortShare | None:
+    """The port's share of all U.S.-partner trade in the latest TransBorder year."""
+    year = store.border.years["port"][1]
+    ports = {f.dimension: f for f in store.border.cut_year("port", PARTNER, "total", year)}
+    whole = store.border.cut_total("mode", PARTNER, "total", year)
+    fact = ports.get(f"port:{port}")
+    if fact is None or whole is None or not whole.value:
+        return None
+    return PortShare(fact, whole, fact.value / whole.value * HUNDRED)
 
 
 def _sources(store: FactStore, facts: Iterable[Fact | None]) -> tuple[Source, ...]:
