@@ -263,7 +263,7 @@ def _read_operation(reader: Reader, query: Query, found: Found) -> Query | None:
     if period and period.kind == "pair":
         reader.take(COMPARE)
         return replace(query, **subject, op=Op.COMPARE_PERIODS)
-    if partners and reader.take(SHARE):
+    if partners and trade and reader.take(SHARE):
         reader.take_all(_SUM_WORDS)
         return replace(query, **subject, op=Op.SHARE)
     if len(partners) >= 2:

@@ -88,6 +88,7 @@ REFUSALS = [
     ("machinery imports from mexico 2024", "commodity_imports", "machinery"),
     ("machinery exports to canada 2024", "commodity_partner", "machinery"),
     ("narnia exports 2024", "unknown_word", "narnia"),
+    ("encounters share fy2024", "unknown_word", "share"),
     ("exports to narnia 2024", "unknown_partner", "narnia"),
     ("how many people were deported to Mexico in 2024", "removals", "deported"),
     ("services exports to mexico 2024", "services", "services"),

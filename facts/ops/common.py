@@ -11,7 +11,14 @@ from facts.figures import TRADE_METRICS, figure
 from facts.model import Answer, AnswerKind, ClaimCheck, Derived, Fact, Query, Source
 from facts.numbers import amount
 from facts.periods import Span
-from facts.words import HUNDRED, METRIC_WORDS, SERIES_WORDS, figure_period_words, market_word
+from facts.words import (
+    HUNDRED,
+    METRIC_WORDS,
+    SERIES_WORDS,
+    figure_period_words,
+    market_word,
+    period_words,
+)
 
 _HEADLINE_WORDS = {
     "exports": "U.S. exports to {}",
@@ -58,7 +65,13 @@ def headline(fact: Fact) -> str:
 def understood(ctx: Context, query: Query, resolved: str = "") -> str:
     """What was understood, in words, naming every dimension used (never echoes the user)."""
     names = " and ".join(name(ctx, p) for p in query.partners) or "all partners"
-    when = figure_period_words(resolved) if resolved else "the latest period in the data"
+    when = (
+        figure_period_words(resolved)
+        if resolved
+        else period_words(query.period)
+        if query.period
+        else "the latest period in the data"
+    )
     if query.metric in METRIC_WORDS:
         subject = f"{METRIC_WORDS[query.metric]} {names}"
         if query.per_capita:
