@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from slack_bolt import App
@@ -14,18 +15,23 @@ from slack_bolt.logger.messages import (
     warning_token_skipped,
 )
 from slack_bolt.middleware.request_verification import RequestVerification
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-from bot.config import Settings
+from bot.config import DEFAULT_TZ, Settings
 from bot.handlers import answered, register
+from bot.home import Home
+from bot.manage import Manager
+from bot.manage_handlers import register_manage
 from bot.replies import LiveReplies
 from bot.server import REFUSED
 from bot.state import StateDB
 from bot.worker import Inbox, Runner
+from bot.workspaces import BOT_SCOPES, Clients, Installations, StoredAuthorize
 from facts.live import LiveStore
 from facts.store import FactStore
 
@@ -40,14 +46,24 @@ class Bot:
     runner: Runner
 
 
-def create_app(settings: Settings, store: FactStore | LiveStore, state: StateDB) -> Bot:
+def create_app(
+    settings: Settings,
+    store: FactStore | LiveStore,
+    state: StateDB,
+    installations: Installations | None = None,
+    default_timezone: str = DEFAULT_TZ,
+) -> Bot:
     """A Bolt app answering from `store`, its jobs in `state`; it makes no network call.
 
-    Answers come from the store file's newest build (facts.live): a refreshed store is picked up
-    between requests, with a Context (names, claim verdicts) and a reply cache per store.
+    In OAuth mode (settings.oauth) `installations` holds each workspace's token. Answers come
+    from the store file's newest build (facts.live): a refreshed store is picked up between
+    requests, with a Context (names, claim verdicts) and a reply cache per store.
     """
     replies = LiveReplies(store, answered)
-    runner = Runner(state, job_client(settings), replies.get)
+    context = replies.context()  # the Home tab's: the store's at start
+    clients = Clients(lambda token: job_client(settings, token), settings.bot_token, installations)
+    manager = Manager(state, Home(context), settings.subscribers, default_timezone, installations)
+    runner = Runner(state, job_client(settings), replies.get, clients=clients, kinds=manager.jobs())
     app = App(
         name="tradefact",
         client=web_client(settings),
@@ -55,15 +71,37 @@ def create_app(settings: Settings, store: FactStore | LiveStore, state: StateDB)
         # Run listeners before answering the HTTP request: the slash-command answer goes back
         # in the HTTP response itself, and an event is acknowledged once its job is committed.
         process_before_response=True,
+        logger=_bolt_logger(),
+        **_authorization(settings, installations),
+    )
+    inbox = Inbox(state, runner.wake)
+    register_manage(app, manager, inbox)  # first: `/tradefact digest …` before any question
+    register(app, replies, inbox)
+    return Bot(app, runner)
+
+
+def _authorization(settings: Settings, installations: Installations | None) -> dict[str, Any]:
+    if not settings.oauth:
         # The bot token is all there is to authorize: no auth.test on the first request (a slow
         # Slack would delay that request's ack). Events name the bot's user ID themselves.
-        authorize=lambda enterprise_id, team_id: AuthorizeResult(
-            enterprise_id=enterprise_id, team_id=team_id, bot_token=settings.bot_token
-        ),
-        logger=_bolt_logger(),
+        def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+            return AuthorizeResult(
+                enterprise_id=enterprise_id, team_id=team_id, bot_token=settings.bot_token
+            )
+
+        return {"authorize": authorize}
+    if installations is None:
+        raise ValueError("OAuth mode needs the installation store")
+    oauth = OAuthSettings(
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
+        scopes=list(BOT_SCOPES),
+        redirect_uri=settings.redirect_uri or None,
+        installation_store=installations.store,
+        state_store=installations.states,
+        logger=logging.getLogger("bot.oauth"),
     )
-    register(app, replies, Inbox(state, runner.wake))
-    return Bot(app, runner)
+    return {"authorize": StoredAuthorize(installations), "oauth_settings": oauth}
 
 
 def _bolt_logger() -> logging.Logger:
@@ -94,12 +132,12 @@ def configure_logging(level: int = logging.INFO) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
-def web_client(settings: Settings) -> WebClient:
+def web_client(settings: Settings, token: str | None = None) -> WebClient:
     """A Web API client for settings.api_url that waits out 429s and leaves other errors alone."""
     # Only a 429 is safe to retry: Slack did nothing. A 5xx or a reset may follow a posted
     # message, and retrying it could post twice.
     return WebClient(
-        token=settings.bot_token,
+        token=token or settings.bot_token or None,
         base_url=settings.api_url,
         # Slack wants an answer to a request within 3 s; a Web API call that hangs far past that
         # only ties up a worker thread (settings.api_timeout: 10 s unless SLACK_API_TIMEOUT).
@@ -108,10 +146,10 @@ def web_client(settings: Settings) -> WebClient:
     )
 
 
-def job_client(settings: Settings) -> WebClient:
+def job_client(settings: Settings, token: str | None = None) -> WebClient:
     """The runner's Web API client: no retries of its own (the runner re-queues a 429)."""
     return WebClient(
-        token=settings.bot_token,
+        token=token or settings.bot_token or None,
         base_url=settings.api_url,
         timeout=settings.api_timeout,
         retry_handlers=[],

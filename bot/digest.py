@@ -29,13 +29,14 @@ from slack_sdk.errors import SlackApiError
 from bot.config import ConfigError, DigestSettings
 from bot.history import TooMuchHistory, find_posted
 from bot.ledger import Claim, Ledger, Status, lock_name
-from bot.render import render_digest_blocks, render_digest_text
+from bot.render import BLOCK_LIMIT, render_digest_blocks, render_digest_text
 from bot.state import StateError, open_state
 from facts.digest import Digest, build_digest, iso_week
 from facts.store import FactStore
 
 logger = logging.getLogger(__name__)
 
+SPANISH_PENDING = "Spanish digests aren't available yet: this one is in English."
 EVENT_TYPE = "tradefact_digest"  # the message metadata that marks a digest and its week
 
 _ERROR_CODE = re.compile(r"[a-z0-9_]{1,64}")
@@ -80,16 +81,27 @@ def open_ledger(settings: DigestSettings) -> Ledger:
         raise ConfigError(str(exc)) from exc
 
 
-def digest_message(digest: Digest) -> dict[str, Any]:
-    """The chat.postMessage arguments (without the channel): text, blocks and metadata."""
+def digest_message(digest: Digest, language: str = "en") -> dict[str, Any]:
+    """The chat.postMessage arguments (without the channel): text, blocks and metadata.
+
+    `language` is the subscription's; there is no Spanish digest yet, so "es" gets the English
+    one with a line saying so.
+    """
+    blocks = render_digest_blocks(digest)
+    if language == "es":
+        blocks = [*blocks[: BLOCK_LIMIT - 1], _note(SPANISH_PENDING)]
     return {
         "text": render_digest_text(digest),
-        "blocks": render_digest_blocks(digest),
+        "blocks": blocks,
         "metadata": {"event_type": EVENT_TYPE, "event_payload": {"week": digest.week}},
         # Citation links would otherwise unfold into previews that bury the figures.
         "unfurl_links": False,
         "unfurl_media": False,
     }
+
+
+def _note(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
 def post_digest(
@@ -100,9 +112,10 @@ def post_digest(
     day: date,
     now: datetime,
     retry_failed_after: timedelta = timedelta(0),
+    language: str = "en",
 ) -> Outcome:
     """Post the digest for the week of `day` to `channel`, unless it is posted or being posted."""
-    message = digest_message(build_digest(store, day))
+    message = digest_message(build_digest(store, day), language)
     week = iso_week(day)
     # Held through the look and the post: another clock, here or on another machine, sees
     # "busy" instead of taking over a claim whose post is still on its way. A crash frees it.
@@ -210,17 +223,30 @@ def post_all(
     retry_failed_after: timedelta = timedelta(0),
 ) -> list[Outcome]:
     """post_digest to each channel in turn; one channel's failure doesn't stop the others."""
-    outcomes = []
-    for channel in channels:
-        try:
-            outcome = post_digest(client, ledger, store, channel, day, now, retry_failed_after)
-        except Exception:
-            # Whatever went wrong, the other channels still get their digest. A claim left
-            # pending here is checked and retried once its lease runs out.
-            logger.exception("Digest for %s (%s) failed", channel, iso_week(day))
-            outcome = Outcome(channel, iso_week(day), "unknown", error="unexpected error")
-        outcomes.append(outcome)
-    return outcomes
+    return [
+        post_safely(client, ledger, store, channel, day, now, retry_failed_after)
+        for channel in channels
+    ]
+
+
+def post_safely(
+    client: WebClient,
+    ledger: Ledger,
+    store: FactStore,
+    channel: str,
+    day: date,
+    now: datetime,
+    retry_failed_after: timedelta = timedelta(0),
+    language: str = "en",
+) -> Outcome:
+    """post_digest, with an unexpected error logged and reported as an outcome, not raised."""
+    try:
+        return post_digest(client, ledger, store, channel, day, now, retry_failed_after, language)
+    except Exception:
+        # Whatever went wrong, the other channels still get their digest. A claim left
+        # pending here is checked and retried once its lease runs out.
+        logger.exception("Digest for %s (%s) failed", channel, iso_week(day))
+        return Outcome(channel, iso_week(day), "unknown", error="unexpected error")
 
 
 def _find_posted(client: WebClient, channel: str, week: str, since: float) -> str | None:

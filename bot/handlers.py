@@ -7,12 +7,13 @@ import re
 from logging import Logger
 from typing import Any
 
-from slack_bolt import Ack, App, BoltResponse
+from slack_bolt import Ack, App, BoltContext, BoltResponse
 
 from bot.checking import CHECK_SHORTCUT, message_text
 from bot.render import render_blocks, render_mrkdwn
 from bot.replies import LiveReplies, Reply
 from bot.worker import Inbox
+from bot.workspaces import Workspace
 from facts.answer import answer as answer_question
 from facts.context import Context
 from facts.model import Answer
@@ -42,9 +43,10 @@ def register(app: App, replies: LiveReplies, inbox: Inbox) -> None:
 
     @app.action(SHARE_ACTION)
     def share_answer(
-        ack: Ack, action: dict[str, Any], body: dict[str, Any], logger: Logger
+        ack: Ack, action: dict[str, Any], body: dict[str, Any], logger: Logger, context: BoltContext
     ) -> None:
         job = {
+            **Workspace.from_context(context).fields(),
             "response_url": body["response_url"],
             "question": action.get("value") or "help",
             "user": body["user"]["id"],
@@ -54,22 +56,27 @@ def register(app: App, replies: LiveReplies, inbox: Inbox) -> None:
         ack()
 
     @app.event("app_mention")
-    def answer_mention(event: dict[str, Any], body: dict[str, Any]) -> None:
+    def answer_mention(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
         if is_from_a_person(event, bot_user_id(body)):
             question = question_from(strip_mention(event.get("text", ""), bot_user_id(body)))
             thread_ts = event.get("thread_ts") or event["ts"]
-            _reply_once(inbox, body, event["channel"], thread_ts, question)
+            _reply_once(inbox, body, context, event["channel"], thread_ts, question)
 
     @app.event("message")
-    def answer_direct_message(event: dict[str, Any], body: dict[str, Any]) -> None:
+    def answer_direct_message(
+        event: dict[str, Any], body: dict[str, Any], context: BoltContext
+    ) -> None:
         if event.get("channel_type") == "im" and is_from_a_person(event, bot_user_id(body)):
             question = question_from(event.get("text", ""))
-            _reply_once(inbox, body, event["channel"], event.get("thread_ts"), question)
+            _reply_once(inbox, body, context, event["channel"], event.get("thread_ts"), question)
 
     @app.shortcut(CHECK_SHORTCUT)
-    def check_the_numbers(ack: Ack, shortcut: dict[str, Any], logger: Logger) -> None:
+    def check_the_numbers(
+        ack: Ack, shortcut: dict[str, Any], logger: Logger, context: BoltContext
+    ) -> None:
         message = shortcut.get("message") or {}
         job = {
+            **Workspace.from_context(context).fields(),
             "channel": str((shortcut.get("channel") or {}).get("id") or ""),
             # In the message's thread, where the team can see the check; privately through the
             # response_url if the bot can't post there (not in the channel, someone's DM...).
@@ -92,9 +99,15 @@ def register(app: App, replies: LiveReplies, inbox: Inbox) -> None:
 
 
 def _reply_once(
-    inbox: Inbox, body: dict[str, Any], channel: str, thread_ts: str | None, question: str
+    inbox: Inbox,
+    body: dict[str, Any],
+    context: BoltContext,
+    channel: str,
+    thread_ts: str | None,
+    question: str,
 ) -> None:
-    job = {"channel": channel, "thread_ts": thread_ts, "question": question}
+    workspace = Workspace.from_context(context).fields()  # whose token posts the reply
+    job = {**workspace, "channel": channel, "thread_ts": thread_ts, "question": question}
     if not inbox.once("events", str(body["event_id"]), "reply", job):
         logging.getLogger(__name__).info(
             "Event %s was already handled: acknowledged, not answered", body["event_id"]

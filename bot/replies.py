@@ -73,7 +73,7 @@ class LiveReplies:
     ) -> None:
         self._live = store if isinstance(store, LiveStore) else LiveStore(store)
         self._make = make
-        self._by_store: dict[int, Replies] = {}
+        self._by_store: dict[int, tuple[Context, Replies]] = {}
         self._lock = threading.Lock()
         self._live.add_hooks(prepare=self._prepare, retire=self._retire)
         with self._live.use() as current:
@@ -82,18 +82,24 @@ class LiveReplies:
     def get(self, question: str) -> tuple[Answer, Reply]:
         """The answer and reply to `question`, both computed on one store."""
         with self._live.use() as store:
-            with self._lock:
-                replies = self._by_store.get(id(store))
-            if replies is None:  # a store switched to before this LiveReplies existed
-                replies = self._prepare(store)
-            return replies.get(question)
+            return self._of(store)[1].get(question)
 
-    def _prepare(self, store: FactStore) -> Replies:
+    def context(self) -> Context:
+        """The current store's Context."""
+        with self._live.use() as store:
+            return self._of(store)[0]
+
+    def _of(self, store: FactStore) -> tuple[Context, Replies]:
+        with self._lock:
+            found = self._by_store.get(id(store))
+        return found or self._prepare(store)  # a store switched to before this existed
+
+    def _prepare(self, store: FactStore) -> tuple[Context, Replies]:
         context = Context.build(store)
         replies = Replies(store, lambda question: self._make(question, context))
         warm_up(store)
         with self._lock:
-            return self._by_store.setdefault(id(store), replies)
+            return self._by_store.setdefault(id(store), (context, replies))
 
     def _retire(self, store: FactStore) -> None:
         with self._lock:

@@ -1,4 +1,8 @@
-"""run_schedule(): post the weekly digest on its cron schedule, and catch up on a missed week."""
+"""run_schedule(): post each subscription's weekly digest once its time has passed, every week.
+
+post_due() is one look at the subscriptions (what `tradefact digest` without --channel does);
+the clock repeats it every minute, and at start catches up on a week missed while it was down.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,17 @@ import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from slack_sdk import WebClient
-
-from bot.config import DigestSettings
-from bot.digest import Outcome, post_all
+from bot.config import DigestSettings, Settings
+from bot.digest import Outcome, post_safely
 from bot.ledger import Ledger
+from bot.state import StateDB
+from bot.subscriptions import Subscription, Subscriptions
+from bot.workspaces import Clients, Installations, Workspace
+from facts.digest import iso_week
 from facts.live import LiveStore
 from facts.store import FactStore
 
@@ -25,7 +31,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("bot.digest")  # one logger for everything about the digest
 
-SWEEP_EVERY = timedelta(minutes=5)  # how often the scheduler looks for a missed or stuck week
+TICK = timedelta(minutes=1)  # how often the clock looks for due, missed or stuck digests
 # How long the sweep waits before it asks again after Slack refused a post (not_in_channel,
 # ratelimited, invalid_auth): hourly, as someone may have invited the bot in the meantime.
 RETRY_FAILED_AFTER = timedelta(hours=1)
@@ -33,80 +39,110 @@ RETRY_FAILED_AFTER = timedelta(hours=1)
 
 @dataclass(frozen=True)
 class Refresh:
-    """The clock's refresh job: when it runs, and the run (which logs its own outcome)."""
+    """The clock's Census refresh job: when it runs, and the run (which logs its own outcome)."""
 
     trigger: BaseTrigger
     run: Callable[[], None]
 
 
-def due_day(settings: DigestSettings, now: datetime) -> date | None:
-    """Today (in the digest's time zone) if this week's scheduled time has passed, else None."""
-    local = now.astimezone(settings.timezone)
-    monday = local.date() - timedelta(days=local.weekday())
-    first = settings.trigger().get_next_fire_time(
-        None, datetime.combine(monday, time(), settings.timezone)
-    )
-    return local.date() if first is not None and first <= local else None
+def digest_clients(settings: Settings, config: DigestSettings) -> Clients:
+    """The Web API clients the digest posts with: the one token, or each installation's."""
+    from bot.app import web_client
+
+    installations = Installations.open(config.state, settings.client_id) if settings.oauth else None
+    return Clients(lambda token: web_client(settings, token), settings.bot_token, installations)
 
 
-def catch_up(
-    client: WebClient,
+def subscriptions_for(settings: Settings, config: DigestSettings, state: StateDB) -> Subscriptions:
+    """The subscriptions in the state database; in single-workspace mode, seeded from
+    TRADEFACT_DIGEST_CHANNELS (a channel unsubscribed from Slack stays unsubscribed)."""
+    subscriptions = Subscriptions(state)
+    if not settings.oauth and config.channels:
+        subscriptions.seed(seeds(config), datetime.now(UTC).timestamp())
+    return subscriptions
+
+
+def seeds(settings: DigestSettings) -> list[Subscription]:
+    """TRADEFACT_DIGEST_CHANNELS as subscriptions, at the cron's first time in a week."""
+    zone = settings.timezone
+    monday = datetime.combine(date(2025, 7, 7), time(), zone)  # any Monday
+    first = settings.trigger().get_next_fire_time(None, monday) or monday
+    weekday, minute = first.weekday(), first.hour * 60 + first.minute
+    return [
+        Subscription(c, Workspace(), weekday, minute, zone.key, "en") for c in settings.channels
+    ]
+
+
+def post_due(
+    clients: Clients,
     ledger: Ledger,
     store: FactStore,
-    settings: DigestSettings,
+    subscriptions: Subscriptions,
     now: datetime,
-    retry_failed_after: timedelta = RETRY_FAILED_AFTER,
+    retry_failed_after: timedelta = timedelta(0),
+    quiet: bool = False,
 ) -> list[Outcome]:
-    """Post this week's digest where it is due and missing, stuck, or refused a while ago."""
-    day = due_day(settings, now)
-    if day is None:
-        return []
-    return post_all(client, ledger, store, settings.channels, day, now, retry_failed_after)
+    """Post this week's digest to every active subscription whose weekly time has passed.
+
+    Each with its workspace's token and in its language, once per channel-week (the ledger).
+    `quiet`: skip channels whose week is already posted without a word (the clock's ticks).
+    """
+    outcomes = []
+    for sub in subscriptions.active():
+        day = sub.due_day(now)
+        if day is None:
+            continue
+        week = iso_week(day)
+        if quiet and (entry := ledger.get(sub.channel, week)) and entry.status == "posted":
+            continue
+        client = clients.client(sub.workspace)
+        if client is None:  # uninstalled between the look and now
+            outcomes.append(Outcome(sub.channel, week, "failed", error="workspace not installed"))
+            continue
+        outcomes.append(
+            post_safely(
+                client, ledger, store, sub.channel, day, now, retry_failed_after, sub.language
+            )
+        )
+    return outcomes
 
 
 def run_schedule(
-    client: WebClient,
+    clients: Clients,
     ledger: Ledger,
     store: FactStore | LiveStore,
-    settings: DigestSettings,
+    subscriptions: Subscriptions,
     clock: Callable[[], datetime],
     refresh: Refresh | None = None,
 ) -> int:
-    """Post the digest on schedule until stopped; on start, post a week that was missed.
+    """Post each subscription's digest once its weekly time has passed, until stopped.
 
-    With `refresh` (a trigger and a function), the Census data are refreshed on that schedule
-    and just before each weekly digest, which is then built from the newest store.
+    A tick every minute (TICK) posts what is due; on start, a week missed while the clock was
+    down is posted at once, and a week Slack refused is retried at once (a restart is how a
+    fixed token or an invitation takes effect); later ticks retry a refusal hourly.
     """
     from apscheduler.schedulers import SchedulerNotRunningError
     from apscheduler.schedulers.blocking import BlockingScheduler
     from apscheduler.triggers.interval import IntervalTrigger
 
     live = store if isinstance(store, LiveStore) else LiveStore(store)
-    refreshing = threading.Lock()  # the refresh job and the digest's refresh never overlap
+    refreshing = threading.Lock()  # one refresh at a time
 
     def fresh_data() -> None:
         if refresh is not None:
             with refreshing:
                 refresh.run()
 
-    def weekly() -> None:
-        fresh_data()  # cheap when nothing is new: one small request
-        now = clock()
-        day = now.astimezone(settings.timezone).date()
-        with live.use(wait=True) as current:
-            _log(post_all(client, ledger, current, settings.channels, day, now))
-
-    def sweep() -> None:
-        with live.use(wait=True) as current:
-            outcomes = catch_up(client, ledger, current, settings, clock())
-        # Every five minutes "already posted" would drown the log; the start says it once.
+    def tick() -> None:
+        with live.use(wait=True) as current:  # a refreshed store first: digests report it
+            outcomes = post_due(
+                clients, ledger, current, subscriptions, clock(), RETRY_FAILED_AFTER, quiet=True
+            )
         _log([o for o in outcomes if o.status != "done"])
 
-    scheduler = BlockingScheduler(timezone=settings.timezone)
-    # Jobs may overlap (the sweep and the weekly run): the ledger lets only one of them post.
-    scheduler.add_job(weekly, settings.trigger(), id="digest", misfire_grace_time=3600)
-    scheduler.add_job(sweep, IntervalTrigger(seconds=SWEEP_EVERY.total_seconds()), id="sweep")
-    if refresh is not None:
+    scheduler = BlockingScheduler(timezone=UTC)
+    scheduler.add_job(tick, IntervalTrigger(seconds=TICK.total_seconds()), id="digest")
+    if refresh is not None:  # the Census refresh (bot.refresh), on TRADEFACT_REFRESH_CRON
         scheduler.add_job(
             fresh_data, refresh.trigger, id="refresh", misfire_grace_time=3600, coalesce=True
         )
@@ -119,23 +155,21 @@ def run_schedule(
             scheduler.shutdown(wait=False)
 
     signal.signal(signal.SIGTERM, stop)
-    # APScheduler logs every run of every job at INFO: twelve lines an hour from the sweep alone.
+    # APScheduler logs every run of every job at INFO: sixty lines an hour from the tick alone.
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
+    active = subscriptions.active()
     logger.info(
-        "Digest for %s on %r in %s (next %s); ledger %s",
-        ", ".join(settings.channels),
-        settings.cron,
-        settings.timezone.key,
-        settings.trigger().get_next_fire_time(None, clock()),
+        "Digest for %d subscribed channel%s (%s); ledger %s",
+        len(active),
+        "" if len(active) == 1 else "s",
+        ", ".join(f"{s.channel} {s.when()}" for s in active[:10]) or "none yet",
         ledger.state.name,
     )
-    # A release published while the process was down is fetched now (one small request when
+    # A release published while the clock was down is fetched first (one small request when
     # there is none), so that a digest posted on catching up reports the newest month.
     fresh_data()
-    # A week missed while the process was down is posted now, and a week Slack refused is
-    # retried at once: a restart is how a fixed token takes effect.
     with live.use(wait=True) as current:
-        _log(catch_up(client, ledger, current, settings, clock(), timedelta(0)))
+        _log(post_due(clients, ledger, current, subscriptions, clock()))
     with contextlib.suppress(KeyboardInterrupt):
         scheduler.start()  # blocks until SIGTERM or Ctrl-C
     return 0

@@ -83,6 +83,13 @@ def create_asgi(
             # The app is only built once the store is open, so reaching here means healthy.
             await _plain(send, 200, b"ok\n")
             return
+        if method == "GET" and app.oauth_flow is not None and path in _oauth_paths(app):
+            # The install page and Slack's redirect after "Allow": a browser, never signed.
+            query = scope.get("query_string", b"").decode("latin-1")
+            loop = asyncio.get_running_loop()
+            args = (app, path, query, _headers(scope))
+            await _send_bolt(send, await loop.run_in_executor(pool, _oauth, *args))
+            return
         if path != SLACK_PATH or method != "POST":
             await _plain(send, 404, b"Not Found")
             return
@@ -183,6 +190,22 @@ def _dispatch(
         return BoltResponse(status=400, body="Bad Request")
     _fix_form_body(request)
     return app.dispatch(request)
+
+
+def _oauth_paths(app: App) -> tuple[str, str]:
+    flow = app.oauth_flow
+    return (flow.install_path, flow.redirect_uri_path) if flow else ("", "")
+
+
+def _oauth(app: App, path: str, query: str, headers: dict[str, str]) -> BoltResponse:
+    """Bolt's OAuth flow: the "Add to Slack" page, or the redirect that completes an install."""
+    flow = app.oauth_flow
+    assert flow is not None
+    bolt_headers: dict[str, str | Sequence[str]] = {**headers}
+    request = BoltRequest(body="", query=query, headers=bolt_headers)
+    if path == flow.install_path:
+        return flow.handle_installation(request)
+    return flow.handle_callback(request)
 
 
 def _fix_form_body(request: BoltRequest) -> None:
@@ -289,6 +312,10 @@ def serve(
     db_path = checked.path
     checked.close()
     open_state(state_target, pool_size=1).close()  # migrations run once, before any worker
+    if settings.oauth:  # and the OAuth tables are made
+        from bot.workspaces import Installations
+
+        Installations.open(state_target, settings.client_id).close()
     configure_logging()
     # The workers open a private copy: a store damaged or replaced under a running server can't
     # stop a worker that restarts (after a crash or a SIGHUP) from booting.
@@ -306,19 +333,23 @@ def serve(
 def worker_app() -> ASGIApp:
     """Build one worker's app (uvicorn calls this in each worker process)."""
     from bot.app import configure_logging, create_app
-    from bot.config import Settings, state_target
+    from bot.config import Settings, default_timezone, state_target
     from bot.replies import warm_up
     from bot.state import open_state
+    from bot.workspaces import Installations
     from facts.live import LiveStore
     from facts.store import FactStore
 
     configure_logging()
     settings = Settings.from_env(os.environ, "http")
     store = FactStore.open(Path(os.environ[STORE_ENV]))
-    state = open_state(state_target(os.environ))
+    target = state_target(os.environ)
+    state = open_state(target)
+    installations = Installations.open(target, settings.client_id) if settings.oauth else None
+    zone = default_timezone(os.environ)
     # A refresh that replaces the store file is switched to between requests (facts.live).
     live = LiveStore(store, origin=Path(os.environ[ORIGIN_ENV]))
-    bot = create_app(settings, live, state)
+    bot = create_app(settings, live, state, installations, zone)
     # Before /healthz answers: claim verdicts, annual figures and the template are ready.
     warm_up(store)
     return create_asgi(bot.app, settings.signing_secret, bot.runner.start, bot.runner.stop)
