@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import get_args
 
 import pytest
 from asking import ask
@@ -11,11 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.render import render_blocks, render_mrkdwn
-from facts.model import Answer
+from facts.model import Answer, AnswerKind
 from facts.store import FactStore
 
-KINDS = {"lookup", "compare", "sum", "rank", "trend", "share", "claim", "claims", "help",
-         "not_understood", "no_data"}  # fmt: skip
+KINDS = set(get_args(AnswerKind))  # every kind the model declares ("CHECK 0" is a 'check')
 ATTACKS = [
     "'; DROP TABLE trade_annual; --",
     "mexico exports 2024'; DELETE FROM sources; --",
