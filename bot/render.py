@@ -11,6 +11,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUn
 from facts.digest import Digest
 from facts.model import Answer, Fact
 from facts.numbers import amount, exact, money, signed_pct
+from facts.ops.common import value_words
 from facts.words import figure_period_words
 
 SECTION_LIMIT = 3000  # characters in one section's text (Slack)
@@ -42,6 +43,26 @@ _FACT_NAMES = {
 def fact_name(metric: str, label: str) -> str:
     """What a figure measures, for a list line: "Exports to Mexico"; series keep their label."""
     return _FACT_NAMES.get(metric, "{}").format(label)
+
+
+def exact_line(facts: tuple[Fact, ...]) -> str:
+    """The exact values of dollar and pound figures, each named by what differs between them."""
+    exact_ones = [f for f in facts if f.unit in ("USD", "lb")]
+    one_period = len({f.period for f in exact_ones}) == 1
+    one_series = len({(f.metric, f.partner) for f in exact_ones}) == 1
+    parts = []
+    for f in exact_ones:
+        if one_period and not one_series:
+            one_metric = len({f.metric for f in exact_ones}) == 1
+            name = f.label if one_metric else fact_name(f.metric, f.label)
+        elif one_series and not one_period:
+            name = figure_period_words(f.period)
+        else:
+            name = f"{fact_name(f.metric, f.label)}, {figure_period_words(f.period)}"
+        parts.append(
+            exact(f.value, f.unit) if len(exact_ones) == 1 else f"{name} {exact(f.value, f.unit)}"
+        )
+    return "; ".join(parts)
 
 
 def verdict_icon(verdict: str) -> str:
@@ -76,6 +97,8 @@ def _environment() -> Environment:
         icon=verdict_icon,
         verdict=verdict_label,
         fact_name=fact_name,
+        exact_line=exact_line,
+        reading=value_words,
     )
     return env
 
@@ -143,20 +166,23 @@ def _fact_json(f: Fact) -> dict[str, Any]:
     }
 
 
+_TEXT_PARTS = ("headline", "takeaway", "body", "claims", "suggestions", "context", "sources")
+
+
 def render_text(answer: Answer) -> str:
     """The plain-text answer (command line, logs, JSON `text`)."""
-    parts = [_part(n, answer, False) for n in ("headline", "body", "claims", "sources")]
+    parts = [_part(n, answer, False) for n in _TEXT_PARTS]
     return "\n".join(p for p in parts if p).strip() + "\n"
 
 
 def render_mrkdwn(answer: Answer) -> str:
     """The answer as Slack mrkdwn; every string is escaped, so nothing in it can ping anyone."""
-    parts = [_part(n, answer, True) for n in ("headline", "body", "claims", "sources")]
+    parts = [_part(n, answer, True) for n in _TEXT_PARTS]
     return "\n".join(p for p in parts if p).strip()
 
 
 def render_blocks(answer: Answer) -> list[dict[str, Any]]:
-    """The answer as Block Kit: header, sections (each under 3,000 characters), citations."""
+    """The answer as Block Kit: header, the takeaway and figures, context, buttons, citations."""
     blocks: list[dict[str, Any]] = []
     headline = _part("headline", answer, False).replace("*", "")
     blocks.append(
@@ -165,9 +191,17 @@ def render_blocks(answer: Answer) -> list[dict[str, Any]]:
             "text": {"type": "plain_text", "text": _clip(headline, HEADER_LIMIT), "emoji": True},
         }
     )
-    for name in ("body", "claims"):
-        for chunk in _chunks(_part(name, answer, True), SECTION_LIMIT):
+    lead = "\n".join(p for p in (_part(n, answer, True) for n in ("takeaway", "body")) if p)
+    for text in (lead, _part("claims", answer, True)):
+        for chunk in _chunks(text, SECTION_LIMIT):
             blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
+    context = _part("context", answer, True).splitlines()
+    if context:
+        elements = [{"type": "mrkdwn", "text": _clip(line, SECTION_LIMIT)} for line in context]
+        blocks.append({"type": "context", "elements": elements})
+    buttons = answer_buttons(answer)
+    if buttons:
+        blocks.append({"type": "actions", "block_id": "next", "elements": buttons})
     links = _part("citations", answer, True).splitlines()
     for start in range(0, len(links), CONTEXT_ELEMENTS):
         elements = [
@@ -182,6 +216,32 @@ def render_blocks(answer: Answer) -> list[dict[str, Any]]:
         }
         blocks = [*blocks[: BLOCK_LIMIT - 2], blocks[-1], more]
     return blocks
+
+
+ASK_ACTION = "ask"  # a button that asks its value as a question (action_id ask-0, ask-1, ...)
+SHOW_ALL_ACTION = "show_all"  # a button that shows every figure of a long list
+BUTTON_TEXT = 75  # characters of a button's label (Slack)
+MAX_BUTTONS = 5
+
+
+def answer_buttons(answer: Answer) -> list[dict[str, Any]]:
+    """Buttons under an answer: "Show all" for a cut list, and each suggestion as a question."""
+    buttons = []
+    if answer.glance and answer.question:
+        label = f"Show all {len(answer.facts)}"
+        buttons.append(_button(SHOW_ALL_ACTION, label, answer.question))
+    for n, suggestion in enumerate(answer.suggestions[: MAX_BUTTONS - len(buttons)]):
+        buttons.append(_button(f"{ASK_ACTION}-{n}", suggestion, suggestion))
+    return buttons
+
+
+def _button(action_id: str, label: str, value: str) -> dict[str, Any]:
+    return {
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": _clip(label, BUTTON_TEXT)},
+        "value": value,
+    }
 
 
 def _clip(text: str, limit: int) -> str:

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Literal
 
 Verdict = Literal["supported", "roughly", "not_supported", "unverifiable"]
+ChartKind = Literal["", "line", "bar"]
 AnswerKind = Literal[
     "lookup",
     "compare",
@@ -71,6 +72,7 @@ class Derived:
     value: Decimal
     label: str  # "Mexico ÷ China"
     unit: str = ""  # "x", "%", "USD", ""
+    shown: bool = True  # False when the answer's takeaway already says it in words
 
 
 @dataclass(frozen=True)
@@ -162,3 +164,6 @@ class Answer:
     headline: str = ""  # the answer in one line, plain text (escaped by the renderer)
     related: tuple[Fact, ...] = ()  # context figures that do not answer the question
     not_used: tuple[str, ...] = ()  # words of the question that could not be honoured
+    takeaway: str = ""  # one line under the headline: the change, rank, record or verdict
+    glance: tuple[Fact, ...] = ()  # for a long list, the figures that fit a glance (else all)
+    chart: ChartKind = ""  # the chart that shows the facts: a line over time, or bars

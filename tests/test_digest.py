@@ -205,7 +205,7 @@ Source: <https://www.cbp.gov/document/stats/nationwide-encounters|U.S. Customs a
 ❔ *Can't be checked with this data* — Claim 11 (jobs): Each new factory job in Mexico creates one job in the U.S., and the link has strengthened since the pandemic.
     Why: The store has no employment data, and the claim is a causal estimate from a model.
 
-Source: American Chamber of Commerce of Mexico (Pedro Casas-Alatriste, CEO), Op-ed on U.S.-Mexico trade, 2025 (claims paraphrased in claims.yaml) (no URL: received as plain text, without its outlet or URL)
+Source: American Chamber of Commerce of Mexico (Pedro Casas-Alatriste, CEO), Op-ed on U.S.-Mexico trade, 2025
 """  # noqa: E501
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from facts.context import Context
 from facts.figures import figure, span_for
-from facts.model import Answer, Derived, NoData, Period, Query
+from facts.model import Answer, Derived, Fact, NoData, Period, Query
 from facts.numbers import amount
 from facts.ops.common import answer, name, related_claims, value_words, what
 from facts.ops.lookup import subject_of
 from facts.ops.per_capita import per_capita
+from facts.ops.takeaway import change_words, said
 from facts.words import HUNDRED, figure_period_words
 
 
@@ -32,7 +34,21 @@ def compare(query: Query, ctx: Context) -> Answer:
     claims = related_claims(ctx, "compare", query.metric, query.partners, first.period)
     when = figure_period_words(first.period)
     title = f"{what(first)}, {when}: {value_words(first)} vs {second.label} {value_words(second)}"
-    return answer(ctx, "compare", query, "", facts, tuple(derived), claims, title)
+    result = answer(ctx, "compare", query, "", facts, said(derived, "ratio", "difference"), claims,
+                    title)  # fmt: skip
+    return replace(result, takeaway=_versus(first, second, derived), chart="bar")
+
+
+def _versus(first: Fact, second: Fact, derived: list[Derived]) -> str:
+    """ "Mexico: 2.33× China, $191.2 billion more"."""
+    gap = first.value - second.value
+    if first.metric == "balance":
+        return f"{first.label}: a {value_words(first)}; {second.label}: a {value_words(second)}"
+    more = f"{amount(abs(gap), first.unit)} {'more' if gap >= 0 else 'less'}"
+    ratio = next((d for d in derived if d.name == "ratio"), None)
+    if ratio is None:
+        return f"{first.label}: {more} than {second.label}"
+    return f"{first.label}: {amount(ratio.value, 'x')} {second.label}, {more}"
 
 
 def compare_periods(query: Query, ctx: Context) -> Answer:
@@ -56,8 +72,11 @@ def compare_periods(query: Query, ctx: Context) -> Answer:
     title = (
         f"{what(first)}: {value_words(first)} in {years[0]} vs {value_words(second)} in {years[1]}"
     )
-    return answer(ctx, "compare", query, "", facts, tuple(derived), (), title,
-                  resolved=f"{years[0]}-01..{years[1]}-12")  # fmt: skip
+    pct = derived[-1].value if len(derived) > 1 else None
+    takeaway = change_words(second, first.value, pct, str(years[0]), str(years[1]))
+    result = answer(ctx, "compare", query, "", facts, said(derived, "difference", "change_pct"),
+                    (), title, resolved=f"{years[0]}-01..{years[1]}-12")  # fmt: skip
+    return replace(result, takeaway=takeaway, chart="bar")
 
 
 def total(query: Query, ctx: Context) -> Answer:

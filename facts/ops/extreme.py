@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from facts.context import Context
@@ -11,6 +12,7 @@ from facts.numbers import amount
 from facts.ops.common import answer, value_words, what
 from facts.ops.lookup import subject_of
 from facts.ops.rank import full_year, ranking
+from facts.ops.takeaway import said
 from facts.periods import month_words
 from facts.words import figure_period_words, market_word
 
@@ -63,12 +65,17 @@ def _over_time(query: Query, ctx: Context) -> Answer:
                 runner.unit),
     )  # fmt: skip
     word = "highest" if highest else "lowest"
-    title = (
-        f"{what(record)}: {word} in {figure_period_words(record.period)},"
-        f" {value_words(record)} (of {compared})"
+    title = f"{what(record)}: {word} in {figure_period_words(record.period)}, {value_words(record)}"
+    takeaway = (
+        f"Next: {figure_period_words(runner.period)}, {value_words(runner)}"
+        f" · {len(series)} {unit} compared, {compared} (the data start in {start})"
     )
-    return answer(ctx, "extreme", query, "", (record, runner), derived, (), title,
-                  resolved=f"{series[0].period}..{series[-1].period}")  # fmt: skip
+    resolved = f"{series[0].period}..{series[-1].period}"
+    shown = said(derived, "compared", "runner_up")
+    result = answer(
+        ctx, "extreme", query, "", (record, runner), shown, (), title, resolved=resolved
+    )
+    return replace(result, takeaway=takeaway)
 
 
 def _across_partners(query: Query, ctx: Context) -> Answer:
@@ -90,4 +97,7 @@ def _across_partners(query: Query, ctx: Context) -> Answer:
     title = f"{record.label}: {words} in {year} ({value_words(record)})"
     if query.metric != "balance":
         title = f"{record.label}: {words} in {year} ({amount(record.value, record.unit)})"
-    return answer(ctx, "extreme", query, "", (record, runner), derived, (), title)
+    takeaway = f"Next: {runner.label}, {value_words(runner)} · {len(ordered)} partners compared"
+    result = answer(ctx, "extreme", query, "", (record, runner), said(derived, "compared",
+                    "runner_up"), (), title)  # fmt: skip
+    return replace(result, takeaway=takeaway)

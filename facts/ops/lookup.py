@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from facts.claims import KG_PER_LB
@@ -10,6 +11,7 @@ from facts.figures import SERIES_METRICS, figure, span_for
 from facts.model import Answer, ClaimCheck, Derived, Fact, NoData, Query
 from facts.ops.common import answer, change, is_trade, rank_extra, related_claims
 from facts.ops.per_capita import per_capita
+from facts.ops.takeaway import change_words, find, said
 from facts.periods import Span, fiscal_year
 from facts.words import figure_period_words
 
@@ -49,7 +51,22 @@ def lookup(query: Query, ctx: Context) -> Answer:
         kind = "seizures" if query.metric == "seizures" else "lookup"
         partners = (query.drug,) if query.metric == "seizures" else (subject,)
         claims = related_claims(ctx, kind, query.metric, partners, fact.period)
-    return answer(ctx, "lookup", query, "", facts, tuple(derived), claims)
+    result = answer(ctx, "lookup", query, "", facts, said(derived, "previous", "change_pct",
+                                                         "rank"), claims)  # fmt: skip
+    return replace(result, takeaway=lookup_takeaway(fact, derived))
+
+
+def lookup_takeaway(fact: Fact, derived: list[Derived]) -> str:
+    """ "Up 3.1% from 2023 ($324.4 billion) · #2 among U.S. export markets, 2024"."""
+    parts = []
+    before, pct = find(derived, "previous"), find(derived, "change_pct")
+    if before is not None:
+        when = before.label.removeprefix("a year earlier, ")
+        parts.append(change_words(fact, before.value, pct.value if pct else None, when))
+    position = find(derived, "rank")
+    if position is not None:
+        parts.append(f"#{position.value:.0f} {position.label}")
+    return " · ".join(parts)
 
 
 def _fiscal_beside(ctx: Context, query: Query, subject: str, span: Span) -> list[Derived]:

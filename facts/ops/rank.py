@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from facts.context import Context
 from facts.figures import span_for
 from facts.model import Answer, Derived, Fact, NoData, Period, Query
 from facts.numbers import amount
-from facts.ops.common import answer, name, related_claims
+from facts.ops.common import answer, name, related_claims, value_words
+from facts.ops.takeaway import GLANCE, said
 from facts.words import HUNDRED, market_word
 
 RANKED = ("exports", "imports", "total", "balance")
@@ -66,10 +68,20 @@ def rank(query: Query, ctx: Context) -> Answer:
     claims = related_claims(ctx, "rank", query.metric, (), str(year))
     per = " per person" if query.per_capita else ""
     markets = market_word(query.metric)
-    title = f"Top {len(top)} U.S. {markets}{per}, {year}"
+    leader = top[0]
+    title = (
+        f"Top {len(top)} U.S. {markets}{per}, {year}: {leader.label} first, {value_words(leader)}"
+    )
     if len(top) == len(ordered) and len(top) > 1:
-        title = f"All {len(top)} U.S. {markets}{per} ranked, {year}"
-    return answer(ctx, "rank", query, "", top, derived, claims, title)
+        title = f"All {len(top)} U.S. {markets}{per} ranked, {year}: {leader.label} first"
+    takeaway = ""
+    if len(top) > 1:
+        takeaway = f"{top[1].label} second, {value_words(top[1])}"
+    if derived:
+        takeaway += f" · the top {len(top)} take {amount(derived[0].value, '%')} of the total"
+    result = answer(ctx, "rank", query, "", top, said(derived, "share_pct"), claims, title)
+    shown = top[:GLANCE] if len(top) > GLANCE else ()
+    return replace(result, takeaway=takeaway, glance=shown, chart="bar")
 
 
 def rank_of(query: Query, ctx: Context) -> Answer:
@@ -97,4 +109,9 @@ def rank_of(query: Query, ctx: Context) -> Answer:
                                f"ahead of {below.label} (#{position + 1})", fact.unit))  # fmt: skip
     claims = related_claims(ctx, "rank_of", query.metric, (partner,), str(year))
     title = f"{fact.label} is #{position} among {markets}, {year} ({amount(fact.value, fact.unit)})"
-    return answer(ctx, "rank", query, "", tuple(facts), tuple(derived), claims, title)
+    takeaway = " · ".join(
+        f"{amount(d.value, d.unit)} {d.label}" for d in derived if d.name in ("gap", "lead")
+    )
+    result = answer(ctx, "rank", query, "", tuple(facts), said(derived, "rank", "gap", "lead"),
+                    claims, title)  # fmt: skip
+    return replace(result, takeaway=takeaway)

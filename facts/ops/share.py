@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from facts.context import Context
@@ -10,6 +11,7 @@ from facts.model import Answer, Derived, Query
 from facts.numbers import amount
 from facts.ops.common import answer, name, related_claims
 from facts.ops.compare import refuse_groups
+from facts.ops.takeaway import said
 from facts.words import HUNDRED, figure_period_words
 
 _FLOW_WORDS = {
@@ -35,8 +37,8 @@ def share(query: Query, ctx: Context) -> Answer:
     derived.append(Derived("share_pct", pct, f"{names}'s share of all partners", "%"))
     claims = related_claims(ctx, "lookup", query.metric, query.partners, facts[0].period)
     flows = _FLOW_WORDS[query.metric]
-    title = (
-        f"{names}: {amount(pct, '%')} of {flows}, {figure_period_words(world.period)}"
-        f" ({amount(part, 'USD')} of {amount(world.value, 'USD')})"
-    )
-    return answer(ctx, "share", query, "", (*facts, world), tuple(derived), claims, title)
+    title = f"{names}'s share of {flows}, {figure_period_words(world.period)}: {amount(pct, '%')}"
+    takeaway = f"{amount(part, 'USD')} of {amount(world.value, 'USD')} with all partners"
+    result = answer(ctx, "share", query, "", (*facts, world), said(derived, "share_pct"), claims,
+                    title)  # fmt: skip
+    return replace(result, takeaway=takeaway, chart="bar")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from facts.context import Context
 from facts.figures import TRADE_METRICS, coverage, figure, spans_for
 from facts.model import Answer, Derived, Fact, NoData, Period, Query
-from facts.ops.common import answer, what
+from facts.numbers import signed_pct
+from facts.ops.common import answer, value_words, what
 from facts.ops.lookup import subject_of
+from facts.ops.takeaway import change_words, find, glance, record, said
 from facts.periods import Span, clip, index, shift
 from facts.words import HUNDRED, figure_period_words
 
@@ -34,13 +37,34 @@ def trend(query: Query, ctx: Context) -> Answer:
     whole = [f for f in facts if not f.note]
     if len(whole) >= 2 and len(spans[0].key) <= 6:  # growth between whole years only
         derived += growth(whole[0], whole[-1])
-    when = f"{figure_period_words(facts[0].period)} to {figure_period_words(facts[-1].period)}"
-    title = f"{what(facts[0])}, {when}"
-    if facts[-1].note:
-        title += f" (the last period is {facts[-1].note})"
+    when = f"{figure_period_words(facts[0].period)}–{figure_period_words(facts[-1].period)}"
+    first, last = facts[0], facts[-1]
+    title = f"{what(first)}, {when}: {value_words(first)} to {value_words(last)}"
     resolved = f"{_month_key(spans[0].start)}..{_month_key(spans[-1].end)}"
-    return answer(ctx, "trend", query, "", tuple(facts), tuple(derived), (), title,
-                  resolved=resolved)  # fmt: skip
+    result = answer(ctx, "trend", query, "", tuple(facts), said(derived, "change_pct", "cagr_pct"),
+                    (), title, resolved=resolved)  # fmt: skip
+    series = tuple(facts)
+    return replace(result, takeaway=trend_takeaway(series, derived), glance=glance(series),
+                   chart="line")  # fmt: skip
+
+
+def trend_takeaway(facts: tuple[Fact, ...], derived: list[Derived]) -> str:
+    """ "Up 41.5% from 2015 to 2024, +3.9% a year on average · peak: 2024 ($334.5 billion)"."""
+    pct, cagr = find(derived, "change_pct"), find(derived, "cagr_pct")
+    parts = []
+    if pct is not None:
+        start, end = pct.label.split(" to ")
+        last = next(f for f in facts if f.period == end)
+        moved = change_words(last, _at(facts, start), pct.value, start, figure_period_words(end))
+        if cagr is not None:
+            moved += f", {signed_pct(cagr.value)} a year on average"
+        parts.append(moved)
+    parts.append(record(facts))
+    return " · ".join(parts)
+
+
+def _at(facts: tuple[Fact, ...], period: str) -> Decimal:
+    return next(f.value for f in facts if f.period == period)
 
 
 def _spans(ctx: Context, query: Query, subject: str) -> list[Span]:
