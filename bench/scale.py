@@ -33,7 +33,8 @@ import duckdb  # noqa: E402
 
 from bench.harness import median, percentile, questions  # noqa: E402
 from bot.render import answer_json  # noqa: E402
-from facts.answer import Answerer  # noqa: E402
+from facts.answer import answer  # noqa: E402
+from facts.context import Context  # noqa: E402
 from facts.load import build  # noqa: E402
 from facts.store import FactStore  # noqa: E402
 
@@ -92,17 +93,17 @@ def _synthesize(store: Path, target: Path, factor: int) -> None:
 
 
 def _ask_all(db: Path, texts: list[str]) -> tuple[float, list[float], list[str]]:
-    """Open `db` afresh (nothing cached): Answerer init seconds, each answer's seconds, answers."""
+    """Open `db` afresh (nothing cached): Context init seconds, each answer's seconds, answers."""
     store = FactStore.open(db)
     started = time.perf_counter()
-    answerer = Answerer(store)
+    context = Context.build(store)
     init = time.perf_counter() - started
     times, shown = [], []
     for text in texts:
         started = time.perf_counter()
-        answer = answerer.ask(text)
+        found = answer(context, text)
         times.append(time.perf_counter() - started)
-        shown.append(repr(answer_json(answer)))
+        shown.append(repr(answer_json(found)))
     store.close()
     return init, times, shown
 

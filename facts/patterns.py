@@ -26,7 +26,8 @@ DRUGS = {
 METRIC_PATTERNS = (
     ("population", r"\b(population|poblacion|inhabitants|habitantes|people live)\b"),
     ("seizures", r"\b(seizures?|seized|seize|decomisos?|incautacion(es)?|drugs?|drogas?)\b"),
-    ("encounters", r"\b(encounters?|crossings?|apprehensions?|migrants?|encuentros|cruces|"
+    ("encounters", r"\b(encounters?|crossings?|apprehensions?|apprehended|migrants?|stopped|"
+                   r"caught|detained|encuentros|cruces|"
                    r"detenciones|border patrol|usbp|illegal)\b"),
     ("balance", r"\b(balance|deficit|surplus|trade gap|saldo|balanza|superavit)\b"),
     ("imports", r"\b(import(s|ed|ing|aciones|a|an|aron|o)?|sells?|sold|selling|vende|vendio|"
@@ -37,6 +38,7 @@ METRIC_PATTERNS = (
                 r"clientes?)\b"),
     ("total", r"\b(total trade|two way|trade|trading|comercio|intercambio)\b"),
 )  # fmt: skip
+METRIC_PATTERNS_RE = tuple((metric, re.compile(pattern)) for metric, pattern in METRIC_PATTERNS)
 PER_CAPITA = re.compile(
     r"\b(per (capita|person|head|persona)|por (persona|habitante)|"
     r"(each|every|per|the average) (person|resident|citizen|inhabitant|mexican|canadian|chinese|"
@@ -112,6 +114,9 @@ SERIES_PATTERNS = (
     ("northern", r"\b(northern|north|canada border|frontera norte)\b"),
     ("nationwide", r"\b(nationwide|national|total|all)\b"),
 )
+SERIES_PATTERNS_RE = tuple((s, re.compile(p)) for s, p in SERIES_PATTERNS) + (
+    ("nationwide", re.compile("")),
+)
 # Words never taken for a misspelt country name.
 VOCABULARY = frozenset(
     """what how much many did does do is are was were the a an of to from in on for with by and
@@ -181,6 +186,7 @@ FILLER_WORDS = frozenset(
     """goods merchandise value values figure figures data number numbers amount amounts dollars
     dollar usd worth statistics stats stat nominal current country countries nation nations
     partner partners trading economy volume level levels money update updates info information
+    billions billion millions million trillion
     bienes mercancias valor datos
     cifra cifras dolares pais paises us usa america american americans eeuu estadounidense
     estadounidenses united states estados unidos nacional year month years months""".split()

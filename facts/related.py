@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+Anchor = tuple[str, str, set[str], str]  # (op, metric, partners, period) a claim measures
 
-def anchors(
-    check: dict[str, Any] | None, context: tuple[dict[str, Any], ...]
-) -> list[tuple[str, str, set[str], str]]:
+
+def anchors(check: dict[str, Any] | None, context: tuple[dict[str, Any], ...]) -> list[Anchor]:
     """(op, metric, partners, period) of the expressions a claim measures."""
     exprs: list[dict[str, Any]] = []
     if check:

@@ -53,6 +53,10 @@ QUERIES = [
     ("share of us exports to mexico and canada 2024", Query(Op.SHARE, "exports", ("MEX", "CAN"), Y)),
     ("how much does each Mexican spend on US goods", Query(Op.LOOKUP, "exports", ("MEX",), per_capita=True)),
     ("crecimiento de las exportaciones a México 2015-2024", Query(Op.TREND, "exports", ("MEX",), Period("years", (2015, 1), (2024, 12)))),
+    ("Mexico exports to the US 2024", Query(Op.LOOKUP, "imports", ("MEX",), Y)),
+    ("balanza comercial con méxico 2024", Query(Op.LOOKUP, "balance", ("MEX",), Y)),
+    ("How many migrants were stopped at the southern border in fiscal 2024?", Query(Op.LOOKUP, "encounters", ("southwest",), Period("fiscal", (2024, 10)))),
+    ("us exports to mexico in the 1990s", Query(Op.TREND, "exports", ("MEX",), Period("years", (1990, 1), (1999, 12)))),
     ("mexico exports 2020 vs 2024", Query(Op.COMPARE_PERIODS, "exports", ("MEX",), Period("pair", (2020, 1), (2024, 12)))),
 ]  # fmt: skip
 

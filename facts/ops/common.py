@@ -10,7 +10,7 @@ from facts.figures import TRADE_METRICS, figure
 from facts.model import Answer, AnswerKind, ClaimCheck, Derived, Fact, Query, Source
 from facts.numbers import amount
 from facts.periods import Span
-from facts.related import anchors, overlaps
+from facts.related import overlaps
 from facts.words import HUNDRED, METRIC_WORDS, SERIES_WORDS, figure_period_words, market_word
 
 _HEADLINE_WORDS = {
@@ -160,7 +160,7 @@ def related_claims(
     """Claims whose check measures the same thing as the answer: metric, partners and period."""
     found = []
     for row in ctx.claims:
-        for op, e_metric, e_partners, e_period in anchors(row.check, row.context):
+        for op, e_metric, e_partners, e_period in ctx.anchors[row.id]:
             if op not in _WANTED[kind] or e_metric != metric:
                 continue
             if kind == "seizures":

@@ -40,6 +40,9 @@ def trend(query: Query, ctx: Context) -> Answer:
     when = f"{figure_period_words(facts[0].period)}–{figure_period_words(facts[-1].period)}"
     first, last = facts[0], facts[-1]
     title = f"{what(first)}, {when}: {value_words(first)} to {value_words(last)}"
+    asked = query.period.start if query.period else None
+    if asked and spans[0].start > asked:
+        title += f" (the data start in {spans[0].start[0]})"
     resolved = f"{_month_key(spans[0].start)}..{_month_key(spans[-1].end)}"
     result = answer(ctx, "trend", query, "", tuple(facts), said(derived, "change_pct", "cagr_pct"),
                     (), title, resolved=resolved)  # fmt: skip
