@@ -16,6 +16,7 @@ from bot.render import answer_json, render_mrkdwn, render_text
 from facts.answer import answer as answer_question
 from facts.context import Context
 from facts.load import DataError, build, ensure_built
+from facts.model import Answer
 from facts.store import FactStore, FactStoreError
 
 
@@ -78,6 +79,20 @@ def _ask(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         print(render_mrkdwn(answer))
     else:
         print(render_text(answer), end="")
+    if args.chart:
+        return _write_chart(answer, args.chart)
+    return 0
+
+
+def _write_chart(answer: Answer, path: Path) -> int:
+    from bot.chart import chart_png  # matplotlib only when a chart is asked for
+
+    png = chart_png(answer)
+    if png is None:
+        print("No chart for this answer (charts are for trends, rankings, comparisons and"
+              " shares).", file=sys.stderr)  # fmt: skip
+        return 1
+    path.write_bytes(png)
     return 0
 
 
@@ -143,6 +158,7 @@ def _parser() -> argparse.ArgumentParser:
     ask_parser = commands.add_parser("ask", help="answer one question")
     ask_parser.add_argument("question", help='e.g. "mexico exports 2024"')
     ask_parser.add_argument("--format", choices=("text", "mrkdwn", "json"), default="text")
+    ask_parser.add_argument("--chart", type=Path, metavar="OUT.png", help="also write its chart")
     serve = commands.add_parser("serve", help="answer Slack over HTTP at /slack/events")
     serve.add_argument("--port", type=int, help="port to listen on (default: $PORT, else 3000)")
     serve.add_argument("--host", default="0.0.0.0", help="address to bind (default: 0.0.0.0)")

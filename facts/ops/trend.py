@@ -37,8 +37,11 @@ def trend(query: Query, ctx: Context) -> Answer:
     whole = [f for f in facts if not f.note]
     if len(whole) >= 2 and len(spans[0].key) <= 6:  # growth between whole years only
         derived += growth(whole[0], whole[-1])
-    when = f"{figure_period_words(facts[0].period)}–{figure_period_words(facts[-1].period)}"
     first, last = facts[0], facts[-1]
+    when = f"{figure_period_words(first.period)}–{figure_period_words(last.period)}"
+    if last.note and ".." in last.period:  # "2015–2026 (2026: January–August only)"
+        when = f"{figure_period_words(first.period)}–{last.period[:4]}"
+        when += f" ({last.period[:4]}: {last.note})"
     title = f"{what(first)}, {when}: {value_words(first)} to {value_words(last)}"
     asked = query.period.start if query.period else None
     if asked and spans[0].start > asked:
