@@ -18,6 +18,7 @@ from facts.words import figure_period_words
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 WIDTH, HEIGHT, DPI = 8.0, 4.8, 120  # 960 x 576 pixels: sharp in a Slack thread, ~40 KB
 MAX_BARS = 20  # a ranking of more partners is charted as its top 20
@@ -31,10 +32,22 @@ _SCALES = (
 
 def chart_png(answer: Answer) -> bytes | None:
     """The answer's chart as PNG bytes, or None when the answer has no chart."""
+    figure = chart_figure(answer)
+    if figure is None:
+        return None
+    out = io.BytesIO()
+    figure.savefig(out, format="png", dpi=DPI)
+    return out.getvalue()
+
+
+def chart_figure(answer: Answer) -> Figure | None:
+    """The answer's chart as a matplotlib Figure (not drawn yet), or None."""
     facts = _charted(answer)
     if not answer.chart or len(facts) < 2:
         return None
     from matplotlib.figure import Figure  # Figure, not pyplot: no global state, thread-safe
+
+    # (imported here, not at the top: the text answer never waits for matplotlib's import)
     from matplotlib.layout_engine import ConstrainedLayoutEngine
 
     # The bottom 7% is kept for the footer (constrained layout ignores figure.text).
@@ -55,9 +68,7 @@ def chart_png(answer: Answer) -> bytes | None:
     figure.suptitle(_literal(title), fontsize=11, fontweight="bold")
     figure.text(0.01, 0.005, _literal(footer(answer)), fontsize=7, color=MUTED, ha="left",
                 va="bottom")  # fmt: skip
-    out = io.BytesIO()
-    figure.savefig(out, format="png", dpi=DPI)
-    return out.getvalue()
+    return figure
 
 
 def footer(answer: Answer) -> str:
