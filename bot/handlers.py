@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from http.client import HTTPException
 from logging import Logger
 from typing import Any
@@ -15,14 +16,20 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient, WebhookResponse
 
 from bot.dedupe import SeenEvents
-from bot.render import render_blocks, render_mrkdwn
+from bot.render import ASK_ACTION, SHOW_ALL_ACTION, escape_mrkdwn, render_blocks, render_mrkdwn
 from bot.replies import Replies, Reply
+from bot.uploads import ChartUploads
 from facts.answer import answer as answer_question
 from facts.context import Context
 from facts.model import Answer
 from facts.store import FactStore
 
 SHARE_ACTION = "share_answer"
+CHART_ACTION = "post_chart"
+NO_CHART_HERE = (
+    "I can't post the chart in this channel. Invite me with `/invite @TradeFact`, or ask me in"
+    " a direct message."
+)
 SORRY = "Sorry, something went wrong while answering. Please try again in a moment."
 MAX_BLOCKS = 50  # Block Kit's limit for one message
 MAX_BUTTON_VALUE = 2000  # Block Kit's limit for a button's value
@@ -36,6 +43,20 @@ def register(app: App, store: FactStore) -> None:
     seen = SeenEvents()
     context = Context.build(store)  # names and claim verdicts, once per store
     replies = Replies(store, lambda question: answered(question, context))
+    charts = ChartUploads()
+
+    @app.middleware
+    def acknowledge_rate_limit_notices(
+        body: dict[str, Any], next: Callable[[], None], logger: Logger
+    ) -> BoltResponse | None:
+        # Slack tells an app it is over its event rate limit with a bare body of this type; it
+        # wants a 200 like any delivery (repeated failures can get an app's events disabled).
+        if body.get("type") == "app_rate_limited":
+            minute = body.get("minute_rate_limited")
+            logger.warning("Slack rate-limited this app's events (minute %s)", minute)
+            return BoltResponse(status=200, body="")
+        next()
+        return None
 
     @app.middleware
     def once_per_event(
@@ -68,17 +89,65 @@ def register(app: App, store: FactStore) -> None:
             return
         respond(delete_original=True)  # the ephemeral copy has done its job
 
+    @app.action(CHART_ACTION)
+    def post_chart(
+        ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient
+    ) -> None:
+        ack()
+        question = action.get("value") or "help"
+        answer = replies.get(question)[0]
+        channel = (body.get("channel") or {}).get("id") or ""
+        who = body["user"]["id"]
+        comment = (
+            f"Chart for <@{who}>: {escape_mrkdwn(question)}" if _USER_ID.fullmatch(who) else ""
+        )
+        respond = respond_once(body["response_url"], client.timeout)
+
+        def cannot_post(code: str) -> None:
+            respond(text=NO_CHART_HERE, response_type="ephemeral", replace_original=False)
+
+        charts.submit(client, answer, channel, None, comment, on_error=cannot_post)
+
+    @app.action(SHOW_ALL_ACTION)
+    def show_all(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        answer = replies.get(action.get("value") or "help")[0]
+        everything = message_reply(replace(answer, glance=()))
+        respond_once(body["response_url"], client.timeout)(**everything, **_EPHEMERAL_EXTRA)
+
+    @app.action(re.compile(rf"^{ASK_ACTION}-\d+$"))
+    def ask_suggestion(
+        ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient
+    ) -> None:
+        ack()
+        question = question_from(action.get("value") or "")
+        answer, reply = replies.get(question)
+        respond = respond_once(body["response_url"], client.timeout)
+        respond(**ephemeral_reply(question, answer, reply), **_EPHEMERAL_EXTRA)
+
+    @app.action(re.compile(".*"))
+    def unknown_action(ack: Ack, action: dict[str, Any], logger: Logger) -> None:
+        ack()  # an old message's button, or one this version no longer has: 200, and a log line
+        logger.warning("Unknown action %r: acknowledged, nothing done", action.get("action_id"))
+
     @app.event("app_mention")
-    def answer_mention(event: dict[str, Any], context: BoltContext, say: Say) -> None:
+    def answer_mention(
+        event: dict[str, Any], context: BoltContext, say: Say, client: WebClient
+    ) -> None:
         if is_from_a_person(event):
             question = question_from(strip_mention(event.get("text", ""), context.bot_user_id))
-            say(**replies.get(question)[1], thread_ts=event.get("thread_ts") or event["ts"])
+            thread_ts = event.get("thread_ts") or event["ts"]
+            answer, reply = replies.get(question)
+            say(**reply, thread_ts=thread_ts)
+            charts.submit(client, answer, event["channel"], thread_ts)
 
     @app.event("message")
-    def answer_direct_message(event: dict[str, Any], say: Say) -> None:
+    def answer_direct_message(event: dict[str, Any], say: Say, client: WebClient) -> None:
         if event.get("channel_type") == "im" and is_from_a_person(event):
             question = question_from(event.get("text", ""))
-            say(**replies.get(question)[1], thread_ts=event.get("thread_ts"))
+            answer, reply = replies.get(question)
+            say(**reply, thread_ts=event.get("thread_ts"))
+            charts.submit(client, answer, event["channel"], event.get("thread_ts"))
 
     @app.error
     def report_error(error: Exception, body: dict[str, Any], logger: Logger) -> BoltResponse | None:
@@ -100,6 +169,7 @@ def register(app: App, store: FactStore) -> None:
 
 
 _IN_CHANNEL: Reply = {"response_type": "in_channel", "replace_original": False}
+_EPHEMERAL_EXTRA: Reply = {"response_type": "ephemeral", "replace_original": False}
 _NO_UNFURL: Reply = {"unfurl_links": False, "unfurl_media": False}
 
 
@@ -136,7 +206,7 @@ def ephemeral_reply(question: str, answer: Answer, reply: Reply | None = None) -
     """The slash command's reply: the answer and, when it is worth sharing, a share button."""
     reply = message_reply(answer) if reply is None else reply
     if _shareable(question, answer, reply["blocks"]):
-        return {**reply, "blocks": [*reply["blocks"], _share_button(question)]}
+        return {**reply, "blocks": [*reply["blocks"], _share_button(question, answer)]}
     return reply
 
 
@@ -157,14 +227,16 @@ def _shareable(question: str, answer: Answer, blocks: list[dict[str, Any]]) -> b
     )
 
 
-def _share_button(question: str) -> dict[str, Any]:
-    button = {
-        "type": "button",
-        "action_id": SHARE_ACTION,
-        "text": {"type": "plain_text", "text": "Share in channel"},
-        "value": question,
-    }
-    return {"type": "actions", "block_id": "share", "elements": [button]}
+def _share_button(question: str, answer: Answer) -> dict[str, Any]:
+    buttons = [_button(SHARE_ACTION, "Share in channel", question)]
+    if answer.chart:  # the ephemeral answer can't carry a file: a button posts the chart
+        buttons.append(_button(CHART_ACTION, "Chart", question))
+    return {"type": "actions", "block_id": "share", "elements": buttons}
+
+
+def _button(action_id: str, label: str, value: str) -> dict[str, Any]:
+    text = {"type": "plain_text", "text": label}
+    return {"type": "button", "action_id": action_id, "text": text, "value": value}
 
 
 def respond_once(response_url: str, timeout: int) -> Callable[..., WebhookResponse]:

@@ -77,7 +77,10 @@ def test_empty_or_help_slash_command_shows_usage_with_examples_and_no_share_butt
     assert reply["response_type"] == "ephemeral"
     assert "What you can ask TradeFact" in reply["text"]
     assert "mexico exports 2024" in reply["text"]
-    assert _buttons(reply["blocks"]) == []
+    # The examples are buttons that ask them; nothing to share.
+    buttons = _buttons(reply["blocks"])
+    assert buttons and all(b["action_id"].startswith("ask-") for b in buttons)
+    assert buttons[0]["value"] == "mexico exports 2024"
 
 
 @pytest.mark.parametrize("text", ["payload", "mexico exports 2024 payload"])
