@@ -122,6 +122,7 @@ def test_manifest_asks_for_only_the_scopes_and_events_the_bot_uses() -> None:
         "channels:history",
         "chat:write",
         "commands",
+        "files:write",
         "groups:history",
         "im:history",
     ]
