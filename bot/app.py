@@ -37,6 +37,9 @@ def create_app(settings: Settings, store: FactStore) -> App:
         process_before_response=True,
         # Don't call auth.test at startup: the first request that needs the bot's identity does.
         token_verification_enabled=False,
+        # Bolt's assistant helpers read a DM thread's context with conversations.replies before
+        # any listener runs, on the ack path; TradeFact uses none of them.
+        attaching_conversation_kwargs_enabled=False,
         logger=_bolt_logger(),
     )
     register(app, store)

@@ -35,6 +35,8 @@ MAX_BLOCKS = 50  # Block Kit's limit for one message
 MAX_BUTTON_VALUE = 2000  # Block Kit's limit for a button's value
 _NOT_SHAREABLE = frozenset({"help", "not_understood", "no_data"})
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+# A person's message with "Also send to #channel" ticked, or with a file attached: still a question.
+PERSON_SUBTYPES = frozenset({"thread_broadcast", "file_share"})
 _ERROR_CODE = re.compile(r"[a-z0-9_]{1,64}")  # Slack's error codes: not_in_channel, ...
 
 
@@ -138,6 +140,10 @@ def register(app: App, store: FactStore) -> None:
             question = question_from(strip_mention(event.get("text", ""), context.bot_user_id))
             thread_ts = event.get("thread_ts") or event["ts"]
             answer, reply = replies.get(question)
+            if event.get("edited") and update_reply(
+                client, event["channel"], thread_ts, event["ts"], context.bot_user_id, reply
+            ):
+                return  # the answer to the edited question replaced the earlier one
             say(**reply, thread_ts=thread_ts)
             charts.submit(client, answer, event["channel"], thread_ts)
 
@@ -187,8 +193,34 @@ def strip_mention(text: str, bot_user_id: str | None) -> str:
 
 
 def is_from_a_person(event: dict[str, Any]) -> bool:
-    """True for a plain message by a user: not a bot, an edit, a join or another subtype."""
-    return not event.get("subtype") and not event.get("bot_id") and bool(event.get("user"))
+    """True for a message a person wrote: not a bot's, an edit, a join or another notice."""
+    subtype = event.get("subtype")
+    by_a_person = not subtype or subtype in PERSON_SUBTYPES
+    return by_a_person and not event.get("bot_id") and bool(event.get("user"))
+
+
+def update_reply(
+    client: WebClient,
+    channel: str,
+    thread_ts: str,
+    mention_ts: str,
+    bot_user_id: str | None,
+    reply: Reply,
+) -> bool:
+    """Replace the bot's reply to an edited mention with `reply`; False if there is none.
+
+    Slack sends an edited mention as a new app_mention with the same ts and an `edited` field.
+    The reply is the bot's first message after the mention in its thread (the thread keeps it;
+    nothing is stored for it).
+    """
+    found = client.conversations_replies(channel=channel, ts=thread_ts, oldest=mention_ts, limit=50)
+    for message in found.get("messages") or []:
+        mine = bool(bot_user_id) and message.get("user") == bot_user_id
+        if mine and float(message["ts"]) > float(mention_ts):
+            client.chat_update(channel=channel, ts=message["ts"], text=reply["text"],
+                               blocks=reply["blocks"])  # fmt: skip
+            return True
+    return False
 
 
 def answered(question: str, context: Context) -> tuple[Answer, Reply]:

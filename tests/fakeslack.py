@@ -73,6 +73,7 @@ class _State:
     faults: dict[str, list[Fault]] = field(default_factory=dict)
     replies: dict[str, dict[str, Any]] = field(default_factory=dict)
     files: dict[str, dict[str, Any]] = field(default_factory=dict)  # file id -> upload
+    history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel -> posts
 
 
 class FakeSlack:
@@ -244,13 +245,46 @@ class FakeSlack:
                 "bot_id": self.bot_id,
                 "is_enterprise_install": False,
             }
-        ts = f"{1_700_000_000 + next(self._ts)}.000100"
+        if method in ("conversations.replies", "chat.update"):
+            return self._thread_method(method, params)
+        ts = f"{1_800_000_000 + next(self._ts)}.000100"  # after every payload's ts
         if method == "chat.postMessage":
             message = {k: params.get(k) for k in ("text", "blocks", "thread_ts") if k in params}
+            kept = {"type": "message", "ts": ts, "user": self.bot_user_id, "bot_id": self.bot_id,
+                    **message}  # fmt: skip
+            self._state.history.setdefault(str(params.get("channel")), []).append(kept)
             return {"ok": True, "channel": params.get("channel"), "ts": ts, "message": message}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": ts}
         return {"ok": False, "error": "unknown_method"}
+
+    def posted(self, channel: str) -> list[dict[str, Any]]:
+        """The messages the bot posted (and updated) in a channel, oldest first."""
+        with self._changed:
+            return [dict(m) for m in self._state.history.get(channel, [])]
+
+    def _thread_method(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """conversations.replies: a thread's messages (the bot's), oldest first, from `oldest`;
+        chat.update: replace a posted message's text and blocks (message_not_found otherwise)."""
+        posted = self._state.history.get(str(params.get("channel")), [])
+        if method == "chat.update":
+            found = next((m for m in posted if m["ts"] == params.get("ts")), None)
+            if found is None:
+                return {"ok": False, "error": "message_not_found"}
+            found.update({k: params[k] for k in ("text", "blocks") if k in params})
+            return {
+                "ok": True,
+                "channel": params.get("channel"),
+                "ts": found["ts"],
+                "text": found.get("text"),
+            }
+        thread, oldest = str(params.get("ts")), float(params.get("oldest") or 0)
+        messages = [m for m in posted if thread in (m["ts"], m.get("thread_ts"))]
+        return {
+            "ok": True,
+            "messages": [m for m in messages if float(m["ts"]) >= oldest],
+            "has_more": False,
+        }
 
     def _file_method(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method == "files.getUploadURLExternal":
