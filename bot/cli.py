@@ -151,6 +151,24 @@ def _date(text: str) -> date:
 COMMANDS.update(digest=_digest, schedule=_schedule)
 
 
+def _check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from bot.checking import check_json, render_check
+    from facts.check import Checker
+
+    text = Path(args.file).read_text(encoding="utf-8") if args.file else args.text
+    if not text:
+        raise ConfigError("give the text to check, or --file PATH")
+    result = Checker.of(Context.build(open_store(env))).check(text)
+    if args.format == "json":
+        print(json.dumps(check_json(result), ensure_ascii=False, indent=2))
+    else:
+        print(render_check(result, md=args.format == "mrkdwn"), end="")
+    return 0
+
+
+COMMANDS["check"] = _check
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tradefact", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -169,6 +187,10 @@ def _parser() -> argparse.ArgumentParser:
     digest.add_argument("--dry-run", action="store_true", help="print the message, post nothing")
     digest.add_argument("--json", action="store_true", help="with --dry-run: the whole payload")
     commands.add_parser("schedule", help="post the digest on TRADEFACT_DIGEST_CRON until stopped")
+    check = commands.add_parser("check", help="check every figure in a text against the data")
+    check.add_argument("text", nargs="?", help='e.g. "In 2024 Mexico bought $335 billion..."')
+    check.add_argument("--file", help="check the text of this file instead")
+    check.add_argument("--format", choices=("text", "mrkdwn", "json"), default="text")
     return parser
 
 

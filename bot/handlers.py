@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient, WebhookResponse
 
+from bot.checking import CHECK_SHORTCUT, message_text, shortcut_fallback
 from bot.dedupe import SeenEvents
 from bot.render import ASK_ACTION, SHOW_ALL_ACTION, escape_mrkdwn, render_blocks, render_mrkdwn
 from bot.replies import Replies, Reply
@@ -155,6 +156,22 @@ def register(app: App, store: FactStore) -> None:
             say(**reply, thread_ts=event.get("thread_ts"))
             charts.submit(client, answer, event["channel"], event.get("thread_ts"))
 
+    @app.shortcut(CHECK_SHORTCUT)
+    def check_the_numbers(
+        ack: Ack, shortcut: dict[str, Any], client: WebClient, logger: Logger
+    ) -> None:
+        ack()
+        message = shortcut.get("message") or {}
+        reply = replies.get(f"check: {message_text(message)}")[1]
+        channel = str((shortcut.get("channel") or {}).get("id") or "")
+        try:  # in the message's thread, where the team can see the check
+            thread = message.get("thread_ts") or message.get("ts")
+            client.chat_postMessage(channel=channel, thread_ts=thread, **reply)
+        except SlackApiError as error:  # not in the channel, someone else's DM, archived...
+            logger.info("Check answered privately: chat.postMessage said %s", _api_error(error))
+            respond = respond_once(shortcut["response_url"], client.timeout)
+            respond(**shortcut_fallback(reply), response_type="ephemeral")
+
     @app.error
     def report_error(error: Exception, body: dict[str, Any], logger: Logger) -> BoltResponse | None:
         kind = body.get("command") or body.get("type") or "Slack"
@@ -254,6 +271,7 @@ def _shareable(question: str, answer: Answer, blocks: list[dict[str, Any]]) -> b
     # The button carries the question, so it must fit a button value; sharing adds a block.
     return (
         answer.kind not in _NOT_SHAREABLE
+        and not (answer.check is not None and answer.check.refused)  # no figure, or too long
         and len(question) <= MAX_BUTTON_VALUE
         and len(blocks) < MAX_BLOCKS
     )

@@ -120,6 +120,10 @@ def _number(value: Decimal | None) -> int | float | None:
 
 def answer_json(answer: Answer) -> dict[str, Any]:
     """The answer as one JSON-ready object (`tradefact ask --format json`)."""
+    if answer.check is not None:
+        from bot.checking import check_json  # a check has its own shape (and module)
+
+        return check_json(answer.check)
     return {
         "kind": answer.kind,
         "understood": answer.understood,
@@ -171,18 +175,30 @@ _TEXT_PARTS = ("headline", "takeaway", "body", "claims", "suggestions", "context
 
 def render_text(answer: Answer) -> str:
     """The plain-text answer (command line, logs, JSON `text`)."""
+    if answer.check is not None:
+        from bot.checking import render_check
+
+        return render_check(answer.check)
     parts = [_part(n, answer, False) for n in _TEXT_PARTS]
     return "\n".join(p for p in parts if p).strip() + "\n"
 
 
 def render_mrkdwn(answer: Answer) -> str:
     """The answer as Slack mrkdwn; every string is escaped, so nothing in it can ping anyone."""
+    if answer.check is not None:
+        from bot.checking import check_mrkdwn
+
+        return check_mrkdwn(answer.check)
     parts = [_part(n, answer, True) for n in _TEXT_PARTS]
     return "\n".join(p for p in parts if p).strip()
 
 
 def render_blocks(answer: Answer) -> list[dict[str, Any]]:
     """The answer as Block Kit: header, the takeaway and figures, context, buttons, citations."""
+    if answer.check is not None:
+        from bot.checking import check_blocks
+
+        return check_blocks(answer.check)
     blocks: list[dict[str, Any]] = []
     headline = _part("headline", answer, False).replace("*", "")
     blocks.append(

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from facts.check import TextCheck
 
 Verdict = Literal["supported", "roughly", "not_supported", "unverifiable"]
 ChartKind = Literal["", "line", "bar"]
@@ -22,6 +25,7 @@ AnswerKind = Literal[
     "help",
     "not_understood",
     "no_data",
+    "check",
 ]
 
 
@@ -111,6 +115,7 @@ class Op(StrEnum):
     TREND = "trend"  # a figure over a range of years or months
     EXTREME = "extreme"  # a record: the highest or lowest month or year, or partner
     REFUSE = "refuse"  # understood, but the store cannot honour every word of it
+    CHECK = "check"  # every figure of a text, checked against the store (facts.check)
 
 
 @dataclass(frozen=True)
@@ -146,6 +151,7 @@ class Query:
     refusal: str = ""  # REFUSE: product, us_state, port, unsupported, third_country, ...
     not_used: tuple[str, ...] = ()
     words: tuple[str, ...] = ()
+    text: str = ""  # CHECK: the text whose figures are checked
 
 
 @dataclass(frozen=True)
@@ -167,3 +173,4 @@ class Answer:
     takeaway: str = ""  # one line under the headline: the change, rank, record or verdict
     glance: tuple[Fact, ...] = ()  # for a long list, the figures that fit a glance (else all)
     chart: ChartKind = ""  # the chart that shows the facts: a line over time, or bars
+    check: TextCheck | None = None  # CHECK: every statement of the text, checked

@@ -11,6 +11,7 @@ from rapidfuzz import fuzz, process
 from facts.model import Op, Query
 from facts.patterns import (
     ANSI_ESCAPE,
+    CHECK_REQUEST,
     CLAIM_NUMBER,
     CLAIMS_LIST,
     COMPARE,
@@ -30,6 +31,7 @@ from facts.patterns import (
     PRODUCTS,
     RANK_OF,
     REMOVALS,
+    SENTENCE_END,
     SERIES_PATTERNS_RE,
     SERVICES,
     SHARE,
@@ -96,12 +98,30 @@ _THIRD_COUNTRY_VERB = re.compile(
 )
 
 
+def text_to_check(text: str) -> str | None:
+    """The text a message asks to check: after "check:", or a pasted paragraph with figures.
+
+    A paragraph is two sentences or more with a digit in them.
+    """
+    if (match := CHECK_REQUEST.match(text)) and not re.match(
+        r"\s*(the )?claims?\b", text[match.end() :], re.I
+    ):
+        return text[match.end() :].strip()
+    has_figure = any(ch.isdigit() for ch in text)
+    sentences = len(SENTENCE_END.findall(text.strip()))
+    if has_figure and sentences >= 2:
+        return text.strip()
+    return None
+
+
 def parse_question(text: str, countries: CountryIndex, claims: ClaimIndex) -> Query | None:
     """The Query a question asks, or None when it is not understood.
 
     Every content word is either used by the Query or reported in `not_used` (operation REFUSE):
     a qualifier the store cannot serve is never dropped to answer a broader question.
     """
+    if (checked := text_to_check(text)) is not None:
+        return Query(Op.CHECK, text=checked)
     if len(text) > MAX_QUESTION or SQL_LIKE.search(text):
         return None  # nobody asks for trade figures in SQL; answer "not understood" plainly
     # Slack markup (<!channel>, <@U1>, <https://x|y>) and terminal escapes are not words.

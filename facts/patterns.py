@@ -193,6 +193,15 @@ FILLER_WORDS = frozenset(
 )
 ZERO_WIDTH = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# "check: <text>" (or "check the numbers:", "verifica:") asks for every figure of a text to be
+# checked; "fact check: <claim>" stays a question about the op-ed's claims.
+CHECK_REQUEST = re.compile(
+    r"^\s*(?:check(?: the numbers| the figures| this)?|verifica(?:r)?|revisa)\s*:\s*(?=\S)"
+    r"|^\s*check\s+(?=\S)",
+    re.I,
+)
+# The end of a sentence: . ! ? then a capital letter (not after "U.S." or "EE.UU."), or the end.
+SENTENCE_END = re.compile(r"(?<!\bU\.S)(?<!\bEE\.UU)[.!?](?:\s+(?=[A-Z¿¡\"“])|\s*$)")
 SLACK_MARKUP = re.compile(r"<[!@#][^>]*>|<https?:[^>]*>")
 # Flow and series words, for correcting a typo ("imoprts") before anything else is read.
 FLOW_TYPO_TARGETS = (

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from facts.context import Context
 from facts.model import Answer, Op, Query
+from facts.ops.check import check
 from facts.ops.claim import claim, claims
 from facts.ops.compare import compare, compare_periods, total
 from facts.ops.extreme import extreme
@@ -29,4 +30,5 @@ ANSWER: dict[Op, Callable[[Query, Context], Answer]] = {
     Op.TREND: trend,
     Op.EXTREME: extreme,
     Op.REFUSE: refuse,
+    Op.CHECK: check,
 }
