@@ -13,7 +13,8 @@ import textwrap
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from facts.model import Answer, Fact
+from facts import lang as language
+from facts.model import Answer, Fact, Lang
 from facts.words import figure_period_words
 
 if TYPE_CHECKING:
@@ -28,6 +29,28 @@ _SCALES = (
     (Decimal("1e9"), "billions"),
     (Decimal("1e6"), "millions"),
 )
+_WORDS_ES = {
+    "trillions of U.S. dollars": "billones de dólares de EE. UU.",
+    "billions of U.S. dollars": "miles de millones de dólares de EE. UU.",
+    "millions of U.S. dollars": "millones de dólares de EE. UU.",
+    "U.S. dollars": "dólares de EE. UU.",
+    " (below 0: U.S. deficit)": " (bajo 0: déficit de EE. UU.)",
+    "thousands of encounters": "miles de encuentros",
+    "thousands of people": "miles de personas",
+    "U.S. dollars per person": "dólares de EE. UU. por persona",
+    "pounds": "libras",
+    "partial year": "año parcial",
+    "Source": "Fuente",
+    "top {} of {}": "{} primeros de {}",
+}
+
+
+def _tr(text: str, lang: str) -> str:
+    if lang != "es":
+        return text
+    for english, spanish in _WORDS_ES.items():
+        text = text.replace(english, spanish)
+    return text
 
 
 def chart_png(answer: Answer) -> bytes | None:
@@ -55,9 +78,10 @@ def chart_figure(answer: Answer) -> Figure | None:
     figure = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI, layout=layout)
     axes = figure.add_subplot()
     divisor, unit_words = axis_unit(facts)
+    unit_words = _tr(unit_words, answer.lang)
     values = [float(f.value / divisor) for f in facts]
     if answer.chart == "line":
-        _line(axes, facts, values)
+        _line(axes, facts, values, answer.lang)
     else:
         _bars(axes, facts, values, answer)
     axes.set_ylabel(unit_words) if answer.chart == "line" else axes.set_xlabel(unit_words)
@@ -75,7 +99,8 @@ def footer(answer: Answer) -> str:
     """ "Source: U.S. Census Bureau, ..., 1991 to August 2026 · Goods only, Census basis"."""
     first = answer.sources[0]
     basis = first.basis.split(".")[0]
-    return textwrap.fill(f"Source: {first.publisher}, {first.title} · {basis}", 140)
+    source = _tr("Source", answer.lang)
+    return textwrap.fill(f"{source}: {first.publisher}, {first.title} · {basis}", 140)
 
 
 def axis_unit(facts: tuple[Fact, ...]) -> tuple[Decimal, str]:
@@ -102,7 +127,7 @@ def _literal(text: str) -> str:
     return text.replace("$", r"\$")  # a pair of $ would start matplotlib's math mode
 
 
-def _line(axes: Axes, facts: tuple[Fact, ...], values: list[float]) -> None:
+def _line(axes: Axes, facts: tuple[Fact, ...], values: list[float], lang: Lang) -> None:
     labels = [_short(f.period) for f in facts]
     x = list(range(len(facts)))
     whole = [i for i, f in enumerate(facts) if not f.note]
@@ -113,7 +138,8 @@ def _line(axes: Axes, facts: tuple[Fact, ...], values: list[float]) -> None:
             axes.plot([x[i - 1], x[i]], [values[i - 1], values[i]], color=INK, linestyle=":")
             axes.plot(x[i], values[i], marker="o", markersize=7, markerfacecolor="white",
                       markeredgecolor=INK)  # fmt: skip
-            axes.annotate(f"{figure_period_words(fact.period)}\n(partial year)", (x[i], values[i]),
+            note = f"{language.period(fact.period, lang)}\n({_tr('partial year', lang)})"
+            axes.annotate(note, (x[i], values[i]),
                           textcoords="offset points", xytext=(0, 10), ha="center", fontsize=7,
                           color=MUTED)  # fmt: skip
     step = max(1, len(x) // 12)
@@ -126,7 +152,7 @@ def _line(axes: Axes, facts: tuple[Fact, ...], values: list[float]) -> None:
 
 def _bars(axes: Axes, facts: tuple[Fact, ...], values: list[float], answer: Answer) -> None:
     same_period = len({f.period for f in facts}) == 1
-    labels = [f.label if same_period else figure_period_words(f.period) for f in facts]
+    labels = [f.label if same_period else language.period(f.period, answer.lang) for f in facts]
     colors = [PARTIAL if f.note else INK for f in facts]
     y = list(range(len(facts)))[::-1]  # the first figure on top
     axes.barh(y, values, color=colors, height=0.65)
@@ -139,7 +165,8 @@ def _bars(axes: Axes, facts: tuple[Fact, ...], values: list[float], answer: Answ
     if any(v < 0 for v in values):
         axes.axvline(0, color=MUTED, linewidth=0.8)
     if len(answer.facts) > len(facts):
-        axes.set_title(f"top {len(facts)} of {len(answer.facts)}", fontsize=8, color=MUTED)
+        top = _tr("top {} of {}", answer.lang).format(len(facts), len(answer.facts))
+        axes.set_title(top, fontsize=8, color=MUTED)
 
 
 def _short(period: str) -> str:

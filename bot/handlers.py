@@ -17,7 +17,14 @@ from slack_sdk.webhook import WebhookClient, WebhookResponse
 
 from bot.checking import CHECK_SHORTCUT, message_text, shortcut_fallback
 from bot.dedupe import SeenEvents
-from bot.render import ASK_ACTION, SHOW_ALL_ACTION, escape_mrkdwn, render_blocks, render_mrkdwn
+from bot.render import (
+    ASK_ACTION,
+    SHOW_ALL_ACTION,
+    escape_mrkdwn,
+    render_blocks,
+    render_mrkdwn,
+    translate,
+)
 from bot.replies import Replies, Reply
 from bot.uploads import ChartUploads
 from facts.answer import answer as answer_question
@@ -278,9 +285,9 @@ def _shareable(question: str, answer: Answer, blocks: list[dict[str, Any]]) -> b
 
 
 def _share_button(question: str, answer: Answer) -> dict[str, Any]:
-    buttons = [_button(SHARE_ACTION, "Share in channel", question)]
+    buttons = [_button(SHARE_ACTION, translate("Share in channel", answer.lang), question)]
     if answer.chart:  # the ephemeral answer can't carry a file: a button posts the chart
-        buttons.append(_button(CHART_ACTION, "Chart", question))
+        buttons.append(_button(CHART_ACTION, translate("Chart", answer.lang), question))
     return {"type": "actions", "block_id": "share", "elements": buttons}
 
 

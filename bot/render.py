@@ -8,11 +8,11 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined, Template
 
+from facts import lang as language
 from facts.digest import Digest
-from facts.model import Answer, Fact
-from facts.numbers import amount, exact, money, signed_pct
+from facts.model import Answer, Fact, Lang
+from facts.numbers import money
 from facts.ops.common import value_words
-from facts.words import figure_period_words
 
 SECTION_LIMIT = 3000  # characters in one section's text (Slack)
 BLOCK_LIMIT = 50  # blocks in one message (Slack)
@@ -31,6 +31,47 @@ def escape_mrkdwn(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+VERDICTS_ES = {
+    "supported": "Se sostiene",
+    "roughly": "Aproximadamente cierto",
+    "not_supported": "No se sostiene",
+    "unverifiable": "No se puede comprobar con estos datos",
+}
+LABELS_ES = {  # the renderer's own words, in Spanish (the op writes the headline and takeaway)
+    "Understood": "Entendido",
+    "Exactly": "Exactamente",
+    "Basis": "Base",
+    "Source": "Fuente",
+    "Try:": "Pruebe:",
+    "Examples:": "Ejemplos:",
+    "figures shown": "cifras a la vista",
+    "Not the answer — for context only:": "No es la respuesta — solo como contexto:",
+    "The op-ed's claims about this:": "Lo que dice el artículo de opinión sobre esto:",
+    "Claim": "Afirmación",
+    "Why": "Por qué",
+    "Op-ed": "Artículo",
+    "Data": "Datos",
+    "off": "de diferencia",
+    "Related": "Relacionado",
+    "January–August only": "solo enero–agosto",
+    "Show all": "Ver las",
+    "Share in channel": "Compartir en el canal",
+    "Chart": "Gráfica",
+}
+
+
+def translate(text: str, lang: Lang = "en") -> str:
+    """One of the renderer's labels in the answer's language."""
+    return LABELS_ES.get(text, text) if lang == "es" else text
+
+
+_FACT_NAMES_ES = {
+    "exports": "Exportaciones a {}",
+    "imports": "Importaciones desde {}",
+    "balance": "Balanza comercial con {}",
+    "total": "Comercio total con {}",
+    "population": "Población de {}",
+}
 _FACT_NAMES = {
     "exports": "Exports to {}",
     "imports": "Imports from {}",
@@ -40,28 +81,28 @@ _FACT_NAMES = {
 }
 
 
-def fact_name(metric: str, label: str) -> str:
+def fact_name(metric: str, label: str, lang: Lang = "en") -> str:
     """What a figure measures, for a list line: "Exports to Mexico"; series keep their label."""
-    return _FACT_NAMES.get(metric, "{}").format(label)
+    names = _FACT_NAMES_ES if lang == "es" else _FACT_NAMES
+    return names.get(metric, "{}").format(label)
 
 
-def exact_line(facts: tuple[Fact, ...]) -> str:
+def exact_line(facts: tuple[Fact, ...], lang: Lang = "en") -> str:
     """The exact values of dollar and pound figures, each named by what differs between them."""
     exact_ones = [f for f in facts if f.unit in ("USD", "lb")]
     one_period = len({f.period for f in exact_ones}) == 1
     one_series = len({(f.metric, f.partner) for f in exact_ones}) == 1
+    one_metric = len({f.metric for f in exact_ones}) == 1
     parts = []
     for f in exact_ones:
         if one_period and not one_series:
-            one_metric = len({f.metric for f in exact_ones}) == 1
-            name = f.label if one_metric else fact_name(f.metric, f.label)
+            name = f.label if one_metric else fact_name(f.metric, f.label, lang)
         elif one_series and not one_period:
-            name = figure_period_words(f.period)
+            name = language.period(f.period, lang)
         else:
-            name = f"{fact_name(f.metric, f.label)}, {figure_period_words(f.period)}"
-        parts.append(
-            exact(f.value, f.unit) if len(exact_ones) == 1 else f"{name} {exact(f.value, f.unit)}"
-        )
+            name = f"{fact_name(f.metric, f.label, lang)}, {language.period(f.period, lang)}"
+        value = language.exact(f.value, f.unit, lang)
+        parts.append(value if len(exact_ones) == 1 else f"{name} {value}")
     return "; ".join(parts)
 
 
@@ -70,9 +111,9 @@ def verdict_icon(verdict: str) -> str:
     return VERDICTS[verdict][0]
 
 
-def verdict_label(verdict: str) -> str:
+def verdict_label(verdict: str, lang: Lang = "en") -> str:
     """Supported, Roughly right, Not supported, Can't be checked with this data."""
-    return VERDICTS[verdict][1]
+    return VERDICTS_ES[verdict] if lang == "es" else VERDICTS[verdict][1]
 
 
 @cache
@@ -90,10 +131,11 @@ def _environment() -> Environment:
     env.filters.update(
         mrkdwn=escape_mrkdwn,
         money=money,
-        amount=amount,
-        exact=exact,
-        signed_pct=signed_pct,
-        period=figure_period_words,
+        amount=language.amount,
+        exact=language.exact,
+        signed_pct=language.signed_pct,
+        period=language.period,
+        tr=translate,
         icon=verdict_icon,
         verdict=verdict_label,
         fact_name=fact_name,
@@ -244,7 +286,7 @@ def answer_buttons(answer: Answer) -> list[dict[str, Any]]:
     """Buttons under an answer: "Show all" for a cut list, and each suggestion as a question."""
     buttons = []
     if answer.glance and answer.question:
-        label = f"Show all {len(answer.facts)}"
+        label = f"{translate('Show all', answer.lang)} {len(answer.facts)}"
         buttons.append(_button(SHOW_ALL_ACTION, label, answer.question))
     for n, suggestion in enumerate(answer.suggestions[: MAX_BUTTONS - len(buttons)]):
         buttons.append(_button(f"{ASK_ACTION}-{n}", suggestion, suggestion))

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 Verdict = Literal["supported", "roughly", "not_supported", "unverifiable"]
 ChartKind = Literal["", "line", "bar"]
+Lang = Literal["en", "es"]  # the language of the question, and so of the answer
 AnswerKind = Literal[
     "lookup",
     "compare",
@@ -151,6 +152,7 @@ class Query:
     refusal: str = ""  # REFUSE: product, us_state, port, unsupported, third_country, ...
     not_used: tuple[str, ...] = ()
     words: tuple[str, ...] = ()
+    lang: Lang = "en"
     text: str = ""  # CHECK: the text whose figures are checked
 
 
@@ -173,4 +175,5 @@ class Answer:
     takeaway: str = ""  # one line under the headline: the change, rank, record or verdict
     glance: tuple[Fact, ...] = ()  # for a long list, the figures that fit a glance (else all)
     chart: ChartKind = ""  # the chart that shows the facts: a line over time, or bars
+    lang: Lang = "en"  # the language every word of the answer is in
     check: TextCheck | None = None  # CHECK: every statement of the text, checked

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from decimal import Decimal
 
+from facts import lang as language
 from facts.context import Context
 from facts.figures import TRADE_METRICS, figure
-from facts.model import Answer, AnswerKind, ClaimCheck, Derived, Fact, Query, Source
+from facts.model import Answer, AnswerKind, ClaimCheck, Derived, Fact, Lang, Query, Source
 from facts.numbers import amount
 from facts.periods import Span
 from facts.related import overlaps
@@ -21,10 +23,64 @@ _HEADLINE_WORDS = {
     "population": "Population of {}",
     "seizures": "CBP seizures of {}",
 }
+_HEADLINE_WORDS_ES = {
+    "exports": "Exportaciones de EE. UU. a {}",
+    "imports": "Importaciones de EE. UU. desde {}",
+    "balance": "Balanza comercial de EE. UU. con {}",
+    "total": "Comercio de EE. UU. con {}",
+    "population": "Población de {}",
+    "seizures": "Incautaciones de {} de la CBP",
+}
+SERIES_WORDS_ES = {
+    "nationwide": "Encuentros de la CBP en todo el país",
+    "southwest": "Encuentros de la CBP en la frontera terrestre suroeste",
+    "northern": "Encuentros de la CBP en la frontera terrestre norte",
+    "other-air-sea-interior": "Encuentros de la CBP fuera de las fronteras terrestres",
+    "usbp-southwest": "Encuentros de la Patrulla Fronteriza en la frontera suroeste",
+    "ofo-southwest": "Encuentros en los puertos de entrada de la frontera suroeste",
+}
+MARKETS_ES = {
+    "exports": "mercados de exportación",
+    "imports": "proveedores de importaciones",
+    "total": "socios comerciales",
+}
 
 
-def name(ctx: Context, code: str) -> str:
-    """A partner's common English name ("MEX" -> "Mexico")."""
+def t(lang: Lang, english: str, spanish: str) -> str:
+    """The phrase in the answer's language."""
+    return spanish if lang == "es" else english
+
+
+def localise(ctx: Context, lang: Lang, facts: Iterable[Fact]) -> tuple[Fact, ...]:
+    """The facts with their partners' names in the answer's language ("Mexico" -> "México")."""
+    if lang == "en":
+        return tuple(facts)
+    return tuple(replace(f, label=_label_es(ctx, f)) for f in facts)
+
+
+def _label_es(ctx: Context, fact: Fact) -> str:
+    if fact.metric == "encounters":
+        return SERIES_WORDS_ES.get(fact.partner, fact.label)
+    if fact.partner == "WORLD":
+        return "todos los socios"
+    country = ctx.store.countries.get(fact.partner)
+    return country.name_es if country and country.name_es else fact.label
+
+
+def markets(metric: str, lang: Lang) -> str:
+    """ "U.S. export markets" / "mercados de exportación de EE. UU."."""
+    if lang == "es":
+        return f"{MARKETS_ES.get(metric, 'socios')} de EE. UU."
+    return f"U.S. {market_word(metric)}"
+
+
+def name(ctx: Context, code: str, lang: Lang = "en") -> str:
+    """A partner's common name ("MEX" -> "Mexico", or "México" in Spanish)."""
+    if lang == "es":
+        country = ctx.store.countries.get(code)
+        if code == "WORLD":
+            return "todos los socios"
+        return country.name_es if country and country.name_es else ctx.store.label(code)
     return "all partners" if code == "WORLD" else ctx.store.label(code)
 
 
@@ -35,28 +91,35 @@ def sources(ctx: Context, ids: Iterable[str]) -> tuple[Source, ...]:
     return tuple(known[i] for i in sorted(unique, key=lambda i: known[i].url is None))
 
 
-def what(fact: Fact) -> str:
+def what(fact: Fact, lang: Lang = "en") -> str:
     """What a figure measures: "U.S. exports to Mexico", "CBP encounters nationwide"."""
     label = fact.label.lower() if fact.metric == "seizures" else fact.label
-    return _HEADLINE_WORDS.get(fact.metric, "{}").format(label)
+    words = _HEADLINE_WORDS_ES if lang == "es" else _HEADLINE_WORDS
+    return words.get(fact.metric, "{}").format(label)
 
 
-def value_words(fact: Fact) -> str:
+def value_words(fact: Fact, lang: Lang = "en") -> str:
     """A figure for reading; a balance as a deficit or a surplus."""
     if fact.metric == "balance":
+        if lang == "es":
+            side = "déficit" if fact.value < 0 else "superávit"
+            return f"{side} de {language.amount(abs(fact.value), fact.unit, lang)}"
         side = "deficit" if fact.value < 0 else "surplus"
         return f"{side} of {amount(abs(fact.value), fact.unit)}"
-    return amount(fact.value, fact.unit)
+    return language.amount(fact.value, fact.unit, lang)
 
 
-def headline(fact: Fact) -> str:
+def headline(fact: Fact, lang: Lang = "en") -> str:
     """ "U.S. exports to Mexico, 2024: $334.5 billion" (a partial period says so)."""
-    note = f" ({fact.note})" if fact.note else ""
-    return f"{what(fact)}, {figure_period_words(fact.period)}{note}: {value_words(fact)}"
+    note = f" ({t(lang, fact.note, 'periodo parcial')})" if fact.note else ""
+    when = language.period(fact.period, lang)
+    return f"{what(fact, lang)}, {when}{note}: {value_words(fact, lang)}"
 
 
 def understood(ctx: Context, query: Query, resolved: str = "") -> str:
     """What was understood, in words, naming every dimension used (never echoes the user)."""
+    if query.lang == "es":
+        return _understood_es(ctx, query, resolved)
     names = " and ".join(name(ctx, p) for p in query.partners) or "all partners"
     when = figure_period_words(resolved) if resolved else "the latest period in the data"
     if query.metric in METRIC_WORDS:
@@ -84,6 +147,44 @@ def understood(ctx: Context, query: Query, resolved: str = "") -> str:
     return f"{doing}, {when}"
 
 
+_METRIC_WORDS_ES = {
+    "exports": "exportaciones de bienes de EE. UU. a",
+    "imports": "importaciones de bienes de EE. UU. desde",
+    "balance": "balanza comercial de bienes de EE. UU. con",
+    "total": "comercio de bienes de EE. UU. (exportaciones + importaciones) con",
+}
+
+
+def _understood_es(ctx: Context, query: Query, resolved: str) -> str:
+    names = " y ".join(name(ctx, p, "es") for p in query.partners) or "todos los socios"
+    when = language.period(resolved, "es") if resolved else "el periodo más reciente de los datos"
+    if query.metric in _METRIC_WORDS_ES:
+        subject = f"{_METRIC_WORDS_ES[query.metric]} {names}"
+        if query.per_capita:
+            subject += ", por persona"
+    elif query.metric == "encounters":
+        subject = SERIES_WORDS_ES.get(query.partners[0], "") if query.partners else ""
+        subject = subject or "Encuentros de la CBP"
+        subject = subject[0].lower() + subject[1:]
+    elif query.metric == "seizures":
+        subject = f"incautaciones de {query.drug or 'todas las drogas'} de la CBP"
+    elif query.metric == "population":
+        subject = f"población de {names}"
+    else:
+        subject = "su pregunta"
+    doing = {
+        "rank": f"los {query.top_n} principales {markets(query.metric, 'es')}",
+        "rank_of": f"el lugar de {names} entre los {markets(query.metric, 'es')}",
+        "compare": f"{subject}, comparadas",
+        "compare_periods": f"{subject}, un periodo contra otro",
+        "sum": f"{subject}, sumadas",
+        "share": f"{subject}, como parte del total",
+        "trend": f"{subject}, a lo largo del tiempo",
+        "extreme": f"el {'máximo' if query.extreme == 'max' else 'mínimo'} de {subject}",
+    }.get(query.op, subject)
+    return f"{doing}, {when}"
+
+
 def answer(
     ctx: Context,
     kind: AnswerKind,
@@ -106,8 +207,9 @@ def answer(
         derived=derived,
         sources=sources(ctx, ids),
         claims=claims,
-        headline=headline_text or (headline(facts[0]) if facts else ""),
+        headline=headline_text or (headline(facts[0], query.lang) if facts else ""),
         related=related,
+        lang=query.lang,
     )
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+from facts import lang as language
 from facts.context import Context
 from facts.figures import figure, span_for
 from facts.model import Answer, Derived, Query
 from facts.numbers import amount
-from facts.ops.common import answer, name, related_claims
+from facts.ops.common import answer, localise, name, related_claims
 from facts.ops.compare import refuse_groups
 from facts.ops.takeaway import said
 from facts.words import HUNDRED, figure_period_words
@@ -19,6 +20,12 @@ _FLOW_WORDS = {
     "imports": "U.S. imports",
     "total": "U.S. trade",
     "balance": "the U.S. trade balance",
+}
+_FLOW_WORDS_ES = {
+    "exports": "las exportaciones de EE. UU.",
+    "imports": "las importaciones de EE. UU.",
+    "total": "el comercio de EE. UU.",
+    "balance": "la balanza comercial de EE. UU.",
 }
 
 
@@ -39,6 +46,17 @@ def share(query: Query, ctx: Context) -> Answer:
     flows = _FLOW_WORDS[query.metric]
     title = f"{names}'s share of {flows}, {figure_period_words(world.period)}: {amount(pct, '%')}"
     takeaway = f"{amount(part, 'USD')} of {amount(world.value, 'USD')} with all partners"
-    result = answer(ctx, "share", query, "", (*facts, world), said(derived, "share_pct"), claims,
-                    title)  # fmt: skip
+    lang = query.lang
+    if lang == "es":
+        names = " + ".join(name(ctx, p, lang) for p in query.partners)
+        title = (
+            f"Parte de {names} en {_FLOW_WORDS_ES[query.metric]},"
+            f" {language.period(world.period, lang)}: {language.amount(pct, '%', lang)}"
+        )
+        takeaway = (
+            f"{language.amount(part, 'USD', lang)} de {language.amount(world.value, 'USD', lang)}"
+            " con todos los socios"
+        )
+    every = localise(ctx, lang, (*facts, world))
+    result = answer(ctx, "share", query, "", every, said(derived, "share_pct"), claims, title)
     return replace(result, takeaway=takeaway, chart="bar")

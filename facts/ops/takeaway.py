@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from facts.model import Derived, Fact
+from facts import lang as language
+from facts.model import Derived, Fact, Lang
 from facts.numbers import amount, signed_pct
-from facts.words import figure_period_words
 
 GLANCE = 10  # figures in a list that fit a glance; the rest are a click away
 
@@ -25,15 +25,24 @@ def find(derived: Iterable[Derived], name: str) -> Derived | None:
     return next((d for d in derived if d.name == name), None)
 
 
-def side(value: Decimal) -> str:
+def side(value: Decimal, lang: Lang = "en") -> str:
     """A balance's side: deficit or surplus."""
+    if lang == "es":
+        return "déficit" if value < 0 else "superávit"
     return "deficit" if value < 0 else "surplus"
 
 
 def change_words(
-    fact: Fact, before: Decimal, pct: Decimal | None, since: str, until: str = ""
+    fact: Fact,
+    before: Decimal,
+    pct: Decimal | None,
+    since: str,
+    until: str = "",
+    lang: Lang = "en",
 ) -> str:
     """ "Up 3.1% from 2023 ($324.4 billion)"; a balance as a deficit wider or narrower by $X."""
+    if lang == "es":
+        return _change_es(fact, before, pct, since, until)
     now = fact.value
     was = (
         ""
@@ -55,13 +64,40 @@ def change_words(
     return f"{word} {signed_pct(abs(pct)).lstrip('+')} from {since}{to}{was}"
 
 
-def record(facts: tuple[Fact, ...]) -> str:
+def _change_es(fact: Fact, before: Decimal, pct: Decimal | None, since: str, until: str) -> str:
+    now, unit = fact.value, fact.unit
+    shown = abs(before) if fact.metric == "balance" else before
+    was = "" if until else f" ({language.amount(shown, unit, 'es')})"
+    to = f" a {until}" if until else ""
+    since_word = "de" if until else "desde"
+    if fact.metric == "balance":
+        in_until = f" en {until}" if until else ""
+        if (now < 0) != (before < 0):
+            return f"Un {side(now, 'es')}{in_until}, tras un {side(before, 'es')} en {since}{was}"
+        gap = abs(now) - abs(before)
+        if gap == 0:
+            return f"{side(now, 'es').capitalize()} igual que en {since}{was}"
+        how = "mayor" if gap > 0 else "menor"
+        by = language.amount(abs(gap), unit, "es")
+        return f"{side(now, 'es').capitalize()} {how} en {by}{in_until} que en {since}{was}"
+    if pct is None or now == before:
+        return f"Sin cambio {since_word} {since}{to}{was}"
+    word = "Sube" if now > before else "Baja"
+    return f"{word} {language.signed_pct(abs(pct), 'es').lstrip('+')} {since_word} {since}{to}{was}"
+
+
+def record(facts: tuple[Fact, ...], lang: Lang = "en") -> str:
     """The record of a series in words: "peak: 2024 ($334.5 billion)", or its largest deficit."""
     if facts[0].metric == "balance" and min(f.value for f in facts) < 0:
         low = min(facts, key=lambda f: f.value)
-        return f"largest deficit: {figure_period_words(low.period)} ({amount(-low.value, 'USD')})"
+        words = "mayor déficit" if lang == "es" else "largest deficit"
+        return f"{words}: {_when_what(low, -low.value, lang)}"
     peak = max(facts, key=lambda f: f.value)
-    return f"peak: {figure_period_words(peak.period)} ({amount(peak.value, peak.unit)})"
+    return f"{'máximo' if lang == 'es' else 'peak'}: {_when_what(peak, peak.value, lang)}"
+
+
+def _when_what(fact: Fact, value: Decimal, lang: Lang) -> str:
+    return f"{language.period(fact.period, lang)} ({language.amount(value, fact.unit, lang)})"
 
 
 def glance(facts: tuple[Fact, ...]) -> tuple[Fact, ...]:
