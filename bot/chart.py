@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import textwrap
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from facts import lang as language
@@ -53,6 +54,7 @@ def _tr(text: str, lang: str) -> str:
     return text
 
 
+@lru_cache(maxsize=32)  # ~60 KB each; a repeated question's chart is drawn once
 def chart_png(answer: Answer) -> bytes | None:
     """The answer's chart as PNG bytes, or None when the answer has no chart."""
     figure = chart_figure(answer)
