@@ -185,6 +185,24 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                 "computed": _number(c.computed),
                 "unit": c.unit,
                 "paraphrase": c.paraphrase,
+                "compared_to": _number(c.compared_to),
+                "tolerance": c.tolerance,
+                "note": c.note,
+                "headline_reading": c.headline or None,
+                "headline_why": c.headline_why,
+                "readings": [
+                    {
+                        "id": r.id,
+                        "label": r.label,
+                        "verdict": r.verdict,
+                        "computed": _number(r.computed),
+                        "compared_to": _number(r.compared_to),
+                        "unit": r.unit,
+                        "tolerance": r.tolerance,
+                        "note": r.note,
+                    }
+                    for r in c.readings
+                ],
             }
             for c in answer.claims
         ],

@@ -11,6 +11,7 @@ from facts.ops import ANSWER
 from facts.ops.common import understood
 from facts.ops.refuse import EJEMPLOS, EXAMPLES
 from facts.parse import MAX_QUESTION, parse_question
+from facts.restate import as_claim
 
 __all__ = ["EXAMPLES", "answer", "cache_key"]
 
@@ -21,7 +22,7 @@ def answer(ctx: Context, text: str, lang: Lang | None = None) -> Answer:
     query = parse_question(text, ctx.names, ctx.claim_index)
     if query is None:
         return replace(_not_understood(text, lang), question=text)
-    query = replace(query, lang=lang)
+    query = replace(as_claim(ctx, query, text), lang=lang)
     try:
         result = ANSWER[query.op](query, ctx)
     except NoData as missing:

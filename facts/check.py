@@ -14,13 +14,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from facts import readings_border, readings_trade
-from facts.claims import ClaimDataMissing
 from facts.context import Context
+from facts.expressions import ClaimDataMissing
 from facts.extract import MAX_TEXT, Statement, extract
 from facts.model import ClaimCheck, Source, Verdict
+from facts.model import Reading as ClaimReading
 from facts.readings import CannotCheck, Figures, Reading, Readings
+from facts.related import same_measure
 from facts.store import ClaimRow, FactStore
-from facts.tolerance import claim_tolerance
 from facts.vocabulary import ClaimIndex, CountryIndex
 
 VERDICT_ORDER: tuple[Verdict, ...] = ("supported", "roughly", "not_supported", "unverifiable")
@@ -176,17 +177,29 @@ class Checker:
             return out, ""
         expr = readings[0][1]
         for claim in self._claims.values():
-            if claim.check is None or claim.check["left"] != expr:
+            # A claim read more than one way is the same computation if one reading is; the text's
+            # own figures say which ("the next 10 export markets": that reading's sum).
+            specs = (claim.check.get("readings") or [claim.check]) if claim.check else []
+            ids = {s.get("id") for s in specs if same_measure(s["left"], expr)}
+            if not ids:
                 continue
             if claim.stated_value is not None and claim.stated_value != statement.stated:
                 continue
             stored = self.claim_checks[claim.id]
+            readings_of: list[ClaimReading | ClaimCheck] = [
+                r for r in stored.readings if r.id in ids
+            ] or [stored]
+            mine = (out[0].computed, out[0].compared_to)
+            chosen = next((r for r in readings_of if (r.computed, r.compared_to) == mine), None)
+            chosen = chosen or next(
+                (r for r in readings_of if r.id == stored.headline), readings_of[0]
+            )
             out[0] = replace(
                 out[0],
-                verdict=stored.verdict,
-                computed=stored.computed,
-                compared_to=stored.compared_to,
-                tolerance=claim_tolerance(claim.check, stored.unit),
+                verdict=chosen.verdict,
+                computed=chosen.computed,
+                compared_to=chosen.compared_to,
+                tolerance=chosen.tolerance,
                 source_ids=tuple(i for i in stored.source_ids if i != claim.source_id),
             )
             return out, claim.id

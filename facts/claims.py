@@ -2,36 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from facts.model import ClaimCheck, Derived, Verdict
+from facts.expressions import HUNDRED, ClaimDataMissing, Value, evaluate
+from facts.model import ClaimCheck, Derived, Reading, Verdict
 from facts.store import ClaimRow, FactStore
-
-KG_PER_LB = Decimal("0.45359237")
-HUNDRED = Decimal(100)
-
-
-class ClaimDataMissing(Exception):
-    """A figure a check needs is not in the store."""
-
-
-@dataclass(frozen=True)
-class Value:
-    """A computed number, its unit and the sources it came from."""
-
-    value: Decimal
-    unit: str
-    sources: frozenset[str]
+from facts.vocabulary import normalise
 
 
 def check_claim(store: FactStore, claim: ClaimRow) -> ClaimCheck:
-    """Compute the verdict of one claim from the store, with the numbers behind it."""
-    context = tuple(_context(store, item) for item in claim.context)
+    """Compute the verdict of one claim from the store, with the numbers behind it.
+
+    A check with `readings` is read each way; the verdict shown first is that of the reading
+    named by `headline`, and every reading is kept with its own verdict.
+    """
     sources = {claim.source_id}
+    context = []
     for item in claim.context:
-        sources |= evaluate(store, item["expr"]).sources
+        derived, used = _context(store, item)
+        context.append(derived)
+        sources |= used
     base: dict[str, Any] = {
         "id": claim.id,
         "number": claim.number,
@@ -40,7 +33,7 @@ def check_claim(store: FactStore, claim: ClaimRow) -> ClaimCheck:
         "stated": claim.stated_value,
         "stated_text": claim.stated_text,
         "unit": claim.stated_unit,
-        "context": context,
+        "context": tuple(context),
     }
     if claim.check is None:
         return ClaimCheck(
@@ -51,33 +44,119 @@ def check_claim(store: FactStore, claim: ClaimRow) -> ClaimCheck:
             **base,
         )
     check = claim.check
-    try:
-        left = evaluate(store, check["left"])
-        right_spec = check["right"]
-        right = (
-            evaluate(store, right_spec)
-            if isinstance(right_spec, dict)
-            else Value(Decimal(str(right_spec)), left.unit, frozenset())
-        )
-    except ClaimDataMissing as missing:
+    specs = check.get("readings") or [check]
+    readings, missing = [], []
+    for spec in specs:
+        try:
+            reading, used = _read(store, spec, check.get("made"))
+        except ClaimDataMissing as error:
+            missing.append(str(error))
+            continue
+        readings.append(reading)
+        sources |= used
+    headline_id = str(check.get("headline") or specs[0].get("id", ""))
+    headline = next((r for r in readings if r.id == headline_id), None)
+    if headline is None:
         return ClaimCheck(
             verdict="unverifiable",
             computed=None,
-            why=f"The store lacks a figure it needs: {missing}.",
+            why=f"The store lacks a figure it needs: {missing[0]}.",
             source_ids=tuple(sorted(sources)),
             **base,
         )
-    sources |= left.sources | right.sources
-    verdict, difference = _verdict(check, left.value, right.value)
-    base["unit"] = left.unit
+    base["unit"] = headline.unit
     return ClaimCheck(
-        verdict=verdict,
-        computed=left.value,
-        compared_to=right.value if isinstance(right_spec, dict) else None,
-        difference_pct=difference,
+        verdict=headline.verdict,
+        computed=headline.computed,
+        compared_to=headline.compared_to,
+        difference_pct=headline.difference_pct,
         source_ids=tuple(sorted(sources)),
+        tolerance=headline.tolerance,
+        note=headline.note,
+        readings=tuple(readings) if len(specs) > 1 else (),
+        headline=headline.id if len(specs) > 1 else "",
+        headline_why=" ".join(str(check.get("why", "")).split()) if len(specs) > 1 else "",
         **base,
     )
+
+
+def _read(
+    store: FactStore, spec: dict[str, Any], made: str | None
+) -> tuple[Reading, frozenset[str]]:
+    """One reading: its figures, verdict, tolerance in words and the sources it used."""
+    left = evaluate(store, spec["left"], made)
+    right_spec = spec["right"]
+    right = (
+        evaluate(store, right_spec, made)
+        if isinstance(right_spec, dict)
+        else Value(Decimal(str(right_spec)), left.unit, frozenset())
+    )
+    verdict, difference = _verdict(spec, left.value, right.value)
+    reading = Reading(
+        id=str(spec.get("id", "")),
+        label=" ".join(str(spec.get("label", "")).split()),
+        verdict=verdict,
+        computed=left.value,
+        unit=left.unit,
+        compared_to=right.value if isinstance(right_spec, dict) else None,
+        difference_pct=difference,
+        tolerance=tolerance_words(spec, left.unit),
+        note=" ".join(n for n in (left.note, right.note) if n),
+        words=tuple(str(w) for w in spec.get("words", ())),
+    )
+    return reading, left.sources | right.sources
+
+
+def as_asked(check: ClaimCheck, question: str) -> ClaimCheck:
+    """The check with the reading a question's own words ask for as its headline.
+
+    "... more than the next 10 markets combined?" asks about export markets, whatever reading
+    the op-ed's own words favour; a question that picks no reading (or several) keeps the
+    claim's headline.
+    """
+    text = normalise(question)
+    asked = [
+        (r, w)
+        for r in check.readings
+        for w in r.words
+        if re.search(rf"(?<!\w){re.escape(normalise(w))}(?!\w)", text)
+    ]
+    chosen = {r.id for r, _ in asked}
+    if len(chosen) != 1 or check.headline in chosen:
+        return check
+    reading, word = asked[0]
+    return replace(
+        check,
+        verdict=reading.verdict,
+        computed=reading.computed,
+        unit=reading.unit,
+        compared_to=reading.compared_to,
+        difference_pct=reading.difference_pct,
+        tolerance=reading.tolerance,
+        note=reading.note,
+        headline=reading.id,
+        headline_why=f"Your question says “{word}”, so the verdict uses that reading.",
+    )
+
+
+def tolerance_words(spec: dict[str, Any], unit: str = "") -> str:
+    """The rule a check's verdict follows, in words."""
+    op = spec["op"]
+    roughly = _pct(spec.get("roughly_pct", 0))
+    if op == "equal":
+        right = spec["right"]
+        target = f"#{right}" if unit == "rank" else str(right)
+        return f"supported only if exactly {target}"
+    if op == "greater":
+        if roughly == "0":
+            return "supported only if larger"
+        return f"supported if larger; short by no more than {roughly}% counts as roughly right"
+    tolerance = _pct(spec.get("tolerance_pct", 0))
+    return f"within ±{tolerance}% counts as supported; within ±{roughly}% roughly right"
+
+
+def _pct(value: Any) -> str:
+    return format(Decimal(str(value)).normalize(), "f")
 
 
 def _verdict(
@@ -101,120 +180,12 @@ def _verdict(
     return ("roughly" if off <= roughly else "not_supported"), difference
 
 
-def _context(store: FactStore, item: dict[str, Any]) -> Derived:
+def _context(store: FactStore, item: dict[str, Any]) -> tuple[Derived, frozenset[str]]:
+    label = " ".join(str(item["label"]).split())
     try:
         value = evaluate(store, item["expr"])
     except ClaimDataMissing:
-        return Derived(
-            "context", Decimal(0), " ".join(str(item["label"]).split()) + " (not in the store)"
-        )
-    return Derived("context", value.value, " ".join(str(item["label"]).split()), value.unit)
-
-
-def evaluate(store: FactStore, expr: dict[str, Any]) -> Value:
-    """Compute one expression of a claim check (see the header of data/claims.yaml)."""
-    op = expr["op"]
-    if op == "lookup":
-        return _lookup(store, expr["metric"], expr["partner"], str(expr["period"]))
-    if op == "sum":
-        parts = [_lookup(store, expr["metric"], p, str(expr["period"])) for p in expr["partners"]]
-        return _add(parts, parts[0].unit)
-    if op == "ranked_sum":
-        ranking = store.ranking(expr["metric"], int(expr["period"]))
-        chosen = ranking[int(expr["from"]) - 1 : int(expr["to"])]
-        if len(chosen) != int(expr["to"]) - int(expr["from"]) + 1:
-            raise ClaimDataMissing(f"a ranking of {expr['metric']} in {expr['period']}")
-        return Value(
-            sum((f.value for f in chosen), Decimal(0)),
-            "USD",
-            frozenset(f.source_id for f in chosen),
-        )
-    if op == "ratio":
-        top, bottom = evaluate(store, expr["numerator"]), evaluate(store, expr["denominator"])
-        if not bottom.value:
-            raise ClaimDataMissing("a non-zero denominator")
-        return Value(top.value / bottom.value, "x", top.sources | bottom.sources)
-    if op == "per_capita":
-        period = str(expr["period"])
-        trade = _add([_lookup(store, expr["metric"], p, period) for p in expr["partners"]], "USD")
-        people = _add([_population(store, p, int(period)) for p in expr["partners"]], "people")
-        return Value(trade.value / people.value, "USD per person", trade.sources | people.sources)
-    if op == "rank":
-        ranking = store.ranking(expr["metric"], int(expr["period"]))
-        for position, fact in enumerate(ranking, start=1):
-            if fact.partner == expr["partner"]:
-                return Value(Decimal(position), "rank", frozenset({fact.source_id}))
-        raise ClaimDataMissing(f"{expr['partner']} in the {expr['period']} ranking")
-    if op == "change_vs_average":
-        month = _month(expr["period"])
-        target = _series(store, expr["series"], month, month)
-        baseline = _series(store, expr["series"], _month(expr["from"]), _month(expr["to"]))
-        average = sum((f.value for f in baseline), Decimal(0)) / len(baseline)
-        sources = frozenset(f.source_id for f in (*target, *baseline))
-        return Value((target[0].value - average) / average * HUNDRED, "%", sources)
-    if op == "low_rank_since":
-        month = _month(expr["period"])
-        months = _series(store, expr["series"], _month(expr["since"]), month)
-        value = months[-1].value
-        lower = sum(1 for f in months[:-1] if f.value <= value)
-        return Value(Decimal(lower + 1), "rank", frozenset(f.source_id for f in months))
-    if op == "series_sum":
-        start, end = _month(expr["from"]), _month(expr["to"])
-        if "drug" in expr:
-            seized = store.seizures(expr["drug"], start, end)
-            if seized is None:
-                raise ClaimDataMissing(f"{expr['drug']} seizures {expr['from']}–{expr['to']}")
-            if expr.get("unit") == "kg":
-                return Value(seized.value * KG_PER_LB, "kg", frozenset({seized.source_id}))
-            return Value(seized.value, "lb", frozenset({seized.source_id}))
-        months = _series(store, expr["series"], start, end)
-        return Value(
-            sum((f.value for f in months), Decimal(0)),
-            "encounters",
-            frozenset(f.source_id for f in months),
-        )
-    raise ValueError(f"unknown claim expression op {op!r}")
-
-
-def _lookup(store: FactStore, metric: str, partner: str, period: str) -> Value:
-    if metric == "encounters":
-        month = _month(period)
-        facts = _series(store, partner, month, month)
-        return Value(facts[0].value, "encounters", frozenset({facts[0].source_id}))
-    if "-" in period:
-        year, month_number = _month(period)
-        fact = store.trade_month(metric, partner, year, month_number)
-    else:
-        fact = store.trade_year(metric, partner, int(period))
-    if fact is None:
-        raise ClaimDataMissing(f"{metric} for {partner} in {period}")
-    return Value(fact.value, fact.unit, frozenset({fact.source_id}))
-
-
-def _population(store: FactStore, partner: str, year: int) -> Value:
-    fact = store.population(partner, year)
-    if fact is None:
-        raise ClaimDataMissing(f"population of {partner} in {year}")
-    return Value(fact.value, "people", frozenset({fact.source_id}))
-
-
-def _series(
-    store: FactStore, series: str, start: tuple[int, int], end: tuple[int, int]
-) -> list[Any]:
-    facts = store.encounters(series, start, end)
-    expected = (end[0] - start[0]) * 12 + end[1] - start[1] + 1
-    if len(facts) != expected:
-        raise ClaimDataMissing(
-            f"{series} encounters for every month {start[0]}-{start[1]:02d}..{end[0]}-{end[1]:02d}"
-        )
-    return facts
-
-
-def _add(values: list[Value], unit: str) -> Value:
-    total = sum((v.value for v in values), Decimal(0))
-    return Value(total, unit, frozenset().union(*(v.sources for v in values)))
-
-
-def _month(text: str) -> tuple[int, int]:
-    year, month = str(text).split("-")
-    return int(year), int(month)
+        return Derived("context", Decimal(0), label + " (not in the store)"), frozenset()
+    if value.note:
+        label = f"{label} ({value.note})"
+    return Derived("context", value.value, label, value.unit), value.sources

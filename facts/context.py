@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from facts.claims import check_claim
 from facts.model import ClaimCheck
-from facts.related import Anchor, anchors
+from facts.related import Measure, measures
 from facts.store import ClaimRow, FactStore
 from facts.vocabulary import ClaimIndex, CountryIndex
 
@@ -20,7 +20,7 @@ class Context:
     claim_index: ClaimIndex
     claims: tuple[ClaimRow, ...]
     checks: dict[str, ClaimCheck]  # claim id -> verdict, computed once
-    anchors: dict[str, list[Anchor]]  # claim id -> what its check measures (facts.related)
+    measures: tuple[Measure, ...]  # what each claim's check measures (facts.related)
 
     @classmethod
     def build(cls, store: FactStore) -> Context:
@@ -36,5 +36,5 @@ class Context:
             claim_index=ClaimIndex((c.id, c.number, c.topic, c.keywords) for c in claims),
             claims=claims,
             checks={c.id: check_claim(store, c) for c in claims},
-            anchors={c.id: anchors(c.check, c.context) for c in claims},
+            measures=measures(claims),
         )

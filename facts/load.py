@@ -196,9 +196,20 @@ def _read_claims(data_dir: Path) -> list[dict[str, Any]]:
         check, why = claim.get("check"), claim.get("unverifiable")
         if bool(check) == bool(why):
             raise DataError("claims.yaml", number, "needs exactly one of 'check' or 'unverifiable'")
-        if check and check.get("op") not in _VERDICT_OPS:
+        readings = (check.get("readings") or [check]) if check else []
+        for reading in readings:
+            if reading.get("op") not in _VERDICT_OPS:
+                raise DataError(
+                    "claims.yaml", number, f"check op must be one of {sorted(_VERDICT_OPS)}"
+                )
+        ids = [r.get("id") for r in readings]
+        if (
+            check
+            and "readings" in check
+            and (not all(ids) or len(set(ids)) != len(ids) or check.get("headline") not in ids)
+        ):
             raise DataError(
-                "claims.yaml", number, f"check op must be one of {sorted(_VERDICT_OPS)}"
+                "claims.yaml", number, "readings need distinct ids, and a headline among them"
             )
         stated = claim["stated"]
         rows.append(

@@ -81,6 +81,22 @@ class Derived:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """One reasonable reading of a claim's wording, checked on its own."""
+
+    id: str  # "export-markets"
+    label: str  # what the words are taken to mean, in words
+    verdict: Verdict
+    computed: Decimal | None  # what the store gives for the quantity, in `unit`
+    unit: str
+    compared_to: Decimal | None = None  # the other side, when the reading compares two figures
+    difference_pct: Decimal | None = None  # (computed - compared) / compared, in %
+    tolerance: str = ""  # the rule behind the verdict, in words
+    note: str = ""  # what the data show beside the verdict ("July 2025 was lower since")
+    words: tuple[str, ...] = ()  # words of a question that ask for this reading ("markets")
+
+
+@dataclass(frozen=True)
 class ClaimCheck:
     """One op-ed claim and what the store says about it (verdict computed, never stored)."""
 
@@ -98,6 +114,13 @@ class ClaimCheck:
     why: str = ""  # why the store cannot check it
     context: tuple[Derived, ...] = ()  # related figures shown with the verdict
     source_ids: tuple[str, ...] = ()
+    tolerance: str = ""  # the rule behind the verdict, in words ("within ±2% counts as ...")
+    note: str = ""  # what the data show beside the verdict (the headline reading's note)
+    # Every reading, when the wording allows more than one; the verdict, figures, tolerance and
+    # note above are those of the reading `headline`, chosen for the reason `headline_why`.
+    readings: tuple[Reading, ...] = ()
+    headline: str = ""
+    headline_why: str = ""
 
 
 class Op(StrEnum):

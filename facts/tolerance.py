@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from facts.model import Verdict
 
@@ -87,17 +86,3 @@ def greater(mine: Decimal, theirs: Decimal) -> tuple[Verdict, str]:
         return "supported", words
     short = (theirs - mine) / theirs * HUNDRED if theirs else HUNDRED
     return ("roughly" if short <= SHORT_PCT else "not_supported"), words
-
-
-def claim_tolerance(check: dict[str, Any], unit: str) -> str:
-    """A stored claim's comparison, in words."""
-    op = check["op"]
-    if op == "equal":
-        return "exactly equal"
-    if op == "greater":
-        roughly = check.get("roughly_pct", 0)
-        return f"greater than the stated side; roughly if short by {roughly}% or less"
-    return (
-        f"within {check.get('tolerance_pct', 0)}% of the stated figure; roughly within"
-        f" {check.get('roughly_pct', 0)}%"
-    )

@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 from asking import ask
 
-from bot.render import amount, answer_json, render_blocks, render_mrkdwn, render_text
+from bot.render import answer_json, render_blocks, render_mrkdwn, render_text
 from facts.model import Answer
+from facts.numbers import amount
 from facts.store import FactStore
 
 CENSUS_URL = "https://www.census.gov/foreign-trade/balance/country.xlsx"

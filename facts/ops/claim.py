@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from facts.claims import as_asked
 from facts.context import Context
 from facts.model import Answer, NoData, Query
 from facts.ops.common import sources
@@ -33,7 +34,8 @@ def claim(query: Query, ctx: Context) -> Answer:
             f"There are {count} claims, numbered 1 to {count}.",
             ("claims", "claim 1", "is it true Mexico buys 2.3 times more than China?"),
         )
-    checks = tuple(ctx.checks[c] for c in query.claim_ids)
+    # The question's own words may ask for one reading of a claim ("the next 10 markets").
+    checks = tuple(as_asked(ctx.checks[c], " ".join(query.words)) for c in query.claim_ids)
     first = checks[0]
     es = query.lang == "es"
     if len(checks) == 1:

@@ -7,12 +7,12 @@ from dataclasses import replace
 from decimal import Decimal
 
 from facts import lang as language
+from facts import related
 from facts.context import Context
 from facts.figures import TRADE_METRICS, figure
 from facts.model import Answer, AnswerKind, ClaimCheck, Derived, Fact, Lang, Query, Source
 from facts.numbers import amount
 from facts.periods import Span
-from facts.related import overlaps
 from facts.words import HUNDRED, METRIC_WORDS, SERIES_WORDS, figure_period_words, market_word
 
 _HEADLINE_WORDS = {
@@ -245,38 +245,12 @@ def rank_extra(ctx: Context, fact: Fact) -> list[Derived]:
     return []
 
 
-_WANTED = {
-    "lookup": {"lookup", "rank", "low_rank_since", "change_vs_average"},
-    "rank_of": {"rank"},
-    "compare": {"ratio"},
-    "sum": {"sum"},
-    "per_capita": {"per_capita"},
-    "rank": {"rank", "ranked_sum"},
-    "seizures": {"series_sum"},
-}
-
-
 def related_claims(
     ctx: Context, kind: str, metric: str, partners: tuple[str, ...], period: str
 ) -> tuple[ClaimCheck, ...]:
     """Claims whose check measures the same thing as the answer: metric, partners and period."""
-    found = []
-    for row in ctx.claims:
-        for op, e_metric, e_partners, e_period in ctx.anchors[row.id]:
-            if op not in _WANTED[kind] or e_metric != metric:
-                continue
-            if kind == "seizures":
-                hit = e_partners == set(partners) and overlaps(e_period, period)
-            elif kind == "rank":
-                hit = e_period == period
-            elif kind == "per_capita":
-                hit = set(partners) <= e_partners and e_period == period
-            else:
-                hit = e_partners == set(partners) and e_period == period
-            if hit:
-                found.append(ctx.checks[row.id])
-                break
-    return tuple(found)
+    ids = related.related_claims(ctx.measures, metric, partners, period, kind)
+    return tuple(ctx.checks[i] for i in ids)
 
 
 def is_trade(metric: str) -> bool:

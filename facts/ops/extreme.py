@@ -10,7 +10,7 @@ from facts.context import Context
 from facts.figures import coverage, figure, monthly, spans_for
 from facts.model import Answer, Derived, NoData, Query
 from facts.numbers import amount
-from facts.ops.common import answer, localise, value_words, what
+from facts.ops.common import answer, localise, related_claims, value_words, what
 from facts.ops.lookup import subject_of
 from facts.ops.rank import full_year, ranking
 from facts.ops.takeaway import said
@@ -98,9 +98,11 @@ def _over_time(query: Query, ctx: Context) -> Answer:
             f" · {len(series)} {unit} comparados, {span}"
         )
     resolved = f"{series[0].period}..{series[-1].period}"
+    # An op-ed record ("the lowest month on record") is shown beside a record of the same series.
+    claims = related_claims(ctx, word, query.metric, (record.partner,), resolved)
     shown = said(derived, "compared", "runner_up")
     result = answer(
-        ctx, "extreme", query, "", (record, runner), shown, (), title, resolved=resolved
+        ctx, "extreme", query, "", (record, runner), shown, claims, title, resolved=resolved
     )
     return replace(result, takeaway=takeaway)
 

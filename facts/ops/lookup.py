@@ -6,8 +6,8 @@ from dataclasses import replace
 from decimal import Decimal
 
 from facts import lang as language
-from facts.claims import KG_PER_LB
 from facts.context import Context
+from facts.expressions import KG_PER_LB
 from facts.figures import SERIES_METRICS, figure, span_for
 from facts.model import Answer, ClaimCheck, Derived, Fact, Lang, NoData, Query
 from facts.ops.common import (
