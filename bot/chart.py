@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from facts import lang as language
+from facts.digest import Digest
 from facts.model import Answer, Fact, Lang
 from facts.words import figure_period_words
 
@@ -95,6 +96,35 @@ def chart_figure(answer: Answer) -> Figure | None:
     figure.text(0.01, 0.005, _literal(footer(answer)), fontsize=7, color=MUTED, ha="left",
                 va="bottom")  # fmt: skip
     return figure
+
+
+def digest_chart_png(digest: Digest) -> bytes:
+    """The digest's chart: U.S. exports to and imports from the partner, the last 13 months."""
+    from matplotlib.figure import Figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    figure = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI,
+                    layout=ConstrainedLayoutEngine(rect=(0, 0.07, 1, 0.93)))  # fmt: skip
+    axes = figure.add_subplot()
+    months = digest.trade_months
+    x = list(range(len(months)))
+    for column, (name, color) in enumerate((("Exports", INK), ("Imports", "#c0504d"))):
+        values = [float(pair[column].value / Decimal("1e9")) for pair in months]
+        axes.plot(x, values, color=color, linewidth=2, marker="o", markersize=3, label=name)
+    axes.set_xticks(x, [_short(pair[0].period) for pair in months], fontsize=8)
+    axes.set_ylabel("billions of U.S. dollars")
+    axes.legend(frameon=False, fontsize=8)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.grid(axis="y", color="#dddddd", linewidth=0.8)
+    first, last = (figure_period_words(months[i][0].period) for i in (0, -1))
+    figure.suptitle(f"U.S. trade with {digest.partner}, {first} – {last}", fontsize=11,
+                    fontweight="bold")  # fmt: skip
+    source = digest.trade_sources[0]
+    figure.text(0.01, 0.005, _literal(textwrap.fill(f"Source: {source.publisher}, {source.title}",
+                140)), fontsize=7, color=MUTED, ha="left", va="bottom")  # fmt: skip
+    out = io.BytesIO()
+    figure.savefig(out, format="png", dpi=DPI)
+    return out.getvalue()
 
 
 def footer(answer: Answer) -> str:

@@ -112,9 +112,14 @@ def _digest(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     channel = channel_id(args.channel)
     day = args.date or datetime.now(config.timezone).date()
     if args.dry_run:  # no token, no ledger, no network: the message as it would be posted
-        message = digest_message(build_digest(open_store(env), day))
+        built = build_digest(open_store(env), day)
+        message = digest_message(built)
         as_json = json.dumps({"channel": channel, **message}, ensure_ascii=False, indent=2)
         print(as_json if args.json else message["text"])
+        if args.chart:
+            from bot.chart import digest_chart_png
+
+            args.chart.write_bytes(digest_chart_png(built))
         return 0
     from bot.app import configure_logging, web_client
 
@@ -186,6 +191,9 @@ def _parser() -> argparse.ArgumentParser:
     digest.add_argument("--date", type=_date, help="a day of the week to post (default: today)")
     digest.add_argument("--dry-run", action="store_true", help="print the message, post nothing")
     digest.add_argument("--json", action="store_true", help="with --dry-run: the whole payload")
+    digest.add_argument(
+        "--chart", type=Path, metavar="OUT.png", help="with --dry-run: write its 13-month chart"
+    )
     commands.add_parser("schedule", help="post the digest on TRADEFACT_DIGEST_CRON until stopped")
     check = commands.add_parser("check", help="check every figure in a text against the data")
     check.add_argument("text", nargs="?", help='e.g. "In 2024 Mexico bought $335 billion..."')

@@ -1,9 +1,10 @@
 """build_digest(): the weekly digest's figures for a date, each one carrying its source id.
 
 The trade, rank and border figures are the latest the store holds, whatever the date: a digest
-reports the newest published data. The date picks the ISO week (the key under which a digest is
-posted once per channel) and the claim of the week, so the digest for a date never changes while
-the store stays the same.
+reports the newest published data, and says which month that is apart from the week it is posted
+in. The date picks the ISO week (the key under which a digest is posted once per channel) and the
+claim of the week, among the claims the data can check, so the digest for a date never changes
+while the store stays the same.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ class Digest:
     rank: MarketRank | None
     border: Change | None
     claim: ClaimCheck
+    trade_months: tuple[tuple[Fact, Fact], ...]  # (exports, imports), the last 13 months
     trade_sources: tuple[Source, ...]
     border_sources: tuple[Source, ...]
     claim_sources: tuple[Source, ...]
@@ -80,9 +82,15 @@ def iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+CHART_MONTHS = 13  # the latest month and the same month a year earlier, and those between
+
+
 def claim_of_the_week(checks: Iterable[ClaimCheck], day: date) -> ClaimCheck:
-    """The claim for the week of `day`: each week the next claim, round and round."""
-    ordered = list(checks)
+    """The claim for the week of `day`: each week the next checkable claim, round and round.
+
+    A claim the data cannot check has no verdict to show, so it is never the claim of the week.
+    """
+    ordered = [c for c in checks if c.verdict != "unverifiable"]
     # Day 1 (0001-01-01) is a Monday, so this counts whole ISO weeks: one more each week.
     return ordered[(day.toordinal() - 1) // 7 % len(ordered)]
 
@@ -109,6 +117,7 @@ def build_digest(store: FactStore, day: date) -> Digest:
         rank=_rank(store, year, month),
         border=border,
         claim=claim,
+        trade_months=_last_months(store, year, month),
         trade_sources=_sources(store, [store.trade_month("exports", PARTNER, year, month)]),
         border_sources=_sources(store, [border.now if border else None]),
         claim_sources=tuple(store.sources[i] for i in claim.source_ids),
@@ -120,6 +129,16 @@ def _trade_month(store: FactStore, metric: str, year: int, month: int) -> tuple[
     if now is None:
         raise FactStoreError(f"the store has no {metric} for {PARTNER} in {year}-{month:02d}")
     return now, store.trade_month(metric, PARTNER, year - 1, month)
+
+
+def _last_months(store: FactStore, year: int, month: int) -> tuple[tuple[Fact, Fact], ...]:
+    months = []
+    for back in range(CHART_MONTHS - 1, -1, -1):
+        y, m = divmod(year * 12 + month - 1 - back, 12)
+        pair = [store.trade_month(metric, PARTNER, y, m + 1) for metric in ("exports", "imports")]
+        if pair[0] is not None and pair[1] is not None:
+            months.append((pair[0], pair[1]))
+    return tuple(months)
 
 
 def _trade_ytd(store: FactStore, metric: str, year: int, month: int) -> tuple[Fact, Fact | None]:

@@ -101,3 +101,22 @@ def test_ask_writes_the_chart_with_the_chart_option(
     assert capsys.readouterr().out.startswith("Top 10 U.S. export markets, 2024")
     assert main(["ask", "mexico exports 2024", "--chart", str(tmp_path / "none.png")], env) == 1
     assert not (tmp_path / "none.png").exists()
+
+
+def test_the_digest_chart_is_13_months_of_exports_and_imports(
+    store: FactStore, store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import date
+
+    from bot.chart import digest_chart_png
+    from facts.digest import build_digest
+
+    digest = build_digest(store, date(2025, 7, 7))
+    png = digest_chart_png(digest)
+    assert _png_size(png) == (960, 576)
+    out = tmp_path / "digest.png"
+    env = {"TRADEFACT_DB": str(store_path), "TRADEFACT_DATA_DIR": str(DATA)}
+    argv = ["digest", "--channel", "C0TEST", "--date", "2025-07-07", "--dry-run", "--chart"]
+    assert main([*argv, str(out)], env) == 0
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(digest.trade_months) == 13
