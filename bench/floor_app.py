@@ -1,8 +1,10 @@
 """The floor: a bare Bolt app that acks /tradefact with a constant, on tradefact serve's stack.
 
-Same gunicorn settings (bot.server.gunicorn_options: one gthread worker, 8 threads), same WSGI
-wrapper (/slack/events, /healthz), process_before_response=True, and the signing secret and token
-from the same environment variables. Only the listener differs: no store, no parsing, no template.
+Same uvicorn settings (bot.server.uvicorn_config: WEB_CONCURRENCY workers, default 2), same ASGI
+wrapper (/slack/events, /healthz, the signature checked before the body is parsed, 8 threads for
+Bolt), process_before_response=True, the same authorize function (no auth.test), and the signing
+secret and token from the same environment variables. Only the listener differs: no store, no
+parsing, no template, no state database.
 
 Run, with the variables tradefact serve reads (bench/http.py and bench/startup.py start it):
     SLACK_SIGNING_SECRET=… SLACK_BOT_TOKEN=xoxb-… python bench/floor_app.py --port 3001
@@ -23,9 +25,11 @@ import logging  # noqa: E402
 import os  # noqa: E402
 
 from slack_bolt import Ack, App  # noqa: E402
+from slack_bolt.authorization import AuthorizeResult  # noqa: E402
 from slack_sdk import WebClient  # noqa: E402
 
-from bot.server import create_wsgi, run  # noqa: E402
+from bot.config import web_workers  # noqa: E402
+from bot.server import DEFAULT_WORKERS, ASGIApp, create_asgi, run  # noqa: E402
 
 CONSTANT = "Mexico bought $334.5 billion of U.S. goods in 2024."
 
@@ -38,7 +42,9 @@ def create_floor_app(signing_secret: str, token: str, api_url: str) -> App:
         client=WebClient(token=token, base_url=api_url),
         signing_secret=signing_secret,
         process_before_response=True,
-        token_verification_enabled=False,
+        authorize=lambda enterprise_id, team_id: AuthorizeResult(
+            enterprise_id=enterprise_id, team_id=team_id, bot_token=token
+        ),
     )
 
     @app.command("/tradefact")
@@ -48,19 +54,29 @@ def create_floor_app(signing_secret: str, token: str, api_url: str) -> App:
     return app
 
 
+def floor_asgi() -> ASGIApp:
+    """One worker's app (uvicorn calls this in each worker process)."""
+    secret, token = os.environ["SLACK_SIGNING_SECRET"], os.environ["SLACK_BOT_TOKEN"]
+    api_url = os.environ.get("SLACK_API_URL", "https://slack.com/api/")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    return create_asgi(create_floor_app(secret, token, api_url), secret)
+
+
 def main() -> int:
     """Serve the floor app until stopped."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=3001)
+    parser.add_argument("--workers", type=int)
     args = parser.parse_args()
-    secret, token = os.environ["SLACK_SIGNING_SECRET"], os.environ["SLACK_BOT_TOKEN"]
-    api_url = os.environ.get("SLACK_API_URL", "https://slack.com/api/")
     # As bot.app.configure_logging does for tradefact serve.
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    run(lambda: create_wsgi(create_floor_app(secret, token, api_url)), args.host, args.port)
+    workers = args.workers or web_workers(os.environ, DEFAULT_WORKERS)
+    run("bench.floor_app:floor_asgi", args.host, args.port, workers)
     return 0
 
 

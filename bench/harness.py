@@ -24,16 +24,20 @@ if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))  # the signing helpers and the fake Slack of the test suite
 
 from fakeslack import FakeSlack  # noqa: E402
+from pgserver import PostgresServer, binaries  # noqa: E402
 from slack_helpers import (  # noqa: E402
     BOT_TOKEN,
+    BOT_USER_ID,
     SECRET,
     clean_env,
+    event_callback,
     free_port,
     signature_headers,
     slash_command,
     tradefact_command,
 )
 
+__all__ = ["BOT_USER_ID", "event_callback", "free_port", "signature_headers"]  # for bench/*.py
 HOST = "127.0.0.1"
 REQUEST_TIMEOUT = 10.0  # seconds; Slack itself gives up after 3
 
@@ -118,10 +122,11 @@ class Server:
         return self._log_path.read_text(errors="replace")
 
     def memory(self) -> list[tuple[str, int, float, float]]:
-        """(role, pid, VmRSS MB, VmHWM MB) of the gunicorn master and each of its workers."""
+        """(role, pid, VmRSS MB, VmHWM MB) of the uvicorn supervisor and each of its workers."""
         assert self.process is not None
         master = self.process.pid
-        pids = [("master", master), *(("worker", pid) for pid in _children(master))]
+        workers = [pid for pid in _children(master) if "spawn_main" in _cmdline(pid)]
+        pids = [("supervisor", master), *(("worker", pid) for pid in workers)]
         return [(role, pid, *_status_mb(pid)) for role, pid in pids]
 
     def __enter__(self) -> Server:
@@ -161,6 +166,13 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+    except OSError:
+        return ""
+
+
 def _status_mb(pid: int) -> tuple[float, float]:
     fields = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -169,15 +181,22 @@ def _status_mb(pid: int) -> tuple[float, float]:
     return int(fields["VmRSS"][0]) / 1024, int(fields["VmHWM"][0]) / 1024
 
 
-def server_env(fake: FakeSlack, db: Path, data_dir: Path = ROOT / "data") -> dict[str, str]:
-    """The environment of both servers: the test secret and token, the Web API on loopback."""
+def server_env(
+    fake: FakeSlack, db: Path, data_dir: Path = ROOT / "data", **extra: str
+) -> dict[str, str]:
+    """The environment of both servers: the test secret and token, the Web API on loopback.
+
+    The state database is a SQLite file beside the store unless `extra` has a DATABASE_URL.
+    """
     return clean_env(
         SLACK_SIGNING_SECRET=SECRET,
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_API_URL=fake.url,
         TRADEFACT_DATA_DIR=str(data_dir),
         TRADEFACT_DB=str(db),
+        TRADEFACT_STATE_DB=str(db.with_name("state.sqlite3")),
         PYTHONUNBUFFERED="1",
+        **extra,
     )
 
 
@@ -189,6 +208,16 @@ def tradefact_server(env: dict[str, str], log: Path) -> Server:
 def floor_server(env: dict[str, str], log: Path) -> Server:
     """bench/floor_app.py: a bare Bolt app on the same server stack."""
     return Server("floor app", [sys.executable, str(ROOT / "bench" / "floor_app.py")], env, log)
+
+
+@contextmanager
+def postgres() -> Iterator[str]:
+    """A throwaway PostgreSQL server (tests/pgserver.py); yields a new database's URL."""
+    bin_dir = binaries()
+    if bin_dir is None:
+        raise SystemExit("PostgreSQL binaries not found: apt-get install postgresql")
+    with PostgresServer(bin_dir) as server:
+        yield server.new_database()
 
 
 @contextmanager

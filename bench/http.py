@@ -1,12 +1,16 @@
 """Time signed /tradefact commands over loopback: tradefact serve against a bare Bolt app.
 
-Run: python bench/http.py   (builds the store into a temp dir, starts both servers; ~1 min)
+Run: python bench/http.py   (builds the store into a temp dir, starts PostgreSQL and the servers;
+~2 min)
 
-Both servers run the same gunicorn stack (bench/floor_app.py). The answer reaches Slack in the
-HTTP response to the command, so the time measured is send → whole response read. "cold" is each
-question's first ask on a freshly started server (nothing cached); "warm" repeats the question
-set after that, so answers come from the caches, as a repeated question does in real life. The
-two servers are measured in alternating blocks, so that both meet the same background load.
+All servers run the same uvicorn stack (bench/floor_app.py), 2 worker processes each; tradefact
+runs twice, with its state in SQLite and in PostgreSQL (a server started from the machine's
+binaries, as the tests do). A slash command reads no state, so the two should agree. The answer
+reaches Slack in the HTTP response to the command, so the time measured is send → whole response
+read. "cold" is each question's first ask on a freshly started server (nothing cached); "warm"
+repeats the question set after that, so answers come from the caches, as a repeated question
+does in real life. The servers are measured in alternating blocks, so that all meet the same
+background load.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from bench.harness import (  # noqa: E402
     Run,
     floor_server,
     median,
+    postgres,
     questions,
     running,
     send,
@@ -45,30 +50,38 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=6, help="alternating warm rounds")
     args = parser.parse_args()
     texts = questions()
-    with tempfile.TemporaryDirectory() as tmp, FakeSlack() as fake:
+    with tempfile.TemporaryDirectory() as tmp, FakeSlack() as fake, postgres() as pg_url:
         db, log = Path(tmp) / "facts.duckdb", Path(tmp) / "servers.log"
         build(ROOT / "data", db)
         env, url = server_env(fake, db), fake.response_url("bench")
+        pg_env = server_env(fake, db, DATABASE_URL=pg_url)
         with running(tradefact_server(env, log)) as bot:  # cold, 8 at a time
             cold_many = send(bot.port, url, texts, CONCURRENCY)
-        with running(floor_server(env, log)) as floor, running(tradefact_server(env, log)) as bot:
+        with (
+            running(floor_server(env, log)) as floor,
+            running(tradefact_server(env, log)) as bot,
+            running(tradefact_server(pg_env, log)) as pg_bot,
+        ):
             firsts = {
                 "floor": send(floor.port, url, texts[:1]).ms(50),
                 "tradefact": send(bot.port, url, texts[:1]).ms(50),
             }
             cold_one = send(bot.port, url, texts[1:])  # each question's first ask
             send(floor.port, url, texts)  # the floor's warm-up
-            # Alternate short blocks, so that both servers meet the same background load.
-            blocks: dict[str, list[tuple[Run, Run]]] = {"floor": [], "tradefact": []}
+            send(pg_bot.port, url, texts * 2, CONCURRENCY)  # both of its workers' warm-up
+            # Alternate short blocks, so that all servers meet the same background load.
+            ports = {"floor": floor.port, "sqlite": bot.port, "postgresql": pg_bot.port}
+            blocks: dict[str, list[tuple[Run, Run]]] = {name: [] for name in ports}
             for _ in range(args.rounds):
-                for name, port in (("floor", floor.port), ("tradefact", bot.port)):
+                for name, port in ports.items():
                     one = send(port, url, texts)
                     many = send(port, url, texts * 3, CONCURRENCY)
                     blocks[name].append((one, many))
             memory = bot.memory()
     runs = {
         "floor (bare Bolt)": _pooled(blocks["floor"]),
-        "tradefact warm": _pooled(blocks["tradefact"]),
+        "tradefact warm": _pooled(blocks["sqlite"]),
+        "tradefact warm, PG": _pooled(blocks["postgresql"]),
         "tradefact cold": (cold_one, cold_many),
     }
     _report(runs, firsts, memory, len(texts), args)
@@ -107,10 +120,10 @@ def _report(
             f"{many.ms(50):>19.2f}{many.ms(99):>8.2f}{many.rate:>8.0f}{one.errors + many.errors:>8}"
         )
     floor_one, floor_many = runs["floor (bare Bolt)"]
-    for name in ("tradefact warm", "tradefact cold"):
+    for name in ("tradefact warm", "tradefact warm, PG", "tradefact cold"):
         one, many = runs[name]
         print(
-            f"{'ratio ' + name.split()[-1] + '/floor':<20}"
+            f"{'ratio ' + name.removeprefix('tradefact ') + '/floor':<20}"
             f"{one.ms(50) / floor_one.ms(50):>15.2f}×{one.ms(99) / floor_one.ms(99):>7.2f}×"
             f"{one.rate / floor_one.rate:>7.2f}×{many.ms(50) / floor_many.ms(50):>18.2f}×"
             f"{many.ms(99) / floor_many.ms(99):>7.2f}×{many.rate / floor_many.rate:>7.2f}×"

@@ -3,9 +3,10 @@
 Run: python bench/startup.py   (builds the store into a temp dir, then starts each server 9 times,
 alternating; ~20 s)
 
-Both are started the same way (a subprocess with the same environment, on the same gunicorn
-stack; bench/floor_app.py). tradefact serve checks the data fingerprint and opens the store in
-the arbiter, then the worker reopens it and builds the app. The time of the first command after
+Both are started the same way (a subprocess with the same environment, on the same uvicorn
+stack; bench/floor_app.py). tradefact serve checks the data fingerprint, opens the store and
+migrates the state database in the supervisor, then each worker opens a private copy of the
+store and builds the app. The time of the first command after
 /healthz is shown too: work left for later is not free. `tradefact build` is timed as a command.
 """
 

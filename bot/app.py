@@ -4,46 +4,66 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from slack_bolt import App
-from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.logger.messages import (
+    warning_client_prioritized_and_token_skipped,
+    warning_token_skipped,
+)
 from slack_bolt.middleware.request_verification import RequestVerification
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
-from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
 from bot.config import Settings
-from bot.handlers import register
+from bot.handlers import answered, register
+from bot.replies import Replies
+from bot.server import REFUSED
+from bot.state import StateDB
+from bot.worker import Inbox, Runner
+from facts.context import Context
 from facts.store import FactStore
 
 logger = logging.getLogger(__name__)
-REFUSED = "Refused a request without a valid signature from the last 5 minutes (HTTP 401)"
 
 
-def create_app(settings: Settings, store: FactStore) -> App:
-    """A Bolt app whose listeners answer from `store`; it makes no network call until needed."""
-    client = web_client(settings)
-    client.retry_handlers.append(NoAnswerLog())  # the digest logs such failures its own way
+@dataclass(frozen=True)
+class Bot:
+    """The Bolt app and the runner that does its Web API work (start the runner to serve)."""
+
+    app: App
+    runner: Runner
+
+
+def create_app(settings: Settings, store: FactStore, state: StateDB) -> Bot:
+    """A Bolt app answering from `store`, its jobs in `state`; it makes no network call."""
+    context = Context.build(store)  # names and claim verdicts, once per store
+    replies = Replies(store, lambda question: answered(question, context))
+    runner = Runner(state, job_client(settings), replies.get)
     app = App(
         name="tradefact",
-        client=client,
+        client=web_client(settings),
         signing_secret=settings.signing_secret,
         # Run listeners before answering the HTTP request: the slash-command answer goes back
-        # in the HTTP response itself, and no reply is left running after the response is sent.
+        # in the HTTP response itself, and an event is acknowledged once its job is committed.
         process_before_response=True,
-        # Don't call auth.test at startup: the first request that needs the bot's identity does.
-        token_verification_enabled=False,
+        # The bot token is all there is to authorize: no auth.test on the first request (a slow
+        # Slack would delay that request's ack). Events name the bot's user ID themselves.
+        authorize=lambda enterprise_id, team_id: AuthorizeResult(
+            enterprise_id=enterprise_id, team_id=team_id, bot_token=settings.bot_token
+        ),
         # Bolt's assistant helpers read a DM thread's context with conversations.replies before
         # any listener runs, on the ack path; TradeFact uses none of them.
         attaching_conversation_kwargs_enabled=False,
         logger=_bolt_logger(),
     )
-    register(app, store)
-    return app
+    register(app, replies, Inbox(state, runner.wake))
+    return Bot(app, runner)
 
 
 def _bolt_logger() -> logging.Logger:
@@ -55,8 +75,11 @@ def _bolt_logger() -> logging.Logger:
 
 def _same_token_notice(record: logging.LogRecord) -> bool:
     # Bolt reads SLACK_BOT_TOKEN from os.environ by itself, then warns that the client's token
-    # wins over it. It is the same token, read once by Settings: drop the misleading warning.
-    return record.getMessage() != warning_client_prioritized_and_token_skipped()
+    # (or the authorize function) wins over it. It is the same token, read once by Settings.
+    return record.getMessage() not in _SAME_TOKEN
+
+
+_SAME_TOKEN = frozenset({warning_client_prioritized_and_token_skipped(), warning_token_skipped()})
 
 
 def _refusal_notice(record: logging.LogRecord) -> bool:
@@ -82,6 +105,16 @@ def web_client(settings: Settings) -> WebClient:
         # only ties up a worker thread (settings.api_timeout: 10 s unless SLACK_API_TIMEOUT).
         timeout=settings.api_timeout,
         retry_handlers=[RateLimitRetry(max_retry_count=2)],
+    )
+
+
+def job_client(settings: Settings) -> WebClient:
+    """The runner's Web API client: no retries of its own (the runner re-queues a 429)."""
+    return WebClient(
+        token=settings.bot_token,
+        base_url=settings.api_url,
+        timeout=settings.api_timeout,
+        retry_handlers=[],
     )
 
 
@@ -140,23 +173,3 @@ def _retry_after(response: HttpResponse) -> int:
 
 def _method(url: str) -> str:
     return urlsplit(url).path.rsplit("/", 1)[-1]
-
-
-class NoAnswerLog(RetryHandler):
-    """Log a Web API call that got no HTTP answer (timeout, reset, refused) with its method."""
-
-    def can_retry(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        """Log the method and the error when no response came; never ask for a retry."""
-        if response is None and error is not None:
-            # Not retried: after a timeout or a reset, Slack may have acted on the request.
-            logger.error(
-                "Slack API %s failed: %s (%s)", _method(request.url), type(error).__name__, error
-            )
-        return False

@@ -11,8 +11,9 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bot.config import ConfigError, DigestSettings, Settings, channel_id
+from bot.config import ConfigError, DigestSettings, Settings, channel_id, state_target, web_workers
 from bot.render import answer_json, render_mrkdwn, render_text
+from bot.state.db import StateError
 from facts.answer import answer as answer_question
 from facts.context import Context
 from facts.load import DataError, build, ensure_built
@@ -57,17 +58,20 @@ def _build(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 
 def _serve(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    from bot.server import serve  # imported here: only serve and socket need Slack and gunicorn
+    from bot.server import DEFAULT_WORKERS, serve  # only serve needs uvicorn
 
     settings = Settings.from_env(env, "http")
-    return serve(settings, lambda: open_store(env), args.host, args.port or settings.port)
+    workers = args.workers or web_workers(env, DEFAULT_WORKERS)
+    port = args.port or settings.port
+    return serve(settings, lambda: open_store(env), state_target(env), args.host, port, workers)
 
 
 def _socket(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from bot.socket_mode import run
+    from bot.state import open_state
 
     settings = Settings.from_env(env, "socket")
-    return run(settings, open_store(env))
+    return run(settings, open_store(env), open_state(state_target(env)))
 
 
 def _ask(args: argparse.Namespace, env: Mapping[str, str]) -> int:
@@ -185,6 +189,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="answer Slack over HTTP at /slack/events")
     serve.add_argument("--port", type=int, help="port to listen on (default: $PORT, else 3000)")
     serve.add_argument("--host", default="0.0.0.0", help="address to bind (default: 0.0.0.0)")
+    serve.add_argument("--workers", type=int, help="processes (default: $WEB_CONCURRENCY, else 2)")
     commands.add_parser("socket", help="answer Slack over Socket Mode (no public URL needed)")
     digest = commands.add_parser("digest", help="post the weekly digest to a channel, once a week")
     digest.add_argument("--channel", required=True, help="channel ID, e.g. C0123ABCD")
@@ -207,7 +212,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     args = _parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args, os.environ if env is None else env)
-    except (ConfigError, DataError, FactStoreError) as exc:
+    except (ConfigError, DataError, FactStoreError, StateError) as exc:
         print(f"tradefact: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `tradefact ask ... | head` closed the pipe: nothing left to say

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -14,6 +13,7 @@ if TYPE_CHECKING:
 
 Mode = Literal["http", "socket", "digest"]
 SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_STATE_DB = "state/tradefact.sqlite3"
 
 # What each variable is, for the one-line error when it is missing.
 _HELP = {
@@ -80,11 +80,33 @@ def _api_url(text: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+# --- the state store and the web processes --------------------------------------------------
+
+
+def state_target(env: Mapping[str, str]) -> str:
+    """DATABASE_URL when set (PostgreSQL, shared by every machine), else TRADEFACT_STATE_DB."""
+    url = env.get("DATABASE_URL", "").strip()
+    if url:
+        if not url.startswith(("postgres://", "postgresql://")):
+            raise ConfigError("DATABASE_URL must be a postgresql:// URL")
+        return url
+    return env.get("TRADEFACT_STATE_DB", "").strip() or DEFAULT_STATE_DB
+
+
+def web_workers(env: Mapping[str, str], default: int) -> int:
+    """WEB_CONCURRENCY: how many serving processes `tradefact serve` runs."""
+    text = env.get("WEB_CONCURRENCY", "").strip() or str(default)
+    if not text.isdigit() or not 0 < int(text) <= 64:
+        raise ConfigError(
+            f"WEB_CONCURRENCY must be a number of processes from 1 to 64, not {text!r}"
+        )
+    return int(text)
+
+
 # --- the weekly digest: `tradefact digest` and `tradefact schedule` ---------------------------
 
 DEFAULT_DIGEST_CRON = "0 9 * * 1"  # Mondays at 09:00
 DEFAULT_TZ = "America/New_York"
-DEFAULT_STATE_DB = "state/tradefact.sqlite3"
 # Public and private channel IDs. Names (#general) are refused: the ledger and the check of the
 # channel's history after a crash both need the ID that Slack reports.
 _CHANNEL_ID = re.compile(r"[CG][A-Z0-9]+")
@@ -98,7 +120,8 @@ class DigestSettings:
     channels: tuple[str, ...] = ()  # TRADEFACT_DIGEST_CHANNELS: comma-separated channel IDs
     cron: str = DEFAULT_DIGEST_CRON  # TRADEFACT_DIGEST_CRON: crontab syntax, 0 or 7 = Sunday
     timezone: ZoneInfo = ZoneInfo(DEFAULT_TZ)  # TRADEFACT_TZ: an IANA time zone
-    state_db: Path = Path(DEFAULT_STATE_DB)  # TRADEFACT_STATE_DB: the SQLite ledger of posts
+    # DATABASE_URL or TRADEFACT_STATE_DB (see state_target): where the ledger of posts is
+    state: str = field(default=DEFAULT_STATE_DB, repr=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> DigestSettings:
@@ -108,7 +131,7 @@ class DigestSettings:
             channels=tuple(dict.fromkeys(channel_id(n) for n in names if n.strip())),
             cron=" ".join(env.get("TRADEFACT_DIGEST_CRON", "").split()) or DEFAULT_DIGEST_CRON,
             timezone=_zone(env.get("TRADEFACT_TZ", "").strip() or DEFAULT_TZ),
-            state_db=Path(env.get("TRADEFACT_STATE_DB", "").strip() or DEFAULT_STATE_DB),
+            state=state_target(env),
         )
         settings.trigger()  # a bad schedule stops startup, not the first run a week later
         return settings

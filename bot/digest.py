@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -28,16 +27,16 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.config import ConfigError, DigestSettings
-from bot.ledger import Claim, Ledger, Status
+from bot.history import TooMuchHistory, find_posted
+from bot.ledger import Claim, Ledger, Status, lock_name
 from bot.render import render_digest_blocks, render_digest_text
+from bot.state import StateError, open_state
 from facts.digest import Digest, build_digest, iso_week
 from facts.store import FactStore
 
 logger = logging.getLogger(__name__)
 
 EVENT_TYPE = "tradefact_digest"  # the message metadata that marks a digest and its week
-CLOCK_SKEW = timedelta(minutes=5)  # our clock and Slack's may disagree this much
-HISTORY_PAGES = 20  # pages of 200 messages; with more since the claim we cannot be sure: no post
 
 _ERROR_CODE = re.compile(r"[a-z0-9_]{1,64}")
 OutcomeStatus = Literal["posted", "found", "done", "busy", "failed", "unknown"]
@@ -74,11 +73,11 @@ _NOT_WON: dict[Status, OutcomeStatus] = {"posted": "done", "pending": "busy", "f
 
 
 def open_ledger(settings: DigestSettings) -> Ledger:
-    """The ledger at TRADEFACT_STATE_DB; ConfigError if it can't be created or read."""
+    """The ledger in the state database (DATABASE_URL or TRADEFACT_STATE_DB); ConfigError if not."""
     try:
-        return Ledger(settings.state_db)
-    except (OSError, sqlite3.Error) as exc:
-        raise ConfigError(f"TRADEFACT_STATE_DB {settings.state_db} cannot be used: {exc}") from exc
+        return Ledger(open_state(settings.state, pool_size=4))  # a few threads at most
+    except StateError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def digest_message(digest: Digest) -> dict[str, Any]:
@@ -105,6 +104,24 @@ def post_digest(
     """Post the digest for the week of `day` to `channel`, unless it is posted or being posted."""
     message = digest_message(build_digest(store, day))
     week = iso_week(day)
+    # Held through the look and the post: another clock, here or on another machine, sees
+    # "busy" instead of taking over a claim whose post is still on its way. A crash frees it.
+    with ledger.state.hold(lock_name(channel, week)) as held:
+        if not held:
+            return Outcome(channel, week, "busy")
+        return _claim_and_post(client, ledger, message, channel, day, now, retry_failed_after)
+
+
+def _claim_and_post(
+    client: WebClient,
+    ledger: Ledger,
+    message: dict[str, Any],
+    channel: str,
+    day: date,
+    now: datetime,
+    retry_failed_after: timedelta,
+) -> Outcome:
+    week = iso_week(day)
     claim = ledger.claim(channel, week, now, retry_failed_after)
     if not claim.won:
         entry = claim.entry
@@ -127,7 +144,7 @@ def _look_before_retrying(
     channel, week = claim.entry.channel, claim.entry.week
     try:
         ts = _find_posted(client, channel, week, claim.entry.first_claimed_at)
-    except (SlackApiError, OSError, HTTPException, _TooMuchHistory) as exc:
+    except (SlackApiError, OSError, HTTPException, TooMuchHistory) as exc:
         return _unknown(ledger, claim, "conversations.history", exc, now)
     if ts is not None:
         ledger.mark_posted(channel, week, ts, now)
@@ -148,7 +165,7 @@ def _look_in_case(
     since = min(monday.timestamp() - 86400, claim.entry.first_claimed_at)  # any time zone's Monday
     try:
         ts = _find_posted(client, channel, week, since)
-    except (SlackApiError, OSError, HTTPException, _TooMuchHistory) as exc:
+    except (SlackApiError, OSError, HTTPException, TooMuchHistory) as exc:
         code = _code(exc) if isinstance(exc, SlackApiError) else type(exc).__name__
         logger.warning(
             "Slack API conversations.history failed for %s (%s): %s; posting without the look",
@@ -206,26 +223,12 @@ def post_all(
     return outcomes
 
 
-class _TooMuchHistory(Exception):
-    """More messages since the claim than we page through: we can't rule out an earlier post."""
-
-
 def _find_posted(client: WebClient, channel: str, week: str, since: float) -> str | None:
-    oldest = f"{since - CLOCK_SKEW.total_seconds():.6f}"
-    cursor = None
-    for _ in range(HISTORY_PAGES):
-        page = client.conversations_history(
-            channel=channel, oldest=oldest, include_all_metadata=True, limit=200, cursor=cursor
-        )
-        for message in page.get("messages") or []:
-            metadata = message.get("metadata") or {}
-            payload = metadata.get("event_payload") or {}
-            if metadata.get("event_type") == EVENT_TYPE and payload.get("week") == week:
-                return str(message["ts"])
-        cursor = (page.get("response_metadata") or {}).get("next_cursor")
-        if not page.get("has_more") or not cursor:
-            return None
-    raise _TooMuchHistory(f"more than {HISTORY_PAGES * 200} messages since the claim")
+    def matches(metadata: dict[str, Any]) -> bool:
+        payload = metadata.get("event_payload") or {}
+        return metadata.get("event_type") == EVENT_TYPE and payload.get("week") == week
+
+    return find_posted(client, channel, since, matches)
 
 
 def _unknown(ledger: Ledger, claim: Claim, method: str, exc: Exception, now: datetime) -> Outcome:

@@ -1,43 +1,25 @@
-"""register(): the thin Slack listeners that hand a question to facts.answer.answer()."""
+"""register(): the thin Slack listeners: answer a command, or record a job for the runner."""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
-from dataclasses import replace
-from http.client import HTTPException
 from logging import Logger
 from typing import Any
-from urllib.error import URLError
 
-from slack_bolt import Ack, App, BoltContext, BoltResponse, Say
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from slack_sdk.webhook import WebhookClient, WebhookResponse
+from slack_bolt import Ack, App, BoltResponse
 
-from bot.checking import CHECK_SHORTCUT, message_text, shortcut_fallback
-from bot.dedupe import SeenEvents
-from bot.render import (
-    ASK_ACTION,
-    SHOW_ALL_ACTION,
-    escape_mrkdwn,
-    render_blocks,
-    render_mrkdwn,
-    translate,
-)
+from bot.checking import CHECK_SHORTCUT, message_text
+from bot.render import ASK_ACTION, SHOW_ALL_ACTION, render_blocks, render_mrkdwn, translate
 from bot.replies import Replies, Reply
-from bot.uploads import ChartUploads
+from bot.worker import Inbox
 from facts.answer import answer as answer_question
 from facts.context import Context
 from facts.model import Answer
-from facts.store import FactStore
 
 SHARE_ACTION = "share_answer"
 CHART_ACTION = "post_chart"
-NO_CHART_HERE = (
-    "I can't post the chart in this channel. Invite me with `/invite @TradeFact`, or ask me in"
-    " a direct message."
-)
 SORRY = "Sorry, something went wrong while answering. Please try again in a moment."
 MAX_BLOCKS = 50  # Block Kit's limit for one message
 MAX_BUTTON_VALUE = 2000  # Block Kit's limit for a button's value
@@ -45,15 +27,16 @@ _NOT_SHAREABLE = frozenset({"help", "not_understood", "no_data"})
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 # A person's message with "Also send to #channel" ticked, or with a file attached: still a question.
 PERSON_SUBTYPES = frozenset({"thread_broadcast", "file_share"})
-_ERROR_CODE = re.compile(r"[a-z0-9_]{1,64}")  # Slack's error codes: not_in_channel, ...
 
 
-def register(app: App, store: FactStore) -> None:
-    """Add the /tradefact command, the share button, mentions and DMs to `app`."""
-    seen = SeenEvents()
-    context = Context.build(store)  # names and claim verdicts, once per store
-    replies = Replies(store, lambda question: answered(question, context))
-    charts = ChartUploads()
+def register(app: App, replies: Replies, inbox: Inbox) -> None:
+    """Add the /tradefact command, the share button, mentions and DMs to `app`.
+
+    The command answers in the HTTP response (milliseconds). Everything that needs the Web API
+    is recorded in the state store with its job, in one transaction, and acknowledged; the
+    runner (bot.worker) posts it. A request already recorded (Slack's retry of an event, a
+    replayed click) is acknowledged and nothing more.
+    """
 
     @app.middleware
     def acknowledge_rate_limit_notices(
@@ -68,17 +51,6 @@ def register(app: App, store: FactStore) -> None:
         next()
         return None
 
-    @app.middleware
-    def once_per_event(
-        body: dict[str, Any], next: Callable[[], None], logger: Logger
-    ) -> BoltResponse | None:
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if isinstance(event_id, str) and not seen.claim(event_id):
-            logger.info("Event %s was already handled: acknowledged, not answered", event_id)
-            return BoltResponse(status=200, body="")
-        next()
-        return None
-
     @app.command("/tradefact")
     def tradefact_command(ack: Ack, command: dict[str, Any]) -> None:
         question = question_from(command.get("text", ""))
@@ -87,53 +59,44 @@ def register(app: App, store: FactStore) -> None:
 
     @app.action(SHARE_ACTION)
     def share_answer(
-        ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient, logger: Logger
+        ack: Ack, action: dict[str, Any], body: dict[str, Any], logger: Logger
     ) -> None:
+        job = {
+            "response_url": body["response_url"],
+            "question": action.get("value") or "help",
+            "user": body["user"]["id"],
+        }
+        if not inbox.once("shares", share_key(body, action), "share", job):
+            logger.info("This answer was already shared: acknowledged, not shared again")
         ack()
-        answer, reply = replies.get(action.get("value") or "help")
-        # Through response_url, so sharing works in any channel, also one the bot isn't in.
-        respond = respond_once(body["response_url"], client.timeout)
-        shared = respond(**shared_reply(answer, body["user"]["id"], reply), **_IN_CHANNEL)
-        if shared.status_code != 200:
-            logger.error("Sharing failed: response_url answered HTTP %s", shared.status_code)
-            return
-        respond(delete_original=True)  # the ephemeral copy has done its job
 
     @app.action(CHART_ACTION)
-    def post_chart(
-        ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient
-    ) -> None:
+    def post_chart(ack: Ack, action: dict[str, Any], body: dict[str, Any], logger: Logger) -> None:
+        job = {
+            "channel": (body.get("channel") or {}).get("id") or "",
+            "question": action.get("value") or "help",
+            "user": body["user"]["id"],
+            "response_url": body["response_url"],
+        }
+        if not inbox.once("shares", f"chart:{share_key(body, action)}", "chart", job):
+            logger.info("This chart was already posted: acknowledged, not posted again")
         ack()
-        question = action.get("value") or "help"
-        answer = replies.get(question)[0]
-        channel = (body.get("channel") or {}).get("id") or ""
-        who = body["user"]["id"]
-        comment = (
-            f"Chart for <@{who}>: {escape_mrkdwn(question)}" if _USER_ID.fullmatch(who) else ""
-        )
-        respond = respond_once(body["response_url"], client.timeout)
-
-        def cannot_post(code: str) -> None:
-            respond(text=NO_CHART_HERE, response_type="ephemeral", replace_original=False)
-
-        charts.submit(client, answer, channel, None, comment, on_error=cannot_post)
 
     @app.action(SHOW_ALL_ACTION)
-    def show_all(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        answer = replies.get(action.get("value") or "help")[0]
-        everything = message_reply(replace(answer, glance=()))
-        respond_once(body["response_url"], client.timeout)(**everything, **_EPHEMERAL_EXTRA)
-
     @app.action(re.compile(rf"^{ASK_ACTION}-\d+$"))
-    def ask_suggestion(
-        ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient
+    def answer_privately(
+        ack: Ack, action: dict[str, Any], body: dict[str, Any], logger: Logger
     ) -> None:
+        # "Show all" answers its question with every figure; a suggestion asks its question.
+        job = {
+            "response_url": body["response_url"],
+            "question": question_from(action.get("value") or ""),
+            "all": action.get("action_id") == SHOW_ALL_ACTION,
+        }
+        key = f"{action.get('action_id')}:{action.get('action_ts') or body.get('trigger_id')}"
+        if not inbox.once("shares", key, "respond", job):
+            logger.info("This click was already answered: acknowledged, not answered again")
         ack()
-        question = question_from(action.get("value") or "")
-        answer, reply = replies.get(question)
-        respond = respond_once(body["response_url"], client.timeout)
-        respond(**ephemeral_reply(question, answer, reply), **_EPHEMERAL_EXTRA)
 
     @app.action(re.compile(".*"))
     def unknown_action(ack: Ack, action: dict[str, Any], logger: Logger) -> None:
@@ -141,65 +104,79 @@ def register(app: App, store: FactStore) -> None:
         logger.warning("Unknown action %r: acknowledged, nothing done", action.get("action_id"))
 
     @app.event("app_mention")
-    def answer_mention(
-        event: dict[str, Any], context: BoltContext, say: Say, client: WebClient
-    ) -> None:
-        if is_from_a_person(event):
-            question = question_from(strip_mention(event.get("text", ""), context.bot_user_id))
+    def answer_mention(event: dict[str, Any], body: dict[str, Any]) -> None:
+        if is_from_a_person(event, bot_user_id(body)):
+            question = question_from(strip_mention(event.get("text", ""), bot_user_id(body)))
             thread_ts = event.get("thread_ts") or event["ts"]
-            answer, reply = replies.get(question)
-            if event.get("edited") and update_reply(
-                client, event["channel"], thread_ts, event["ts"], context.bot_user_id, reply
-            ):
-                return  # the answer to the edited question replaced the earlier one
-            say(**reply, thread_ts=thread_ts)
-            charts.submit(client, answer, event["channel"], thread_ts)
+            # Slack sends an edited mention again, with the same ts and an `edited` field: the
+            # job updates the earlier reply instead of posting a second one.
+            edited = event["ts"] if event.get("edited") else None
+            _reply_once(inbox, body, event["channel"], thread_ts, question, edited)
 
     @app.event("message")
-    def answer_direct_message(event: dict[str, Any], say: Say, client: WebClient) -> None:
-        if event.get("channel_type") == "im" and is_from_a_person(event):
+    def answer_direct_message(event: dict[str, Any], body: dict[str, Any]) -> None:
+        if event.get("channel_type") == "im" and is_from_a_person(event, bot_user_id(body)):
             question = question_from(event.get("text", ""))
-            answer, reply = replies.get(question)
-            say(**reply, thread_ts=event.get("thread_ts"))
-            charts.submit(client, answer, event["channel"], event.get("thread_ts"))
+            _reply_once(inbox, body, event["channel"], event.get("thread_ts"), question)
 
     @app.shortcut(CHECK_SHORTCUT)
-    def check_the_numbers(
-        ack: Ack, shortcut: dict[str, Any], client: WebClient, logger: Logger
-    ) -> None:
-        ack()
+    def check_the_numbers(ack: Ack, shortcut: dict[str, Any], logger: Logger) -> None:
         message = shortcut.get("message") or {}
-        reply = replies.get(f"check: {message_text(message)}")[1]
-        channel = str((shortcut.get("channel") or {}).get("id") or "")
-        try:  # in the message's thread, where the team can see the check
-            thread = message.get("thread_ts") or message.get("ts")
-            client.chat_postMessage(channel=channel, thread_ts=thread, **reply)
-        except SlackApiError as error:  # not in the channel, someone else's DM, archived...
-            logger.info("Check answered privately: chat.postMessage said %s", _api_error(error))
-            respond = respond_once(shortcut["response_url"], client.timeout)
-            respond(**shortcut_fallback(reply), response_type="ephemeral")
+        job = {
+            "channel": str((shortcut.get("channel") or {}).get("id") or ""),
+            # In the message's thread, where the team can see the check; privately through the
+            # response_url if the bot can't post there (not in the channel, someone's DM...).
+            "thread_ts": message.get("thread_ts") or message.get("ts"),
+            "question": f"check: {message_text(message)}",
+            "fallback_url": shortcut.get("response_url"),
+        }
+        key = f"check:{shortcut.get('trigger_id') or shortcut.get('action_ts') or ''}"
+        if not inbox.once("shares", key, "reply", job):
+            logger.info("This check was already requested: acknowledged, not checked again")
+        ack()
 
     @app.error
     def report_error(error: Exception, body: dict[str, Any], logger: Logger) -> BoltResponse | None:
         kind = body.get("command") or body.get("type") or "Slack"
-        if isinstance(error, SlackApiError):
-            logger.error("Slack API %s failed: %s", _api_method(error), _api_error(error))
-        elif isinstance(error, (OSError, HTTPException)):  # bot.app.NoAnswerLog named the method
-            logger.error("Failed to answer a Slack request (%s): %s", kind, type(error).__name__)
-        else:
-            logger.error("Failed to handle a Slack request (%s)", kind, exc_info=error)
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if isinstance(event_id, str) and reply_may_have_arrived(error):
-            logger.error("Event %s is not answered again: Slack may have the reply", event_id)
-        elif isinstance(event_id, str):
-            seen.release(event_id)  # nothing was posted; the 500 makes Slack retry: let it through
+        logger.error("Failed to handle a Slack request (%s)", kind, exc_info=error)
         if "command" in body:
             return BoltResponse(status=200, body={"response_type": "ephemeral", "text": SORRY})
-        return None
+        return None  # a 500: Slack retries an event, and nothing of it was recorded
 
 
-_IN_CHANNEL: Reply = {"response_type": "in_channel", "replace_original": False}
-_EPHEMERAL_EXTRA: Reply = {"response_type": "ephemeral", "replace_original": False}
+def _reply_once(
+    inbox: Inbox,
+    body: dict[str, Any],
+    channel: str,
+    thread_ts: str | None,
+    question: str,
+    edited: str | None = None,
+) -> None:
+    job = {"channel": channel, "thread_ts": thread_ts, "question": question, "chart": True}
+    if edited:
+        job.update(edited=edited, bot_user=bot_user_id(body) or "")
+    if not inbox.once("events", str(body["event_id"]), "reply", job):
+        logging.getLogger(__name__).info(
+            "Event %s was already handled: acknowledged, not answered", body["event_id"]
+        )
+
+
+def share_key(body: dict[str, Any], action: dict[str, Any]) -> str:
+    """What makes a click the same click: the channel and ts of the answer whose button it is."""
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id") or ""
+    return f"{channel}:{container.get('message_ts') or action.get('action_ts') or ''}"
+
+
+def bot_user_id(body: dict[str, Any]) -> str | None:
+    """The bot's user ID from an event's authorizations (Slack sends it; no auth.test needed)."""
+    for authorization in body.get("authorizations") or []:
+        if authorization.get("is_bot") and isinstance(authorization.get("user_id"), str):
+            return str(authorization["user_id"])
+    return None
+
+
+IN_CHANNEL: Reply = {"response_type": "in_channel", "replace_original": False}
 _NO_UNFURL: Reply = {"unfurl_links": False, "unfurl_media": False}
 
 
@@ -216,35 +193,11 @@ def strip_mention(text: str, bot_user_id: str | None) -> str:
     return re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>", " ", text)
 
 
-def is_from_a_person(event: dict[str, Any]) -> bool:
-    """True for a message a person wrote: not a bot's, an edit, a join or another notice."""
-    subtype = event.get("subtype")
+def is_from_a_person(event: dict[str, Any], bot_user: str | None = None) -> bool:
+    """True for a message a person wrote: not a bot's (this one's included), an edit, a join..."""
+    user, subtype = event.get("user"), event.get("subtype")
     by_a_person = not subtype or subtype in PERSON_SUBTYPES
-    return by_a_person and not event.get("bot_id") and bool(event.get("user"))
-
-
-def update_reply(
-    client: WebClient,
-    channel: str,
-    thread_ts: str,
-    mention_ts: str,
-    bot_user_id: str | None,
-    reply: Reply,
-) -> bool:
-    """Replace the bot's reply to an edited mention with `reply`; False if there is none.
-
-    Slack sends an edited mention as a new app_mention with the same ts and an `edited` field.
-    The reply is the bot's first message after the mention in its thread (the thread keeps it;
-    nothing is stored for it).
-    """
-    found = client.conversations_replies(channel=channel, ts=thread_ts, oldest=mention_ts, limit=50)
-    for message in found.get("messages") or []:
-        mine = bool(bot_user_id) and message.get("user") == bot_user_id
-        if mine and float(message["ts"]) > float(mention_ts):
-            client.chat_update(channel=channel, ts=message["ts"], text=reply["text"],
-                               blocks=reply["blocks"])  # fmt: skip
-            return True
-    return False
+    return by_a_person and not event.get("bot_id") and bool(user) and user != bot_user
 
 
 def answered(question: str, context: Context) -> tuple[Answer, Reply]:
@@ -294,31 +247,3 @@ def _share_button(question: str, answer: Answer) -> dict[str, Any]:
 def _button(action_id: str, label: str, value: str) -> dict[str, Any]:
     text = {"type": "plain_text", "text": label}
     return {"type": "button", "action_id": action_id, "text": text, "value": value}
-
-
-def respond_once(response_url: str, timeout: int) -> Callable[..., WebhookResponse]:
-    """Bolt's respond() without its retry: after a reset, that may share twice (and log the URL)."""
-    webhook = WebhookClient(url=response_url, timeout=timeout, retry_handlers=[])
-    return lambda **message: webhook.send_dict(message)
-
-
-def reply_may_have_arrived(error: Exception) -> bool:
-    """True if a Web API call failed after Slack got it (HTTP 5xx, timeout, reset): don't resend."""
-    if isinstance(error, SlackApiError):
-        return error.response.status_code >= 500
-    # urllib raises URLError when it could not connect or send the whole request; an error
-    # while waiting for the answer comes as it is.
-    return isinstance(error, (OSError, HTTPException)) and not isinstance(error, URLError)
-
-
-def _api_method(error: SlackApiError) -> str:
-    url = getattr(error.response, "api_url", "") or ""
-    return str(url).rstrip("/").rsplit("/", 1)[-1] or "(unknown method)"
-
-
-def _api_error(error: SlackApiError) -> str:
-    data = error.response.data if isinstance(error.response.data, dict) else {}
-    # Anything but a code is the SDK describing an odd answer, such as a proxy's whole HTML page.
-    code = str(data.get("error") or "")
-    code = code if _ERROR_CODE.fullmatch(code) else "no error code"
-    return f"{code} (HTTP {error.response.status_code})"

@@ -1,43 +1,27 @@
-"""Ledger: which weekly digests were posted, in the SQLite state database (never the fact store).
+"""Ledger: which weekly digests were posted, in the state database (never the fact store).
 
-One row per (channel, ISO week). A run claims the row in a write transaction before it posts, so
-only one process or thread can hold it, and records Slack's ts once the message is out. The
-database runs in WAL mode with synchronous=FULL: a committed claim or post survives a kill or a
-power cut, and a kill mid-transaction leaves the row as it was.
+One row per (channel, ISO week) in `digest_posts` (bot.state.schema). A run claims the row in a
+transaction before it posts, so only one process or thread can hold it, and records Slack's ts
+once the message is out. A committed claim or post survives a kill or a power cut, and a kill
+mid-transaction leaves the row as it was. On top of the claim, bot.digest holds the lock
+`lock_name(channel, week)` through its look in the channel and its post, so two clocks on two
+machines can't both be posting the same week even when a claim's lease has run out.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Literal
+
+from bot.state import StateDB, Tx
 
 Status = Literal["pending", "posted", "failed"]
 # How long a pending claim belongs to its run. A post takes seconds (the Web API timeout is 10 s),
 # so a claim this old was left by a run that died, or that cannot tell whether Slack got its post.
 LEASE = timedelta(minutes=10)
-BUSY_TIMEOUT_S = 30  # wait this long for another process's transaction before giving up
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS digest_posts (
-    channel TEXT NOT NULL,
-    week TEXT NOT NULL,                 -- ISO week, e.g. 2025-W28
-    status TEXT NOT NULL CHECK (status IN ('pending', 'posted', 'failed')),
-    claim TEXT NOT NULL,                -- random id of the run that holds or held the claim
-    claimed_at REAL NOT NULL,           -- unix time of the current claim
-    first_claimed_at REAL NOT NULL,     -- unix time of the first claim: history is read from it
-    attempts INTEGER NOT NULL,
-    ts TEXT,                            -- Slack's ts of the posted message
-    error TEXT,                         -- the last error, e.g. "chat.postMessage: not_in_channel"
-    updated_at REAL NOT NULL,
-    PRIMARY KEY (channel, week)
-)
-"""
 _COLUMNS = (
     "channel, week, status, claim, claimed_at, first_claimed_at, attempts, ts, error, updated_at"
 )
@@ -69,73 +53,45 @@ class Claim:
 
 
 class Ledger:
-    """The ledger of weekly digests, one SQLite file shared by every process on the host."""
+    """The ledger of weekly digests in a StateDB shared by every clock and `tradefact digest`."""
 
-    def __init__(self, path: Path, lease: timedelta = LEASE) -> None:
-        self.path = path
+    def __init__(self, state: StateDB, lease: timedelta = LEASE) -> None:
+        self.state = state
         self.lease = lease
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as con:
-            con.execute("PRAGMA journal_mode=WAL")  # persistent: readers never block the writer
-            con.execute(_SCHEMA)
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        # A connection per operation: jobs run on scheduler threads, and sqlite3 connections
-        # belong to the thread that made them. isolation_level=None: transactions are explicit.
-        con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        try:
-            con.execute("PRAGMA synchronous=FULL")
-            yield con
-        finally:
-            con.close()
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._connect() as con:
-            # IMMEDIATE takes the write lock before the first read, so two runs can't both read
-            # "no row" and both decide to post.
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                yield con
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            con.execute("COMMIT")
 
     def get(self, channel: str, week: str) -> Entry | None:
         """The row for a channel and week, if any run has claimed it."""
-        with self._connect() as con:
-            return _entry(con, channel, week)
+        with self.state.transaction() as tx:
+            return _entry(tx, channel, week)
 
     def entries(self) -> list[Entry]:
         """Every row, oldest week first."""
-        with self._connect() as con:
-            rows = con.execute(f"SELECT {_COLUMNS} FROM digest_posts ORDER BY week, channel")
-            return [Entry(*row) for row in rows]
+        with self.state.transaction() as tx:
+            rows = tx.execute(f"SELECT {_COLUMNS} FROM digest_posts ORDER BY week, channel")
+            return [_row(row) for row in rows.fetchall()]
 
     def claim(
         self, channel: str, week: str, now: datetime, retry_failed_after: timedelta = timedelta(0)
     ) -> Claim:
         """Claim the week's post for this run, unless it is posted, held, or failed too recently."""
         at, token = now.timestamp(), uuid.uuid4().hex
-        with self._transaction() as con:
-            entry = _entry(con, channel, week)
-            if entry is None:
-                con.execute(
-                    f"INSERT INTO digest_posts ({_COLUMNS})"
-                    " VALUES (?, ?, 'pending', ?, ?, ?, 1, NULL, NULL, ?)",
-                    (channel, week, token, at, at, at),
-                )
-            elif not self._claimable(entry, at, retry_failed_after):
+        with self.state.transaction() as tx:
+            # The insert decides a first claim; a row that exists is locked while we decide.
+            inserted = tx.execute(
+                f"INSERT INTO digest_posts ({_COLUMNS})"
+                " VALUES (?, ?, 'pending', ?, ?, ?, 1, NULL, NULL, ?) ON CONFLICT DO NOTHING",
+                (channel, week, token, at, at, at),
+            ).rowcount
+            entry = None if inserted else _entry(tx, channel, week, self.state.lock_rows)
+            if entry is not None and not self._claimable(entry, at, retry_failed_after):
                 return Claim(entry, won=False, verify=False)
-            else:
-                con.execute(
+            if entry is not None:
+                tx.execute(
                     "UPDATE digest_posts SET status = 'pending', claim = ?, claimed_at = ?,"
                     " attempts = attempts + 1, updated_at = ? WHERE channel = ? AND week = ?",
                     (token, at, at, channel, week),
                 )
-            claimed = _entry(con, channel, week)
+            claimed = _entry(tx, channel, week)
         assert claimed is not None
         # A failed row is retried without a look: Slack refused that post, so none is out there.
         return Claim(claimed, won=True, verify=entry is not None and entry.status == "pending")
@@ -181,16 +137,27 @@ class Ledger:
         if token is not None:  # only the claim's holder may change a pending row
             sql += " AND claim = ? AND status = 'pending'"
             params += (token,)
-        with self._transaction() as con:
-            con.execute(sql, params)
+        with self.state.transaction() as tx:
+            tx.execute(sql, params)
 
 
 def _key(claim: Claim) -> tuple[str, str, str]:
     return claim.entry.channel, claim.entry.week, claim.entry.claim
 
 
-def _entry(con: sqlite3.Connection, channel: str, week: str) -> Entry | None:
-    row = con.execute(
-        f"SELECT {_COLUMNS} FROM digest_posts WHERE channel = ? AND week = ?", (channel, week)
+def lock_name(channel: str, week: str) -> str:
+    """The StateDB.hold() name held through one channel-week's look and post."""
+    return f"digest:{channel}:{week}"
+
+
+def _entry(tx: Tx, channel: str, week: str, lock: str = "") -> Entry | None:
+    row = tx.execute(
+        f"SELECT {_COLUMNS} FROM digest_posts WHERE channel = ? AND week = ?{lock}",
+        (channel, week),
     ).fetchone()
-    return Entry(*row) if row else None
+    return _row(row) if row else None
+
+
+def _row(row: tuple[object, ...]) -> Entry:
+    # PostgreSQL and SQLite agree on the values; a tuple keeps Entry's field order.
+    return Entry(*row)  # type: ignore[arg-type]

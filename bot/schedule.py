@@ -92,7 +92,7 @@ def run_schedule(
         settings.cron,
         settings.timezone.key,
         settings.trigger().get_next_fire_time(None, clock()),
-        ledger.path,
+        ledger.state.name,
     )
     # A week missed while the process was down is posted now, and a week Slack refused is
     # retried at once: a restart is how a fixed token takes effect.

@@ -1,20 +1,38 @@
-"""serve(): Slack's HTTP requests at /slack/events and GET /healthz, under gunicorn."""
+"""serve(): Slack's HTTP requests at /slack/events and GET /healthz, under uvicorn.
+
+Why uvicorn and this small ASGI app rather than gunicorn's threads or Bolt's own ASGI adapter:
+a connection costs a coroutine, not a thread, so slow or idle clients tie up nothing; the
+request line and headers must arrive within HEADER_TIMEOUT_S and the body within BODY_TIMEOUT_S;
+a request without a fresh timestamp and a signature is refused before its body is read, and one
+whose HMAC is wrong before its body is parsed. Bolt's own ASGI adapter runs the (synchronous)
+App on the event loop, where one slow listener would stop every connection: here the signed
+request goes to a pool of THREADS threads, and only its few milliseconds of work run there.
+uvicorn's supervisor runs `workers` processes on one socket, restarts one that dies, and
+replaces them all on SIGHUP.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import hmac
 import logging
-from collections.abc import Callable, Iterable, Mapping
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
-from gunicorn.app.base import BaseApplication
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
-from slack_bolt.adapter.wsgi import SlackRequestHandler
-from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.request.internals import build_context
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 if TYPE_CHECKING:
-    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+    import uvicorn
 
     from bot.config import Settings
     from facts.store import FactStore
@@ -22,124 +40,148 @@ if TYPE_CHECKING:
 SLACK_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 MAX_BODY_BYTES = 1 << 20  # Slack's payloads are a few kB; refuse anything near this
-# Answers take milliseconds, so a few threads keep up with a whole workspace; the rest wait in
-# the listen queue rather than in memory.
+MAX_AGE_S = 300  # Slack's rule: a request older than 5 minutes is a replay
+HEADER_TIMEOUT_S = 10.0  # from connect (or the last response) to the end of the headers
+BODY_TIMEOUT_S = 10.0  # from the end of the headers to the end of the body
+KEEPALIVE_S = 5
+# Answers take milliseconds, so a few threads keep up with a whole workspace; slow clients
+# never hold one (they are awaited on the event loop until their body is complete).
 THREADS = 8
-_NEWER_SETTINGS = frozenset({"control_socket_disable"})  # skipped where gunicorn lacks them
+STORE_ENV = "TRADEFACT_SERVE_STORE"  # the private copy of the store that workers open
+REFUSED = "Refused a request without a valid signature from the last 5 minutes (HTTP 401)"
+DEFAULT_WORKERS = 2  # WEB_CONCURRENCY: processes, each with its threads and its job runner
 
 logger = logging.getLogger(__name__)
 
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-def create_wsgi(app: App) -> WSGIApplication:
-    """The WSGI app: Bolt at POST /slack/events, GET /healthz, 404 elsewhere."""
-    slack = _SlackHandler(app, path=SLACK_PATH)
 
-    def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
+def create_asgi(
+    app: App,
+    secret: str,
+    on_start: Callable[[], None] = lambda: None,
+    on_stop: Callable[[], None] = lambda: None,
+    clock: Callable[[], float] = time.time,
+) -> ASGIApp:
+    """The ASGI app: Bolt at POST /slack/events (signed requests only), GET /healthz, 404."""
+    pool = ThreadPoolExecutor(THREADS, thread_name_prefix="tradefact-http")
+
+    async def asgi(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send, on_start, on_stop)
+            pool.shutdown()
+            return
+        if scope["type"] != "http":
+            return
+        path, method = scope["path"], scope["method"]
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             # The app is only built once the store is open, so reaching here means healthy.
-            return _plain(start_response, "200 OK", b"ok\n")
-        if path == SLACK_PATH and _content_length(environ) > MAX_BODY_BYTES:
-            return _plain(start_response, "413 Request Entity Too Large", b"too large\n")
-        return slack(environ, start_response)
+            await _plain(send, 200, b"ok\n")
+            return
+        if path != SLACK_PATH or method != "POST":
+            await _plain(send, 404, b"Not Found")
+            return
+        headers = _headers(scope)
+        if "content-length" not in headers:  # Slack always sends one: no chunked bodies
+            await _plain(send, 411, b"length required\n")
+            return
+        if _length(headers) > MAX_BODY_BYTES:
+            await _plain(send, 413, b"too large\n")
+            return
+        if not _fresh(headers, clock()):  # no body read for a request Slack can't have sent
+            await _refuse(send)
+            return
+        body = await _read_body(receive)
+        if isinstance(body, int):
+            await _plain(send, body, b"too large\n" if body == 413 else b"too slow\n")
+            return
+        if not _signed(secret, headers, body):
+            await _refuse(send)
+            return
+        query = scope.get("query_string", b"").decode("latin-1")
+        loop = asyncio.get_running_loop()
+        bolt_headers: dict[str, str | Sequence[str]] = {**headers}
+        response = await loop.run_in_executor(pool, _dispatch, app, body, query, bolt_headers)
+        await _send_bolt(send, response)
 
-    return wsgi
-
-
-def serve(settings: Settings, open_store: Callable[[], FactStore], host: str, port: int) -> int:
-    """Run the HTTP app under gunicorn until it is stopped; returns its exit status."""
-    # Imported here, so that this module is the server stack alone: bench/floor_app.py runs a
-    # bare Bolt app on it without loading the fact store's dependencies.
-    from bot.app import configure_logging, create_app
-    from bot.replies import warm_up
-    from facts.store import FactStore
-
-    # Open the store here, in the arbiter, so that a missing or broken store stops startup with
-    # a clear message; the worker then reopens the checked file without the data check.
-    checked = open_store()
-    db_path = checked.path
-    checked.close()  # DuckDB connections must not cross fork()
-    configure_logging()
-
-    def load() -> WSGIApplication:
-        store = FactStore.open(db_path)
-        wsgi = create_wsgi(create_app(settings, store))
-        # Before /healthz answers: claim verdicts, annual figures and the template are ready,
-        # so the first questions are not the slow ones. (Warming up in a thread beside them got
-        # to healthy ~100 ms sooner but made the first concurrent answers several times slower.)
-        warm_up(store)
-        return wsgi
-
-    run(load, host, port)
-    return 0
+    return asgi
 
 
-def run(load: Callable[[], WSGIApplication], host: str, port: int) -> None:
-    """Serve the WSGI app that `load()` builds in the worker, with gunicorn_options(host, port)."""
-    _Gunicorn(load, gunicorn_options(host, port)).run()
+async def _lifespan(
+    receive: Receive, send: Send, on_start: Callable[[], None], on_stop: Callable[[], None]
+) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            on_start()
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            on_stop()
+            await send({"type": "lifespan.shutdown.complete"})
+            return
 
 
-def gunicorn_options(host: str, port: int) -> dict[str, Any]:
-    """The gunicorn settings `tradefact serve` runs with."""
-    return {
-        "bind": [f"{host}:{port}"],
-        # ONE worker process: the set of handled event ids (bot.dedupe) lives in its memory, and a
-        # Slack retry that reached a second process would be answered twice. Threads give the
-        # concurrency; the work per request is milliseconds of Python.
-        "workers": 1,
-        "worker_class": "gthread",
-        "threads": THREADS,
-        "timeout": 30,
-        "graceful_timeout": 10,
-        "keepalive": 5,
-        "accesslog": None,  # no per-request log lines: they cost time and say little here
-        "errorlog": "-",
-        "loglevel": "info",
-        "proc_name": "tradefact",
-        # No control socket (gunicorn >= 25.1): it could change the worker count at run time,
-        # and it writes to $HOME.
-        "control_socket_disable": True,
-    }
+def _headers(scope: Scope) -> dict[str, str]:
+    return {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
 
 
-class _SlackHandler(SlackRequestHandler):
-    """Bolt's WSGI handler, refusing what would make Bolt crash before it checks the signature."""
-
-    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
-        """Dispatch to Bolt: 400 for a body it cannot parse, 401 for malformed signature headers."""
-        try:
-            bolt_request = BoltRequest(
-                body=request.get_body(), query=request.query_string, headers=request.get_headers()
-            )
-        except (ValueError, TypeError, AttributeError, LookupError):
-            # Bolt parses the body and reads ids out of it before it checks the signature: a
-            # body that isn't UTF-8, JSON where JSON is due, or a JSON object would be a 500.
-            return BoltResponse(status=400, body="Bad Request")
-        _fix_form_body(bolt_request)
-        if not _well_formed_signature(bolt_request):
-            # Bolt's check would raise on it, and its error handler answer 500 (or 200).
-            logger.info("Refused a request with malformed signature headers (HTTP 401)")
-            return BoltResponse(status=401, body={"error": "invalid request"})
-        return self.app.dispatch(bolt_request)
+def _length(headers: dict[str, str]) -> int:
+    text = headers.get("content-length", "0")
+    return int(text) if text.isdigit() and len(text) < 20 else MAX_BODY_BYTES + 1
 
 
-class _Gunicorn(BaseApplication):
-    """gunicorn, configured from a dict and loading the app through a function."""
+def _fresh(headers: dict[str, str], now: float) -> bool:
+    """A signature header and a timestamp within MAX_AGE_S of now (either way)."""
+    timestamp = headers.get("x-slack-request-timestamp", "")
+    signature = headers.get("x-slack-signature", "")
+    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) < 16):
+        return False
+    return signature.startswith("v0=") and abs(now - int(timestamp)) <= MAX_AGE_S
 
-    def __init__(self, load: Callable[[], WSGIApplication], options: Mapping[str, Any]) -> None:
-        self._load = load
-        self._options = options
-        super().__init__()
 
-    def load_config(self) -> None:
-        """Apply the options (no command line, no config file)."""
-        for key, value in self._options.items():
-            if key in self.cfg.settings or key not in _NEWER_SETTINGS:
-                self.cfg.set(key, value)
+def _signed(secret: str, headers: dict[str, str], body: bytes) -> bool:
+    """Slack's v0 signature: HMAC-SHA256 of "v0:{timestamp}:{body}" with the signing secret."""
+    base = b"v0:" + headers["x-slack-request-timestamp"].encode() + b":" + body
+    expected = "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected.encode(), headers["x-slack-signature"].encode("latin-1"))
 
-    def load(self) -> WSGIApplication:
-        """Build the app in the worker process."""
-        return self._load()
+
+async def _read_body(receive: Receive) -> bytes | int:
+    """The whole body, or 413 past MAX_BODY_BYTES, or 408 if it takes over BODY_TIMEOUT_S."""
+    chunks, size = [], 0
+    try:
+        async with asyncio.timeout(BODY_TIMEOUT_S):
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return 400
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > MAX_BODY_BYTES:
+                    return 413
+                chunks.append(chunk)
+                if not message.get("more_body"):
+                    return b"".join(chunks)
+    except TimeoutError:
+        return 408
+
+
+def _dispatch(
+    app: App, body: bytes, query: str, headers: dict[str, str | Sequence[str]]
+) -> BoltResponse:
+    """Run Bolt on a signed request (in a pool thread): 400 for a body it cannot parse."""
+    try:
+        request = BoltRequest(body=body.decode("utf-8"), query=query, headers=headers)
+    except (ValueError, TypeError, AttributeError, LookupError):
+        # Bolt parses the body and reads ids out of it as it builds the request: a body that
+        # isn't UTF-8, or JSON where JSON is due, would be a 500.
+        return BoltResponse(status=400, body="Bad Request")
+    _fix_form_body(request)
+    return app.dispatch(request)
 
 
 def _fix_form_body(request: BoltRequest) -> None:
@@ -157,20 +199,151 @@ def _fix_form_body(request: BoltRequest) -> None:
         request.context = build_context(BoltContext({}), params)
 
 
-def _well_formed_signature(request: BoltRequest) -> bool:
-    """False for a timestamp that isn't a number or a signature that isn't ASCII."""
-    timestamp = request.headers.get("x-slack-request-timestamp", ["0"])[0]
-    signature = request.headers.get("x-slack-signature", [""])[0]
-    number = timestamp.isascii() and timestamp.isdigit() and len(timestamp) < 16
-    return number and signature.isascii()
+async def _refuse(send: Send) -> None:
+    logger.info(REFUSED)  # one fixed line: never the body or the headers
+    await _plain(send, 401, b'{"error": "invalid request"}', "application/json")
 
 
-def _content_length(environ: WSGIEnvironment) -> int:
-    text = str(environ.get("CONTENT_LENGTH") or "0")
-    return int(text) if text.isdigit() else 0
+async def _plain(send: Send, status: int, body: bytes, kind: str = "text/plain") -> None:
+    headers = [
+        (b"content-type", f"{kind}; charset=utf-8".encode()),
+        (b"content-length", b"%d" % len(body)),
+    ]
+    if status in (400, 408, 411, 413):  # the rest of the request may still be coming: hang up
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
-def _plain(start_response: StartResponse, status: str, body: bytes) -> Iterable[bytes]:
-    headers = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
-    start_response(status, headers)
-    return [body]
+async def _send_bolt(send: Send, response: BoltResponse) -> None:
+    body = response.body.encode() if isinstance(response.body, str) else response.body
+    headers = [
+        (name.encode("latin-1"), value.encode("latin-1"))
+        for name, values in response.headers.items()
+        for value in values
+        if name.lower() != "content-length"
+    ]
+    headers.append((b"content-length", b"%d" % len(body)))
+    await send({"type": "http.response.start", "status": response.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class TimedH11Protocol(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol, closing a connection whose headers take too long.
+
+    uvicorn itself times out idle keep-alive connections but not a request line or headers that
+    trickle in (slowloris): each such connection is cheap here, but not free.
+    """
+
+    _header_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        """Start the header clock as the connection opens."""
+        super().connection_made(transport)
+        self._start_header_clock()
+
+    def data_received(self, data: bytes) -> None:
+        """Start the header clock when a new request begins on a kept-alive connection."""
+        if self._header_timer is None and (self.cycle is None or self.cycle.response_complete):
+            self._start_header_clock()
+        scope = self.scope
+        super().data_received(data)
+        if self.scope is not scope and self._header_timer is not None:  # headers complete
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """Stop the clock with the connection."""
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+        super().connection_lost(exc)
+
+    def _start_header_clock(self) -> None:
+        self._header_timer = self.loop.call_later(HEADER_TIMEOUT_S, self._headers_too_slow)
+
+    def _headers_too_slow(self) -> None:
+        self._header_timer = None
+        if self.cycle is None or self.cycle.response_complete:
+            self.transport.close()
+
+
+# --- the process: a checked store, then uvicorn's supervisor and its workers -----------------
+
+
+def serve(
+    settings: Settings,
+    open_store: Callable[[], FactStore],
+    state_target: str,
+    host: str,
+    port: int,
+    workers: int,
+) -> int:
+    """Check the store and the state database, then serve until stopped; the exit status."""
+    from bot.app import configure_logging
+    from bot.state import open_state
+
+    # A missing or broken store stops startup with a clear message, here in the supervisor.
+    checked = open_store()
+    db_path = checked.path
+    checked.close()
+    open_state(state_target, pool_size=1).close()  # migrations run once, before any worker
+    configure_logging()
+    # The workers open a private copy: a store damaged or replaced under a running server can't
+    # stop a worker that restarts (after a crash or a SIGHUP) from booting.
+    private = Path(tempfile.mkdtemp(prefix="tradefact-store-"))
+    try:
+        shutil.copyfile(db_path, private / db_path.name)
+        os.environ[STORE_ENV] = str(private / db_path.name)
+        run("bot.server:worker_app", host, port, workers)
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+    return 0
+
+
+def worker_app() -> ASGIApp:
+    """Build one worker's app (uvicorn calls this in each worker process)."""
+    from bot.app import configure_logging, create_app
+    from bot.config import Settings, state_target
+    from bot.replies import warm_up
+    from bot.state import open_state
+    from facts.store import FactStore
+
+    configure_logging()
+    settings = Settings.from_env(os.environ, "http")
+    store = FactStore.open(Path(os.environ[STORE_ENV]))
+    state = open_state(state_target(os.environ))
+    bot = create_app(settings, store, state)
+    # Before /healthz answers: claim verdicts, annual figures and the template are ready.
+    warm_up(store)
+    return create_asgi(bot.app, settings.signing_secret, bot.runner.start, bot.runner.stop)
+
+
+def uvicorn_config(app: str, host: str, port: int, workers: int) -> uvicorn.Config:
+    """The uvicorn settings `tradefact serve` runs with (`app`: "module:factory")."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        http=TimedH11Protocol,
+        lifespan="on",
+        timeout_keep_alive=KEEPALIVE_S,
+        timeout_graceful_shutdown=10,
+        access_log=False,  # no per-request log lines: they cost time and say little here
+        log_config=None,  # bot.app.configure_logging
+        server_header=False,
+        date_header=False,
+        proxy_headers=False,
+    )
+
+
+def run(app: str, host: str, port: int, workers: int) -> None:
+    """Serve `app` with uvicorn_config under uvicorn's supervisor (also with one worker)."""
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn_config(app, host, port, workers)
+    Multiprocess(config, sockets=[config.bind_socket()]).run()

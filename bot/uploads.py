@@ -1,25 +1,22 @@
-"""Charts into Slack: draw an answer's chart and upload it with files_upload_v2, off the ack path.
+"""Charts into Slack: draw an answer's chart and upload it with files_upload_v2.
 
-Drawing takes about 0.1 s (and 0.6 s more the first time, to import matplotlib); the upload is
-three Web API calls. Neither may delay the acknowledgement or the text answer, so listeners hand
-the work to `ChartUploads`, whose threads do it after the text answer has gone out.
+Drawing takes 0.1-0.4 s (and up to a second more the first time, to import matplotlib); the
+upload is three Web API calls. Neither may delay the acknowledgement or the text answer: the
+runner (bot.worker, bot.deliver) uploads a chart after it has posted the text answer.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.chart import chart_png
 from facts.model import Answer
 
-logger = logging.getLogger(__name__)
 FILENAME = "tradefact-chart.png"
-THREADS = 2  # drawing is CPU work: two cores
+NO_CHART_HERE = (
+    "I can't post the chart in this channel. Invite me with `/invite @TradeFact`, or ask me in"
+    " a direct message."
+)
 
 
 def upload_chart(
@@ -40,46 +37,3 @@ def upload_chart(
     )
     file = response.get("file") or {}
     return str(file.get("id", "")) or None
-
-
-class ChartUploads:
-    """A small pool of threads that upload charts; failures are logged, never raised."""
-
-    def __init__(self, threads: int = THREADS) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tradefact-chart")
-
-    def submit(
-        self,
-        client: WebClient,
-        answer: Answer,
-        channel: str,
-        thread_ts: str | None,
-        comment: str = "",
-        on_error: Callable[[str], None] | None = None,
-    ) -> Future[str | None] | None:
-        """Queue the upload of an answer's chart (nothing for an answer without one)."""
-        if not answer.chart:
-            return None
-        return self._pool.submit(
-            self._upload, client, answer, channel, thread_ts, comment, on_error
-        )
-
-    @staticmethod
-    def _upload(
-        client: WebClient,
-        answer: Answer,
-        channel: str,
-        thread_ts: str | None,
-        comment: str,
-        on_error: Callable[[str], None] | None,
-    ) -> str | None:
-        try:
-            return upload_chart(client, answer, channel, thread_ts, comment)
-        except SlackApiError as error:
-            code = str((error.response.data or {}).get("error", "")) if error.response else ""
-            logger.error("Chart upload failed: %s", code or "no error code")
-            if on_error is not None:
-                on_error(code)
-        except Exception:  # a bug or a network error: logged, the text answer stands
-            logger.exception("Chart upload failed")
-        return None

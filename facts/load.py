@@ -320,6 +320,8 @@ WHERE c.kind IN ('country', 'former');
 
 def ensure_built(data_dir: Path, db_path: Path) -> bool:
     """Rebuild db_path if it is missing or older than the files in data_dir; True if rebuilt."""
+    if _built_fingerprint(db_path) == fingerprint(data_dir):
+        return False  # current: no lock file, so a read-only data/ (a container image) works
     lock_path = db_path.with_name(db_path.name + ".lock")
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "w") as lock:

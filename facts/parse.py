@@ -79,6 +79,7 @@ _SERIES_QUALIFIERS = re.compile(
 )
 _SUM_WORDS = re.compile(r"\b(and|y|plus|combined|together|juntos|\+|sum|total)\b")
 _OR = re.compile(r"\bor\b")
+_DIGIT = re.compile(r"\d")
 _RANKED_NOUNS = re.compile(
     r"\b(markets?|suppliers?|partners?|buyers?|customers?|destinations?|sources?|mercados?|"
     r"proveedores?|socios?|clientes?)\b"
@@ -107,9 +108,7 @@ def text_to_check(text: str) -> str | None:
         r"\s*(the )?claims?\b", text[match.end() :], re.I
     ):
         return text[match.end() :].strip()
-    has_figure = any(ch.isdigit() for ch in text)
-    sentences = len(SENTENCE_END.findall(text.strip()))
-    if has_figure and sentences >= 2:
+    if _DIGIT.search(text) and len(SENTENCE_END.findall(text.strip())) >= 2:
         return text.strip()
     return None
 

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -129,14 +130,21 @@ def unify(text: str) -> str:
     return US_SPELLINGS.sub(spelled, text)
 
 
+_POSSESSIVE = re.compile(r"[’'`]s\b")
+_NOT_KEPT = re.compile(r"[^a-z0-9.%/\-–—+' ]+")
+_NOT_DECIMAL_POINT = re.compile(r"(?<![0-9])\.|\.(?![0-9])")
+_JOINED_WORDS = re.compile(r"(?<=[a-z])[-–—/](?=[a-z])")  # "u.s.-mexico", "op-ed", "t-mec"
+
+
+@lru_cache(maxsize=4096)  # a pure function of the text, called by the parser and its callers
 def normalise(text: str) -> str:
     """Lower case, accents removed, punctuation to spaces (keeps digits, '.', '-', '%', '/')."""
     text = unicodedata.normalize("NFKD", unify(ZERO_WIDTH.sub("", text)))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = re.sub(r"[’'`]s\b", " 's", text)
-    text = re.sub(r"[^a-z0-9.%/\-–—+' ]+", " ", text).replace("+", " + ")
-    text = re.sub(r"(?<![0-9])\.|\.(?![0-9])", " ", text)  # keep decimal points only
-    text = re.sub(r"(?<=[a-z])[-–—/](?=[a-z])", " ", text)  # "u.s.-mexico", "op-ed", "t-mec"
+    text = _POSSESSIVE.sub(" 's", text)
+    text = _NOT_KEPT.sub(" ", text).replace("+", " + ")
+    text = _NOT_DECIMAL_POINT.sub(" ", text)  # keep decimal points only
+    text = _JOINED_WORDS.sub(" ", text)
     return " ".join(text.split())
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from fakeslack import FakeSlack
 from hypothesis import settings
+from pgserver import PostgresServer
+from pgserver import binaries as pg_binaries
 from slack_helpers import BotServer, healthy_server
 
 from facts.load import build
@@ -72,3 +74,25 @@ def served(bot_server: BotServer) -> BotServer:
     """The module's server, with the fake Slack's calls and faults cleared."""
     bot_server.fake.clear()
     return bot_server
+
+
+# --- PostgreSQL: a real server from the machine's binaries (see tests/pgserver.py) ---
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One PostgreSQL server for the session; in CI (CI=true) its binaries must be there."""
+    bin_dir = pg_binaries()
+    if bin_dir is None:
+        message = "PostgreSQL binaries not found under /usr/lib/postgresql/*/bin"
+        if os.environ.get("CI"):
+            pytest.fail(message + " (CI must run these tests: .ci/run installs postgresql)")
+        pytest.skip(message + " (apt-get install postgresql)")
+    with PostgresServer(bin_dir) as server:
+        yield server
+
+
+@pytest.fixture
+def pg_url(postgres: PostgresServer) -> str:
+    """The URL of a new, empty database on the session's PostgreSQL server."""
+    return postgres.new_database()

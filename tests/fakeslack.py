@@ -245,45 +245,59 @@ class FakeSlack:
                 "bot_id": self.bot_id,
                 "is_enterprise_install": False,
             }
-        if method in ("conversations.replies", "chat.update"):
-            return self._thread_method(method, params)
+        if method in ("conversations.history", "conversations.replies"):
+            return self._read(method, params)
+        if method == "chat.update":
+            return self._update(params)
         ts = f"{1_800_000_000 + next(self._ts)}.000100"  # after every payload's ts
         if method == "chat.postMessage":
             message = {k: params.get(k) for k in ("text", "blocks", "thread_ts") if k in params}
-            kept = {"type": "message", "ts": ts, "user": self.bot_user_id, "bot_id": self.bot_id,
-                    **message}  # fmt: skip
+            kept = {"type": "message", "ts": ts, "user": self.bot_user_id, "bot_id": self.bot_id}
+            kept["text"] = params.get("text", "")
+            for name in ("metadata", "thread_ts", "blocks"):
+                if params.get(name):
+                    kept[name] = params[name]
             self._state.history.setdefault(str(params.get("channel")), []).append(kept)
             return {"ok": True, "channel": params.get("channel"), "ts": ts, "message": message}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": ts}
         return {"ok": False, "error": "unknown_method"}
 
+    def _read(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """conversations.history (newest first) or .replies (a thread, oldest first), one page.
+
+        `metadata` only with include_all_metadata, as Slack does. `oldest` and `latest` are not
+        applied: the fake's ts are not wall-clock times.
+        """
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        posted = self._state.history.get(str(params.get("channel")), [])
+        if method == "conversations.replies":
+            thread = str(params.get("ts"))
+            posted = [m for m in posted if thread in (m["ts"], m.get("thread_ts"))]
+        else:
+            posted = list(reversed(posted))
+        messages = [
+            m if with_metadata else {k: v for k, v in m.items() if k != "metadata"} for m in posted
+        ]
+        return {"ok": True, "messages": messages, "has_more": False}
+
     def posted(self, channel: str) -> list[dict[str, Any]]:
         """The messages the bot posted (and updated) in a channel, oldest first."""
         with self._changed:
             return [dict(m) for m in self._state.history.get(channel, [])]
 
-    def _thread_method(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
-        """conversations.replies: a thread's messages (the bot's), oldest first, from `oldest`;
-        chat.update: replace a posted message's text and blocks (message_not_found otherwise)."""
+    def _update(self, params: dict[str, Any]) -> dict[str, Any]:
+        """chat.update: replace a posted message's text and blocks (message_not_found otherwise)."""
         posted = self._state.history.get(str(params.get("channel")), [])
-        if method == "chat.update":
-            found = next((m for m in posted if m["ts"] == params.get("ts")), None)
-            if found is None:
-                return {"ok": False, "error": "message_not_found"}
-            found.update({k: params[k] for k in ("text", "blocks") if k in params})
-            return {
-                "ok": True,
-                "channel": params.get("channel"),
-                "ts": found["ts"],
-                "text": found.get("text"),
-            }
-        thread, oldest = str(params.get("ts")), float(params.get("oldest") or 0)
-        messages = [m for m in posted if thread in (m["ts"], m.get("thread_ts"))]
+        found = next((m for m in posted if m["ts"] == params.get("ts")), None)
+        if found is None:
+            return {"ok": False, "error": "message_not_found"}
+        found.update({k: params[k] for k in ("text", "blocks") if k in params})
         return {
             "ok": True,
-            "messages": [m for m in messages if float(m["ts"]) >= oldest],
-            "has_more": False,
+            "channel": params.get("channel"),
+            "ts": found["ts"],
+            "text": found["text"],
         }
 
     def _file_method(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -460,19 +474,14 @@ def _messages(connection: ServerConnection) -> Iterator[str | bytes]:
         return
 
 
-# --- conversations.history, for the weekly digest's check after a crash (tests/test_digest*.py) ---
+# --- a fake for slow answers (tests/test_digest*.py, tests/test_bot_faults.py) ---------------
 
 
 class FakeSlackWithHistory(FakeSlack):
-    """A FakeSlack that keeps each channel's posted messages and serves conversations.history.
-
-    Messages come back newest first, in one page; `metadata` only with include_all_metadata, as
-    Slack does. `oldest` and `latest` are not applied: the fake's ts are not wall-clock times.
-    """
+    """A FakeSlack quiet about clients that hung up on a slow answer (as ours will on timeouts)."""
 
     def __init__(self, **kwargs: str) -> None:
         super().__init__(**kwargs)
-        self._history: dict[str, list[dict[str, Any]]] = {}
         self._server.handle_error = self._handle_error  # type: ignore[method-assign]
 
     def __enter__(self) -> FakeSlackWithHistory:
@@ -480,32 +489,5 @@ class FakeSlackWithHistory(FakeSlack):
         return self
 
     def _handle_error(self, request: object, client_address: object) -> None:
-        # A client that timed out during a delay fault has hung up: expected, not worth a traceback.
         if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
             ThreadingHTTPServer.handle_error(self._server, request, client_address)  # type: ignore[arg-type]
-
-    def clear(self) -> None:
-        """Forget calls, faults, replies and the channels' history."""
-        super().clear()
-        with self._changed:
-            self._history = {}
-
-    def _success(
-        self, method: str, params: dict[str, Any], headers: dict[str, str]
-    ) -> dict[str, Any] | str:
-        if method == "conversations.history" and method not in self._state.replies:
-            if not _token(params, headers):
-                return {"ok": False, "error": "not_authed"}
-            with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
-            messages = [
-                m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
-                for m in reversed(self._history.get(str(params.get("channel")), []))
-            ]
-            return {"ok": True, "messages": messages, "has_more": False}
-        answer = super()._success(method, params, headers)
-        if method == "chat.postMessage" and isinstance(answer, dict) and answer["ok"]:
-            message = {"type": "message", "ts": answer["ts"], "text": params.get("text", "")}
-            if params.get("metadata"):
-                message["metadata"] = params["metadata"]
-            self._history.setdefault(str(params.get("channel")), []).append(message)
-        return answer

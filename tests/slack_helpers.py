@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -14,7 +16,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,9 +89,12 @@ def event_callback(name: str, text: str | None = None, **event: Any) -> str:
     return json.dumps(body)
 
 
-def block_action(value: str, response_url: str, user_id: str = "U2147483697") -> str:
-    """A block_actions body for the share button, form-encoded as Slack sends it."""
+def block_action(
+    value: str, response_url: str, user_id: str = "U2147483697", message_ts: str | None = None
+) -> str:
+    """A share-button click, form-encoded as Slack sends it, on a new message unless given."""
     body = payload("block_actions")
+    body["container"]["message_ts"] = message_ts or f"{time.time():.6f}{uuid.uuid4().int % 10}"
     body["actions"][0]["value"] = value
     body["response_url"] = response_url
     body["user"]["id"] = user_id
@@ -129,6 +134,18 @@ def request(url: str, body: str | None = None, headers: dict[str, str] | None = 
         return HttpResult(err.code, dict(err.headers), err.read())
 
 
+def status_or_hangup(send: Callable[[], HttpResult]) -> int | None:
+    """The status `send()` got, or None if the server hung up before the body was all sent.
+
+    A server that refuses a body by its Content-Length answers and closes without reading it:
+    a client still sending may see the reset before it reads the answer.
+    """
+    try:
+        return send().status
+    except (urllib.error.URLError, ConnectionError):
+        return None
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that was free a moment ago."""
     with socket.socket() as sock:
@@ -155,7 +172,12 @@ class BotProcess:
         self.log_path = log_path
         self._log = log_path.open("wb")
         self.process = subprocess.Popen(
-            [*tradefact_command(), *args], env=env, cwd=REPO, stdout=self._log, stderr=self._log
+            [*tradefact_command(), *args],
+            env=env,
+            cwd=REPO,
+            stdout=self._log,
+            stderr=self._log,
+            start_new_session=True,  # its own process group: kill9() takes its workers too
         )
 
     def log(self) -> str:
@@ -170,6 +192,13 @@ class BotProcess:
                 raise AssertionError(f"{text!r} not logged; log:\n{self.log()}")
             time.sleep(0.02)
 
+    def kill9(self) -> None:
+        """SIGKILL the process and every process it started (no cleanup of any kind)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        self._log.close()
+
     def stop(self) -> None:
         """SIGTERM, then SIGKILL if it lingers."""
         if self.process.poll() is None:
@@ -177,7 +206,8 @@ class BotProcess:
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
         self._log.close()
 
@@ -188,9 +218,17 @@ class BotServer(BotProcess):
     Keyword arguments are more environment variables, or replace the defaults.
     """
 
-    def __init__(self, fake: FakeSlack, db: Path, log_path: Path, **env: str) -> None:
+    def __init__(
+        self,
+        fake: FakeSlack,
+        db: Path,
+        log_path: Path,
+        port: int | None = None,
+        workers: int = 1,
+        **env: str,
+    ) -> None:
         self.fake = fake
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         defaults = {
             "SLACK_SIGNING_SECRET": SECRET,
@@ -198,9 +236,31 @@ class BotServer(BotProcess):
             "SLACK_API_URL": fake.url,
             "TRADEFACT_DATA_DIR": str(REPO / "data"),
             "TRADEFACT_DB": str(db),
+            "TRADEFACT_STATE_DB": str(log_path.with_suffix(".state.sqlite3")),
         }
-        args = ["serve", "--host", "127.0.0.1", "--port", str(self.port)]
-        super().__init__(args, clean_env(**{**defaults, **env}), log_path)
+        args = ["serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(workers)]
+        all_env = clean_env(**{**defaults, **env})
+        self.state = all_env.get("DATABASE_URL") or all_env["TRADEFACT_STATE_DB"]
+        super().__init__(args, all_env, log_path)
+
+    def jobs(self) -> dict[str, int]:
+        """How many jobs are in each status in the server's state database."""
+        from bot.state import Jobs, open_state
+
+        state = open_state(self.state)
+        try:
+            return Jobs(state, lease=0).counts()
+        finally:
+            state.close()
+
+    def wait_idle(self, timeout: float = 10.0) -> dict[str, int]:
+        """Wait until no job is queued or running (each request's Slack work is over)."""
+        deadline = time.monotonic() + timeout
+        while (counts := self.jobs()).get("queued") or counts.get("running"):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"jobs still waiting after {timeout} s: {counts}")
+            time.sleep(0.02)
+        return counts
 
     def wait_healthy(self, timeout: float = 20.0) -> None:
         """Poll GET /healthz until it answers 200 (AssertionError if the server dies or hangs)."""
@@ -239,9 +299,11 @@ class BotServer(BotProcess):
 
 
 @contextmanager
-def healthy_server(fake: FakeSlack, db: Path, log_path: Path, **env: str) -> Iterator[BotServer]:
+def healthy_server(
+    fake: FakeSlack, db: Path, log_path: Path, workers: int = 1, **env: str
+) -> Iterator[BotServer]:
     """A BotServer that answers /healthz, stopped when the block ends."""
-    server = BotServer(fake, db, log_path, **env)
+    server = BotServer(fake, db, log_path, workers=workers, **env)
     try:
         server.wait_healthy()
         yield server

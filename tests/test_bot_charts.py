@@ -6,6 +6,7 @@ files_upload_v2 sends them (tests/fakeslack.py).
 
 from __future__ import annotations
 
+import itertools
 import json
 import struct
 from typing import Any
@@ -14,15 +15,20 @@ from urllib.parse import urlencode
 from fakeslack import RESPONSE_URL, UPLOAD
 from slack_helpers import BotServer, event_callback, payload, slash_command
 
-from bot.handlers import CHART_ACTION, NO_CHART_HERE
+from bot.handlers import CHART_ACTION
+from bot.uploads import NO_CHART_HERE
 
 TREND = "mexico exports 2015-2024"
+_CLICKS = itertools.count(1)
 TREND_HEADLINE = "U.S. exports to Mexico, 2015–2024: $236.5 billion to $334.5 billion"
 
 
 def _click(action_id: str, value: str, response_url: str, **action: Any) -> str:
+    """A click, on a message of its own (a second click on one message is the same click)."""
     body = payload("block_actions")
-    body["actions"][0].update(action_id=action_id, value=value, **action)
+    fresh = f"1715{next(_CLICKS):06d}.000400"
+    body["container"]["message_ts"] = fresh
+    body["actions"][0].update(action_id=action_id, value=value, action_ts=fresh, **action)
     body["response_url"] = response_url
     return urlencode({"payload": json.dumps(body)})
 

@@ -9,7 +9,7 @@ import yaml
 
 from bot.cli import main
 from bot.config import ConfigError, Mode, Settings
-from bot.server import gunicorn_options
+from bot.server import HEADER_TIMEOUT_S, TimedH11Protocol, uvicorn_config
 
 ROOT = Path(__file__).resolve().parent.parent
 HTTP_ENV = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s3cret"}
@@ -107,12 +107,37 @@ def test_serve_without_a_store_refuses_to_start_with_a_clear_message(
     assert err.count("\n") == 1
 
 
-def test_gunicorn_runs_one_worker_process_with_threads() -> None:
-    options = gunicorn_options("127.0.0.1", 3000)
-    assert options["workers"] == 1  # the set of handled event ids lives in that process
-    assert options["worker_class"] == "gthread"
-    assert options["threads"] > 1
-    assert options["bind"] == ["127.0.0.1:3000"]
+def test_uvicorn_runs_the_workers_asked_for_with_header_timeouts_and_no_access_log() -> None:
+    config = uvicorn_config("bot.server:worker_app", "127.0.0.1", 3000, 4)
+    assert (config.host, config.port, config.workers) == ("127.0.0.1", 3000, 4)
+    assert config.http is TimedH11Protocol and 0 < HEADER_TIMEOUT_S <= 30
+    assert config.factory and not config.access_log and not config.proxy_headers
+
+
+@pytest.mark.parametrize(("text", "workers"), [("", 2), ("1", 1), (" 8 ", 8)])
+def test_web_concurrency_sets_the_serving_processes(text: str, workers: int) -> None:
+    from bot.config import web_workers
+
+    assert web_workers({"WEB_CONCURRENCY": text}, 2) == workers
+
+
+@pytest.mark.parametrize("text", ["0", "65", "two", "-1"])
+def test_web_concurrency_must_be_a_number_of_processes(text: str) -> None:
+    from bot.config import web_workers
+
+    with pytest.raises(ConfigError, match="WEB_CONCURRENCY must be a number of processes"):
+        web_workers({"WEB_CONCURRENCY": text}, 2)
+
+
+def test_database_url_wins_over_the_sqlite_file_and_must_be_postgresql() -> None:
+    from bot.config import state_target
+
+    assert state_target({}) == "state/tradefact.sqlite3"
+    assert state_target({"TRADEFACT_STATE_DB": "/var/s.db"}) == "/var/s.db"
+    url = "postgresql://bot:pw@db:5432/tradefact"
+    assert state_target({"TRADEFACT_STATE_DB": "/var/s.db", "DATABASE_URL": url}) == url
+    with pytest.raises(ConfigError, match="DATABASE_URL must be a postgresql:// URL"):
+        state_target({"DATABASE_URL": "mysql://db/x"})
 
 
 def test_manifest_asks_for_only_the_scopes_and_events_the_bot_uses() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from typing import Any
 
@@ -21,6 +20,7 @@ from slack_helpers import (
     request,
     sent_text,
     slash_command,
+    status_or_hangup,
 )
 
 CENSUS_URL = "https://www.census.gov/foreign-trade/balance/country.xlsx"
@@ -32,6 +32,7 @@ def _buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _mention(served: BotServer, text: str, **event: Any) -> tuple[HttpResult, list[Call]]:
     response = served.post(event_callback("app_mention", text, **event), form=False)
+    served.wait_idle()  # acknowledged first; the runner posts right after
     return response, served.fake.calls("chat.postMessage")
 
 
@@ -164,6 +165,7 @@ def test_mention_with_slack_markup_never_pings_anyone(served: BotServer) -> None
 def test_direct_message_is_answered_in_the_dm(served: BotServer) -> None:
     response = served.post(event_callback("message_im", "mexico exports 2024"), form=False)
     assert response.status == 200
+    served.wait_idle()
     [post] = served.fake.calls("chat.postMessage")
     assert post.params["channel"] == "D0DIRECT01"
     assert "thread_ts" not in post.params
@@ -186,29 +188,28 @@ def test_direct_message_is_answered_in_the_dm(served: BotServer) -> None:
 def test_bot_messages_edits_other_subtypes_and_own_messages_are_ignored(
     served: BotServer, name: str, event: dict[str, Any]
 ) -> None:
+    before = served.wait_idle()
     response = served.post(event_callback(name, "mexico exports 2024", **event), form=False)
     assert response.status == 200
+    assert served.wait_idle() == before  # no job was even queued
     assert served.fake.calls("chat.postMessage") == []
 
 
 # --- Slack's rules: retries, signatures, rate limits, errors ---------------------------------
 
 
-def test_retried_event_is_answered_once_even_while_the_first_attempt_is_running(
+def test_retried_event_is_answered_once_even_while_the_first_post_is_running(
     served: BotServer,
 ) -> None:
     served.fake.fail("chat.postMessage", delay=1.0)  # the first answer is slow to post
     body = event_callback("app_mention", f"<@{BOT_USER_ID}> mexico exports 2024")
-    first: list[HttpResult] = []
-    attempt = threading.Thread(target=lambda: first.append(served.post(body, form=False)))
-    attempt.start()
-    served.fake.wait_for("chat.postMessage")  # the first attempt is now posting
-    retry = served.post(body, form=False, headers={"X-Slack-Retry-Num": "1"})
-    attempt.join()
-    later = served.post(
-        body, form=False, headers={"X-Slack-Retry-Num": "2", "X-Slack-Retry-Reason": "timeout"}
-    )
-    assert [first[0].status, retry.status, later.status] == [200, 200, 200]
+    assert served.post(body, form=False).status == 200  # acknowledged before the post
+    served.fake.wait_for("chat.postMessage")  # the runner is now posting
+    retries = [
+        served.post(body, form=False, headers={"X-Slack-Retry-Num": n}).status for n in "123"
+    ]
+    assert retries == [200, 200, 200]
+    served.wait_idle()
     assert len(served.fake.calls("chat.postMessage")) == 1
 
 
@@ -217,6 +218,7 @@ def test_the_same_event_delivered_twice_in_a_row_is_answered_once(served: BotSer
     for retry in ("", "1", "2", "3"):
         headers = {"X-Slack-Retry-Num": retry} if retry else {}
         assert served.post(body, form=False, headers=headers).status == 200
+    served.wait_idle()
     assert len(served.fake.calls("chat.postMessage")) == 1
 
 
@@ -260,10 +262,10 @@ def test_url_verification_challenge_is_echoed(served: BotServer) -> None:
     assert response.json() == {"challenge": "3eZbrw1aBm2rZgRNFdxV"}
 
 
-def test_undecodable_body_gets_400_and_a_huge_one_413(served: BotServer) -> None:
+def test_undecodable_signed_body_gets_400_and_a_huge_one_413(served: BotServer) -> None:
     assert served.post("payload=%7Bnot-json", form=True).status == 400
     huge = "text=" + "x" * (1 << 20)
-    assert served.post(huge, form=True).status == 413
+    assert status_or_hangup(lambda: served.post(huge, form=True)) in (413, None)
     assert served.fake.calls() == []
 
 
@@ -271,49 +273,52 @@ def test_rate_limited_post_is_retried_after_retry_after_and_posted_once(served: 
     served.fake.fail("chat.postMessage", retry_after=1)
     response = served.post(event_callback("message_im", "mexico exports 2024"), form=False)
     assert response.status == 200
-    limited, posted = served.fake.calls("chat.postMessage")
+    limited, posted = served.fake.wait_for("chat.postMessage", 2)
     assert (limited.status, posted.ok) == (429, True)
     assert posted.at - limited.at >= 1.0
-    served.wait_for_log("Slack API chat.postMessage rate limited (HTTP 429): retrying in 1 s")
+    served.wait_for_log("Slack API chat.postMessage rate limited (HTTP 429); job ")
 
 
-def test_web_api_error_is_logged_with_method_and_code_and_slacks_retry_answers(
-    served: BotServer,
-) -> None:
+def test_web_api_error_is_logged_with_method_and_code_and_not_retried(served: BotServer) -> None:
+    # An error code means Slack posted nothing, and retrying won't change its mind.
     served.fake.fail("chat.postMessage", error="not_in_channel")
     body = event_callback("app_mention", f"<@{BOT_USER_ID}> mexico exports 2024")
-    failed = served.post(body, form=False)
-    assert failed.status == 500  # so that Slack retries the event
+    failed = served.wait_idle().get("failed", 0)
+    assert served.post(body, form=False).status == 200
     served.wait_for_log("Slack API chat.postMessage failed: not_in_channel (HTTP 200)")
-    retried = served.post(body, form=False, headers={"X-Slack-Retry-Num": "1"})
-    assert retried.status == 200
-    assert [c.ok for c in served.fake.calls("chat.postMessage")] == [False, True]
+    assert served.wait_idle()["failed"] == failed + 1
+    assert [c.ok for c in served.fake.calls("chat.postMessage")] == [False]
 
 
-def test_web_api_server_error_is_not_retried_by_the_client(served: BotServer) -> None:
-    # A 500 may come after the message was posted: retrying could post it twice.
+def test_web_api_server_error_is_checked_in_the_dm_then_posted_once(served: BotServer) -> None:
+    # A 500 may come after the message was posted: the runner looks for the job's metadata in
+    # the DM's history before it posts again.
     served.fake.fail("chat.postMessage", status=500)
     response = served.post(event_callback("message_im", "mexico exports 2024"), form=False)
-    assert response.status == 500
-    assert len(served.fake.calls("chat.postMessage")) == 1
-    served.wait_for_log("Slack API chat.postMessage failed: ")
-    assert "(HTTP 500)" in served.log()
+    assert response.status == 200
+    served.wait_for_log("Slack API chat.postMessage failed: no error code (HTTP 500); job ")
+    failed, posted = served.fake.wait_for("chat.postMessage", 2)
+    [look] = served.fake.calls("conversations.history")
+    assert failed.at < look.at < posted.at
+    assert (failed.status, posted.ok) == (500, True)
+    served.wait_idle()
+    assert len(served.fake.calls("chat.postMessage")) == 2
 
 
-def test_web_api_connection_reset_is_logged_and_not_posted_again(served: BotServer) -> None:
-    # The reset came after Slack had the whole request: it may have posted, so nothing may
-    # post again, neither the client nor Slack's retry of the event.
+def test_web_api_connection_reset_is_logged_checked_and_posted_once(served: BotServer) -> None:
     served.fake.fail("chat.postMessage", reset=True)
     body = event_callback("message_im", "mexico exports 2024")
-    assert served.post(body, form=False).status == 500
-    served.wait_for_log("Slack API chat.postMessage failed: ConnectionResetError")
+    assert served.post(body, form=False).status == 200
+    served.wait_for_log("Slack API chat.postMessage failed: ConnectionResetError; job ")
     assert served.post(body, form=False, headers={"X-Slack-Retry-Num": "1"}).status == 200
-    assert len(served.fake.calls("chat.postMessage")) == 1
+    served.fake.wait_for("chat.postMessage", 2)
+    served.wait_idle()
+    assert [c.ok for c in served.fake.calls("chat.postMessage")] == [False, True]
 
 
 def test_server_log_never_contains_the_bot_token_or_signing_secret(served: BotServer) -> None:
     served.post(slash_command("mexico exports 2024", served.fake.response_url()))
     log = served.log()
-    assert "Booting worker" in log
+    assert "Application startup complete" in log
     assert BOT_TOKEN not in log
     assert SECRET not in log

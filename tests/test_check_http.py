@@ -10,6 +10,7 @@ slack-bolt's own tests (tests/scenario_tests/test_app_using_methods_in_class.py)
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 from urllib.parse import urlencode
 
@@ -39,6 +40,7 @@ EXPORTS_2024 = money(raw_figures.census("MEX", "exports", 2024))  # "$334.5 bill
 def message_action(text: str, response_url: str, **message: Any) -> str:
     """A message shortcut body for "Check the numbers" on a message with `text`."""
     body = payload("message_action")
+    body["trigger_id"] = f"{uuid.uuid4().int % 10**11}.738474920.{uuid.uuid4().hex[:31]}"
     body["message"]["text"] = text
     body["message"].update(message)
     body["response_url"] = response_url

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import shutil
 import signal
 import threading
@@ -27,6 +28,7 @@ from bot.app import web_client
 from bot.config import Settings
 from bot.digest import post_digest
 from bot.ledger import LEASE, Ledger
+from bot.state import open_state
 from facts.load import ensure_built, fingerprint
 from facts.store import FactStore
 
@@ -143,6 +145,38 @@ def test_a_damaged_store_without_data_stops_startup_with_one_line(
     [line] = log.splitlines()
     reason = "is cut short" if damage == "cut_short" else "cannot be read: IO Error"
     assert line.startswith(f"tradefact: the fact store {good_store} {reason}")
+
+
+def test_a_store_damaged_under_a_running_server_never_takes_it_down(
+    fake: FakeSlack, good_store: Path, data_dir: Path, tmp_path: Path
+) -> None:
+    # gunicorn's master exited when the next worker failed to boot on the damaged file; the
+    # workers now open the server's private copy, checked at start.
+    server = BotServer(
+        fake, good_store, tmp_path / "serve.log", workers=2, TRADEFACT_DATA_DIR=str(data_dir)
+    )
+    try:
+        server.wait_healthy(timeout=60)
+        good_store.write_bytes(b"\x13\x37" * 40_000)
+        os.kill(server.process.pid, signal.SIGHUP)  # every worker replaced
+        server.wait_for_log("Received SIGHUP", timeout=10)
+        time.sleep(3)
+        answers = [_ask(server, "mexico exports 2024") for _ in range(20)]
+        assert all(MEXICO_2024 in answer for answer in answers)
+        assert server.process.poll() is None
+    finally:
+        server.stop()
+    assert "Traceback" not in server.log()
+
+
+def test_a_current_store_in_a_read_only_data_dir_is_opened_without_writing_a_lock(
+    good_store: Path, data_dir: Path, tmp_path: Path
+) -> None:
+    # As root, chmod can't make a directory read-only for us: check that nothing is written.
+    before = sorted(p.name for p in good_store.parent.iterdir())
+    run = _run(["ask", "mexico exports 2024"], good_store, data_dir, tmp_path / "ask.log")
+    assert run.process.returncode == 0, run.log()
+    assert sorted(p.name for p in good_store.parent.iterdir()) == before == ["facts.duckdb"]
 
 
 # --- a data file missing or changed --------------------------------------------------------
@@ -271,14 +305,15 @@ def test_a_digest_killed_while_posting_is_posted_once_after_the_lease(
             run.process.wait(timeout=10)
         finally:
             run.stop()
-        entry = Ledger(state).get("C0TEST", week)
+        entry = Ledger(open_state(state)).get("C0TEST", week)
         assert entry is not None and (entry.status, entry.ts) == ("pending", None)
         client = web_client(Settings(bot_token=BOT_TOKEN, api_url=slack.url))
         now = datetime.fromtimestamp(entry.claimed_at, UTC)
         # Within the lease the dead run's claim stands: nothing is posted.
-        assert post_digest(client, Ledger(state), store, "C0TEST", day, now).status == "busy"
-        later = post_digest(client, Ledger(state), store, "C0TEST", day, now + LEASE * 1.1)
+        ledger = Ledger(open_state(state))
+        assert post_digest(client, ledger, store, "C0TEST", day, now).status == "busy"
+        later = post_digest(client, ledger, store, "C0TEST", day, now + LEASE * 1.1)
         assert later.status == ("found" if slack_got_it else "posted")
         posted = slack.calls("chat.postMessage", ok=True)
         assert len(posted) == 1  # no duplicate, no lost week
-        assert Ledger(state).get("C0TEST", week).ts == later.ts  # type: ignore[union-attr]
+        assert Ledger(open_state(state)).get("C0TEST", week).ts == later.ts  # type: ignore[union-attr]

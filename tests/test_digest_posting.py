@@ -22,9 +22,11 @@ from slack_sdk import WebClient
 from bot.app import web_client
 from bot.cli import main
 from bot.config import ConfigError, DigestSettings, Settings
-from bot.digest import CLOCK_SKEW, Outcome, digest_message, post_all, post_digest
+from bot.digest import Outcome, digest_message, post_all, post_digest
+from bot.history import CLOCK_SKEW_S
 from bot.ledger import LEASE, Entry, Ledger
 from bot.schedule import RETRY_FAILED_AFTER, catch_up, due_day
+from bot.state import open_state
 from facts.digest import build_digest
 from facts.store import FactStore
 
@@ -59,7 +61,12 @@ def client(slack: FakeSlackWithHistory) -> WebClient:
 @pytest.fixture
 def ledger(tmp_path: Path) -> Ledger:
     """A fresh ledger file."""
-    return Ledger(tmp_path / "state" / "tradefact.sqlite3")
+    return _ledger(tmp_path / "state" / "tradefact.sqlite3")
+
+
+def _ledger(path: Path) -> Ledger:
+    """The ledger in the SQLite state file at `path` (a new connection, as a process would)."""
+    return Ledger(open_state(path))
 
 
 def _posts(slack: FakeSlackWithHistory) -> list[Any]:
@@ -86,7 +93,7 @@ def test_a_second_run_a_restart_and_a_later_day_of_the_week_do_not_post_again(
 ) -> None:
     first = post_digest(client, ledger, store, "C0TEST", DAY, NOW)
     again = post_digest(client, ledger, store, "C0TEST", DAY, NOW + timedelta(minutes=1))
-    restarted = Ledger(ledger.path)  # a new process on the same file
+    restarted = _ledger(ledger.state.path)  # a new process on the same file
     wednesday = post_digest(client, restarted, store, "C0TEST", date(2025, 7, 9), NOW)
     assert [again.status, wednesday.status] == ["done", "done"]
     assert again.ts == wednesday.ts == first.ts
@@ -129,7 +136,7 @@ def test_concurrent_posters_in_threads_post_once(
     outcomes: list[Outcome] = []
 
     def run() -> None:
-        own = Ledger(ledger.path)  # each poster opens the file itself, as a process would
+        own = _ledger(ledger.state.path)  # each poster opens the file itself, as a process would
         client = web_client(Settings(bot_token=BOT_TOKEN, api_url=slack.url))
         start.wait()
         outcomes.append(post_digest(client, own, store, "C0TEST", DAY, NOW))
@@ -173,7 +180,7 @@ def test_two_digest_commands_post_once(
 
 def post_ts(slack: FakeSlackWithHistory) -> str:
     """The ts Slack gave the one digest in C0TEST."""
-    [message] = slack._history["C0TEST"]
+    [message] = slack._state.history["C0TEST"]
     return str(message["ts"])
 
 
@@ -210,7 +217,7 @@ def test_a_run_that_died_after_its_claim_is_retried_once_after_the_lease(
     assert later.status == "posted"
     first_look, look = slack.calls(HISTORY)  # the dead run's first look, then the retry's
     assert look.params["include_all_metadata"] in ("1", "true")
-    assert float(look.params["oldest"]) == NOW.timestamp() - CLOCK_SKEW.total_seconds()
+    assert float(look.params["oldest"]) == NOW.timestamp() - CLOCK_SKEW_S
     assert post_digest(client, ledger, store, "C0TEST", DAY, AFTER_LEASE + LEASE).status == "done"
     assert len(_posts(slack)) == 1
 
@@ -231,7 +238,7 @@ def test_a_run_that_died_after_slack_got_the_post_is_not_posted_again(
         with pytest.raises(SystemExit):
             post_digest(client, ledger, store, "C0TEST", DAY, NOW)
     assert ledger.get("C0TEST", WEEK).status == "pending"  # type: ignore[union-attr]
-    outcome = post_digest(client, Ledger(ledger.path), store, "C0TEST", DAY, AFTER_LEASE)
+    outcome = post_digest(client, _ledger(ledger.state.path), store, "C0TEST", DAY, AFTER_LEASE)
     assert outcome == Outcome("C0TEST", WEEK, "found", post_ts(slack))
     assert len(_posts(slack)) == 1
     assert ledger.get("C0TEST", WEEK).ts == post_ts(slack)  # type: ignore[union-attr]
@@ -253,7 +260,7 @@ def test_a_digest_process_killed_while_posting_is_recorded_not_posted_again(
     finally:
         process.kill()  # SIGKILL: no cleanup of any kind
         process.wait()
-    ledger = Ledger(state)
+    ledger = _ledger(state)
     entry = ledger.get("C0TEST", WEEK)
     assert entry is not None and (entry.status, entry.ts) == ("pending", None)
     later = datetime.fromtimestamp(entry.claimed_at, UTC) + LEASE + timedelta(seconds=1)
@@ -265,15 +272,13 @@ def test_a_digest_process_killed_while_posting_is_recorded_not_posted_again(
 def test_a_lost_ledger_file_does_not_post_the_week_again(
     slack: FakeSlackWithHistory, client: WebClient, store: FactStore, tmp_path: Path
 ) -> None:
-    first = post_digest(client, Ledger(tmp_path / "a.sqlite3"), store, "C0TEST", DAY, NOW)
-    wiped = Ledger(tmp_path / "b.sqlite3")  # e.g. a restart on a platform with an ephemeral disk
+    first = post_digest(client, _ledger(tmp_path / "a.sqlite3"), store, "C0TEST", DAY, NOW)
+    wiped = _ledger(tmp_path / "b.sqlite3")  # e.g. a restart on a platform with an ephemeral disk
     later = post_digest(client, wiped, store, "C0TEST", DAY, NOW + timedelta(days=2))
     assert later == Outcome("C0TEST", WEEK, "found", first.ts)
     assert len(_posts(slack)) == 1
     monday = datetime(2025, 7, 7, tzinfo=UTC).timestamp()
-    assert float(slack.calls(HISTORY)[-1].params["oldest"]) == (
-        monday - 86400 - CLOCK_SKEW.total_seconds()
-    )
+    assert float(slack.calls(HISTORY)[-1].params["oldest"]) == (monday - 86400 - CLOCK_SKEW_S)
 
 
 def test_a_first_post_goes_out_even_if_the_history_cannot_be_read(
@@ -450,7 +455,7 @@ def test_digest_settings_defaults() -> None:
     settings = DigestSettings.from_env({"TRADEFACT_DIGEST_CHANNELS": " C1, G2 ,C1,"})
     assert settings.channels == ("C1", "G2")
     assert (settings.cron, settings.timezone.key) == ("0 9 * * 1", "America/New_York")
-    assert settings.state_db == Path("state/tradefact.sqlite3")
+    assert settings.state == "state/tradefact.sqlite3"
 
 
 def test_catch_up_posts_a_missed_week_once_and_nothing_before_its_time(
@@ -462,7 +467,7 @@ def test_catch_up_posts_a_missed_week_once_and_nothing_before_its_time(
     wednesday = datetime(2025, 7, 9, 15, 0, tzinfo=UTC)  # the process was down on Monday
     first = catch_up(client, ledger, store, settings, wednesday)
     assert [(o.channel, o.status) for o in first] == [("C1", "posted"), ("C2", "posted")]
-    again = catch_up(client, Ledger(ledger.path), store, settings, wednesday)
+    again = catch_up(client, _ledger(ledger.state.path), store, settings, wednesday)
     assert [o.status for o in again] == ["done", "done"]
     assert len(_posts(slack)) == 2
 

@@ -50,7 +50,8 @@ class Usage:
 def _worker_pid(server: BotServer) -> int:
     arbiter = server.process.pid
     children = Path(f"/proc/{arbiter}/task/{arbiter}/children").read_text().split()
-    [worker] = children  # one gunicorn worker
+    # uvicorn's workers are spawned: `python -c "from multiprocessing.spawn import spawn_main..."`
+    [worker] = [c for c in children if "spawn_main" in Path(f"/proc/{c}/cmdline").read_text()]
     return int(worker)
 
 
