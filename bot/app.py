@@ -21,6 +21,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
 from bot.config import Settings
+from bot.conversation import Conversations
 from bot.handlers import answered, register
 from bot.replies import Replies
 from bot.server import REFUSED
@@ -62,7 +63,7 @@ def create_app(settings: Settings, store: FactStore, state: StateDB) -> Bot:
         attaching_conversation_kwargs_enabled=False,
         logger=_bolt_logger(),
     )
-    register(app, replies, Inbox(state, runner.wake))
+    register(app, replies, Inbox(state, runner.wake), Conversations(state, context))
     return Bot(app, runner)
 
 

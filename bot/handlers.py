@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltResponse
 
 from bot.checking import CHECK_SHORTCUT, message_text
+from bot.conversation import DM, Conversations
 from bot.render import ASK_ACTION, SHOW_ALL_ACTION, render_blocks, render_mrkdwn, translate
 from bot.replies import Replies, Reply
 from bot.worker import Inbox
@@ -29,7 +30,7 @@ _USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 PERSON_SUBTYPES = frozenset({"thread_broadcast", "file_share"})
 
 
-def register(app: App, replies: Replies, inbox: Inbox) -> None:
+def register(app: App, replies: Replies, inbox: Inbox, conversations: Conversations) -> None:
     """Add the /tradefact command, the share button, mentions and DMs to `app`.
 
     The command answers in the HTTP response (milliseconds). Everything that needs the Web API
@@ -108,16 +109,36 @@ def register(app: App, replies: Replies, inbox: Inbox) -> None:
         if is_from_a_person(event, bot_user_id(body)):
             question = question_from(strip_mention(event.get("text", ""), bot_user_id(body)))
             thread_ts = event.get("thread_ts") or event["ts"]
+            channel = event["channel"]
+            if event.get("thread_ts"):  # in a thread: maybe a follow-up ("and in 2023?")
+                question = conversations.read(channel, thread_ts, question).question
+            conversations.remember(channel, thread_ts, question)
             # Slack sends an edited mention again, with the same ts and an `edited` field: the
             # job updates the earlier reply instead of posting a second one.
             edited = event["ts"] if event.get("edited") else None
-            _reply_once(inbox, body, event["channel"], thread_ts, question, edited)
+            _reply_once(inbox, body, channel, thread_ts, question, edited)
 
     @app.event("message")
-    def answer_direct_message(event: dict[str, Any], body: dict[str, Any]) -> None:
-        if event.get("channel_type") == "im" and is_from_a_person(event, bot_user_id(body)):
-            question = question_from(event.get("text", ""))
-            _reply_once(inbox, body, event["channel"], event.get("thread_ts"), question)
+    def answer_message(event: dict[str, Any], body: dict[str, Any]) -> None:
+        bot = bot_user_id(body)
+        if not is_from_a_person(event, bot):
+            return
+        channel, text = event["channel"], question_from(event.get("text", ""))
+        if event.get("channel_type") == "im":
+            asked = conversations.read(channel, event.get("thread_ts") or DM, text)
+            conversations.remember(channel, event.get("thread_ts") or DM, asked.question)
+            _reply_once(inbox, body, channel, event.get("thread_ts"), asked.question)
+            return
+        # A reply in a channel thread the bot answered, without a mention (a mention comes as
+        # app_mention too): answered only when it is a follow-up of the thread's question.
+        thread = event.get("thread_ts")
+        if not thread or (bot and f"<@{bot}" in text):
+            return
+        if conversations.answered_here(channel, thread):
+            asked = conversations.read(channel, thread, text)
+            if asked.follow_up:
+                conversations.remember(channel, thread, asked.question)
+                _reply_once(inbox, body, channel, thread, asked.question)
 
     @app.shortcut(CHECK_SHORTCUT)
     def check_the_numbers(ack: Ack, shortcut: dict[str, Any], logger: Logger) -> None:

@@ -152,7 +152,12 @@ def test_manifest_asks_for_only_the_scopes_and_events_the_bot_uses() -> None:
         "im:history",
     ]
     settings = manifest["settings"]
-    assert sorted(settings["event_subscriptions"]["bot_events"]) == ["app_mention", "message.im"]
+    assert sorted(settings["event_subscriptions"]["bot_events"]) == [
+        "app_mention",
+        "message.channels",
+        "message.groups",
+        "message.im",
+    ]
     assert settings["interactivity"]["is_enabled"] is True
     assert settings["socket_mode_enabled"] is False
     [command] = manifest["features"]["slash_commands"]

@@ -1,0 +1,54 @@
+"""Conversations: the question a message asks, read against the last one in its thread or DM.
+
+The last question of each thread (and of each DM conversation) is kept in the state store's
+thread_context table with an expiry (bot.state.Threads), so a follow-up is understood by any
+instance, after a restart too. Reading it is a local database query, never a Web API call.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.state import StateDB, Threads
+from facts.context import Context
+from facts.followup import follow_up
+
+DM = "dm"  # the thread key of a DM conversation's top level
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The whole question a message asks, and whether it asked for the previous one's chart."""
+
+    question: str
+    chart_only: bool = False
+    follow_up: bool = False
+
+
+class Conversations:
+    """The last question per thread, and follow-ups read against it."""
+
+    def __init__(
+        self, state: StateDB, context: Context, clock: Callable[[], float] = time.time
+    ) -> None:
+        self._threads = Threads(state)
+        self._context = context
+        self._clock = clock
+
+    def read(self, channel: str, thread: str, text: str) -> Asked:
+        """The question `text` asks in this thread: itself, or a follow-up made whole."""
+        previous = self._threads.last(channel, thread, self._clock())
+        found = follow_up(self._context, previous or "", text) if previous else None
+        if found is None:
+            return Asked(text)
+        return Asked(found.question, chart_only=found.chart, follow_up=True)
+
+    def remember(self, channel: str, thread: str, question: str) -> None:
+        """Make `question` the thread's last question."""
+        self._threads.remember(channel, thread, question, self._clock())
+
+    def answered_here(self, channel: str, thread: str) -> bool:
+        """True if the bot answered a question in this thread (and it has not expired)."""
+        return self._threads.last(channel, thread, self._clock()) is not None
