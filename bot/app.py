@@ -44,7 +44,7 @@ class Bot:
 def create_app(settings: Settings, store: FactStore, state: StateDB) -> Bot:
     """A Bolt app answering from `store`, its jobs in `state`; it makes no network call."""
     context = Context.build(store)  # names and claim verdicts, once per store
-    replies = Replies(store, lambda question: answered(question, context))
+    replies = Replies(store, lambda question, lang: answered(question, context, lang))
     runner = Runner(state, job_client(settings), replies.get)
     app = App(
         name="tradefact",

@@ -11,9 +11,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.state import StateDB, Threads
+from bot.state import Preferences, StateDB, Threads
+from bot.state.tables import Scope
 from facts.context import Context
 from facts.followup import follow_up
+from facts.model import Lang
 
 DM = "dm"  # the thread key of a DM conversation's top level
 
@@ -34,6 +36,7 @@ class Conversations:
         self, state: StateDB, context: Context, clock: Callable[[], float] = time.time
     ) -> None:
         self._threads = Threads(state)
+        self._preferences = Preferences(state)
         self._context = context
         self._clock = clock
 
@@ -48,6 +51,15 @@ class Conversations:
     def remember(self, channel: str, thread: str, question: str) -> None:
         """Make `question` the thread's last question."""
         self._threads.remember(channel, thread, question, self._clock())
+
+    def language(self, user: str, channel: str) -> Lang | None:
+        """The language the user chose, else the channel's, else None (the question's own)."""
+        chosen = self._preferences.resolve(user, channel, "language")
+        return "es" if chosen == "es" else "en" if chosen == "en" else None
+
+    def choose_language(self, scope: Scope, scope_id: str, lang: Lang) -> None:
+        """Keep a user's or a channel's language."""
+        self._preferences.set(scope, scope_id, "language", lang, self._clock())
 
     def answered_here(self, channel: str, thread: str) -> bool:
         """True if the bot answered a question in this thread (and it has not expired)."""

@@ -27,7 +27,7 @@ from bot.history import TooMuchHistory, find_posted
 from bot.render import escape_mrkdwn
 from bot.state import Job
 from bot.uploads import NO_CHART_HERE, upload_chart
-from facts.model import Answer
+from facts.model import Answer, Lang
 
 logger = logging.getLogger(__name__)
 REPLY_EVENT = "tradefact_reply"  # the message metadata that carries a reply's job id
@@ -35,7 +35,7 @@ MAX_ATTEMPTS = 10  # then the job fails (and is logged): about 15 minutes of bac
 _ERROR_CODE = re.compile(r"[a-z0-9_]{1,64}")  # Slack's error codes: not_in_channel, ...
 
 Reply = dict[str, Any]
-MakeReply = Callable[[str], tuple[Answer, Reply]]
+MakeReply = Callable[[str, Lang | None], tuple[Answer, Reply]]
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def _reply(job: Job, client: WebClient, make: MakeReply) -> Result:
             return _failure(job, method, exc, looked=True)
         if ts is not None:
             return Done(ts, found=True)
-    answer, message = make(str(p["question"]))
+    answer, message = make(str(p["question"]), p.get("lang"))
     metadata = {"event_type": REPLY_EVENT, "event_payload": {"job": job.id}}
     try:
         if p.get("edited"):
@@ -141,7 +141,7 @@ def _chart(job: Job, client: WebClient, make: MakeReply) -> Result:
     if job.unsure:  # an upload leaves no metadata to look for: at most once
         return Failed("files.completeUploadExternal: may have been posted; not posted again")
     p = job.payload
-    answer, _ = make(str(p["question"]))
+    answer, _ = make(str(p["question"]), p.get("lang"))
     who = str(p["user"])
     comment = f"Chart for <@{who}>: {escape_mrkdwn(str(p['question']))}"
     try:
@@ -167,7 +167,7 @@ def _respond(job: Job, make: MakeReply, timeout: int) -> Result:
         return Failed("response_url: an earlier attempt may have answered; not sent again")
     p = job.payload
     question = str(p["question"])
-    answer, reply = make(question)
+    answer, reply = make(question, p.get("lang"))
     if p.get("all"):
         reply = message_reply(replace(answer, glance=()))
     else:
@@ -203,7 +203,7 @@ def _share(job: Job, make: MakeReply, timeout: int) -> Result:
     if job.unsure:  # a response_url keeps no history to look in: at most once
         return Failed("response_url: an earlier attempt may have shared it; not sent again")
     p = job.payload
-    answer, reply = make(str(p["question"]))
+    answer, reply = make(str(p["question"]), p.get("lang"))
     webhook = WebhookClient(url=str(p["response_url"]), timeout=timeout, retry_handlers=[])
     try:
         shared = webhook.send_dict({**shared_reply(answer, str(p["user"]), reply), **IN_CHANNEL})

@@ -14,10 +14,11 @@ from bot.checking import CHECK_SHORTCUT, message_text
 from bot.conversation import DM, Conversations
 from bot.render import ASK_ACTION, SHOW_ALL_ACTION, render_blocks, render_mrkdwn, translate
 from bot.replies import Replies, Reply
+from bot.state.tables import Scope
 from bot.worker import Inbox
 from facts.answer import answer as answer_question
 from facts.context import Context
-from facts.model import Answer
+from facts.model import Answer, Lang
 
 SHARE_ACTION = "share_answer"
 CHART_ACTION = "post_chart"
@@ -26,6 +27,17 @@ MAX_BLOCKS = 50  # Block Kit's limit for one message
 MAX_BUTTON_VALUE = 2000  # Block Kit's limit for a button's value
 _NOT_SHAREABLE = frozenset({"help", "not_understood", "no_data"})
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+# "/tradefact idioma es", "/tradefact language en", "... channel" / "... canal" for the channel.
+LANGUAGE_CHOICE = re.compile(
+    r"(language|idioma|lang)\s+(?P<lang>en|english|ingles|inglés|es|spanish|español|espanol)"
+    r"(\s+(?P<where>channel|canal|this channel|este canal))?"
+)
+LANGUAGE_SET: dict[tuple[Lang, Scope], str] = {
+    ("es", "user"): "Listo: le contestaré en español. (`/tradefact language en` para inglés)",
+    ("en", "user"): "Done: I'll answer you in English. (`/tradefact idioma es` para español)",
+    ("es", "channel"): "Listo: en este canal contestaré en español.",
+    ("en", "channel"): "Done: in this channel I'll answer in English.",
+}
 # A person's message with "Also send to #channel" ticked, or with a file attached: still a question.
 PERSON_SUBTYPES = frozenset({"thread_broadcast", "file_share"})
 
@@ -55,7 +67,14 @@ def register(app: App, replies: Replies, inbox: Inbox, conversations: Conversati
     @app.command("/tradefact")
     def tradefact_command(ack: Ack, command: dict[str, Any]) -> None:
         question = question_from(command.get("text", ""))
-        answer, reply = replies.get(question)
+        user, channel = command.get("user_id") or "", command.get("channel_id") or ""
+        if choice := LANGUAGE_CHOICE.fullmatch(question.lower().strip()):
+            lang: Lang = "es" if choice.group("lang").startswith(("es", "sp")) else "en"
+            where: Scope = "channel" if choice.group("where") else "user"
+            conversations.choose_language(where, channel if where == "channel" else user, lang)
+            ack(text=LANGUAGE_SET[(lang, where)], response_type="ephemeral")
+            return
+        answer, reply = replies.get(question, conversations.language(user, channel))
         ack(**ephemeral_reply(question, answer, reply), response_type="ephemeral")
 
     @app.action(SHARE_ACTION)
@@ -66,6 +85,7 @@ def register(app: App, replies: Replies, inbox: Inbox, conversations: Conversati
             "response_url": body["response_url"],
             "question": action.get("value") or "help",
             "user": body["user"]["id"],
+            "lang": _chosen(conversations, body),
         }
         if not inbox.once("shares", share_key(body, action), "share", job):
             logger.info("This answer was already shared: acknowledged, not shared again")
@@ -78,6 +98,7 @@ def register(app: App, replies: Replies, inbox: Inbox, conversations: Conversati
             "question": action.get("value") or "help",
             "user": body["user"]["id"],
             "response_url": body["response_url"],
+            "lang": _chosen(conversations, body),
         }
         if not inbox.once("shares", f"chart:{share_key(body, action)}", "chart", job):
             logger.info("This chart was already posted: acknowledged, not posted again")
@@ -93,6 +114,7 @@ def register(app: App, replies: Replies, inbox: Inbox, conversations: Conversati
             "response_url": body["response_url"],
             "question": question_from(action.get("value") or ""),
             "all": action.get("action_id") == SHOW_ALL_ACTION,
+            "lang": _chosen(conversations, body),
         }
         key = f"{action.get('action_id')}:{action.get('action_ts') or body.get('trigger_id')}"
         if not inbox.once("shares", key, "respond", job):
@@ -116,7 +138,8 @@ def register(app: App, replies: Replies, inbox: Inbox, conversations: Conversati
             # Slack sends an edited mention again, with the same ts and an `edited` field: the
             # job updates the earlier reply instead of posting a second one.
             edited = event["ts"] if event.get("edited") else None
-            _reply_once(inbox, body, channel, thread_ts, question, edited)
+            lang = conversations.language(str(event.get("user")), channel)
+            _reply_once(inbox, body, channel, thread_ts, question, edited, lang)
 
     @app.event("message")
     def answer_message(event: dict[str, Any], body: dict[str, Any]) -> None:
@@ -127,7 +150,8 @@ def register(app: App, replies: Replies, inbox: Inbox, conversations: Conversati
         if event.get("channel_type") == "im":
             asked = conversations.read(channel, event.get("thread_ts") or DM, text)
             conversations.remember(channel, event.get("thread_ts") or DM, asked.question)
-            _reply_once(inbox, body, channel, event.get("thread_ts"), asked.question)
+            lang = conversations.language(str(event.get("user")), channel)
+            _reply_once(inbox, body, channel, event.get("thread_ts"), asked.question, None, lang)
             return
         # A reply in a channel thread the bot answered, without a mention (a mention comes as
         # app_mention too): answered only when it is a follow-up of the thread's question.
@@ -138,7 +162,8 @@ def register(app: App, replies: Replies, inbox: Inbox, conversations: Conversati
             asked = conversations.read(channel, thread, text)
             if asked.follow_up:
                 conversations.remember(channel, thread, asked.question)
-                _reply_once(inbox, body, channel, thread, asked.question)
+                lang = conversations.language(str(event.get("user")), channel)
+                _reply_once(inbox, body, channel, thread, asked.question, None, lang)
 
     @app.shortcut(CHECK_SHORTCUT)
     def check_the_numbers(ack: Ack, shortcut: dict[str, Any], logger: Logger) -> None:
@@ -165,6 +190,12 @@ def register(app: App, replies: Replies, inbox: Inbox, conversations: Conversati
         return None  # a 500: Slack retries an event, and nothing of it was recorded
 
 
+def _chosen(conversations: Conversations, body: dict[str, Any]) -> Lang | None:
+    """The clicker's language, else the channel's (None: the question's own)."""
+    channel = (body.get("channel") or {}).get("id") or ""
+    return conversations.language(str((body.get("user") or {}).get("id") or ""), channel)
+
+
 def _reply_once(
     inbox: Inbox,
     body: dict[str, Any],
@@ -172,8 +203,11 @@ def _reply_once(
     thread_ts: str | None,
     question: str,
     edited: str | None = None,
+    lang: Lang | None = None,
 ) -> None:
     job = {"channel": channel, "thread_ts": thread_ts, "question": question, "chart": True}
+    if lang:
+        job["lang"] = lang
     if edited:
         job.update(edited=edited, bot_user=bot_user_id(body) or "")
     if not inbox.once("events", str(body["event_id"]), "reply", job):
@@ -221,9 +255,9 @@ def is_from_a_person(event: dict[str, Any], bot_user: str | None = None) -> bool
     return by_a_person and not event.get("bot_id") and bool(user) and user != bot_user
 
 
-def answered(question: str, context: Context) -> tuple[Answer, Reply]:
+def answered(question: str, context: Context, lang: Lang | None = None) -> tuple[Answer, Reply]:
     """The answer to `question` and its chat.postMessage arguments (what Replies caches)."""
-    answer = answer_question(context, question)
+    answer = answer_question(context, question, lang)
     return answer, message_reply(answer)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.render import render_blocks, render_mrkdwn
 from facts.answer import EXAMPLES, cache_key
-from facts.model import Answer
+from facts.model import Answer, Lang
 from facts.store import FactStore
 
 Reply = dict[str, Any]
@@ -28,24 +28,24 @@ class Replies:
     def __init__(
         self,
         store: FactStore,
-        make: Callable[[str], tuple[Answer, Reply]],
+        make: Callable[[str, Lang | None], tuple[Answer, Reply]],
         limit: int = MAX_REPLIES,
     ) -> None:
         self._version = store.fingerprint
         self._make = make
         self._limit = limit
-        self._replies: OrderedDict[tuple[str, str], tuple[Answer, Reply]] = OrderedDict()
+        self._replies: OrderedDict[tuple[str, str, str], tuple[Answer, Reply]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, question: str) -> tuple[Answer, Reply]:
-        """The answer to `question` and its reply, made by `make` the first time."""
-        key = (self._version, cache_key(question))
+    def get(self, question: str, lang: Lang | None = None) -> tuple[Answer, Reply]:
+        """The answer to `question` (in `lang`, else its own language), made the first time."""
+        key = (self._version, lang or "", cache_key(question))
         with self._lock:
             found = self._replies.get(key)
             if found is not None:
                 self._replies.move_to_end(key)
                 return found
-        made = self._make(question)  # outside the lock: two first asks may both render
+        made = self._make(question, lang)  # outside the lock: two first asks may both render
         with self._lock:
             self._replies[key] = made
             if len(self._replies) > self._limit:

@@ -133,3 +133,29 @@ def test_a_spanish_slash_trend_has_spanish_buttons(served: BotServer) -> None:
     share = next(b for b in reply["blocks"] if b.get("block_id") == "share")
     assert [e["text"]["text"] for e in share["elements"]] == ["Compartir en el canal", "Gráfica"]
     assert json.dumps(reply).count("Share in channel") == 0
+
+
+def test_a_user_chooses_spanish_and_gets_it_everywhere_until_english(served: BotServer) -> None:
+    set_es = served.post(slash_command("idioma es", "x", user_id="U0LANG01")).json()
+    assert set_es["text"].startswith("Listo: le contestaré en español.")
+    answer = served.post(slash_command("mexico exports 2024", "x", user_id="U0LANG01")).json()
+    assert answer["text"].startswith("*Exportaciones de EE. UU. a México, 2024:")
+    other = served.post(slash_command("mexico exports 2024", "x", user_id="U0OTHER1")).json()
+    assert other["text"].startswith("*U.S. exports to Mexico, 2024:")  # only that user
+    mention = event_callback("app_mention", "<@UBOT> mexico exports 2024", user="U0LANG01")
+    served.post(mention, form=False)
+    [post] = served.fake.wait_for("chat.postMessage")
+    assert post.params["text"].startswith("*Exportaciones de EE. UU. a México, 2024:")
+    back = served.post(slash_command("language en", "x", user_id="U0LANG01")).json()
+    assert back["text"].startswith("Done: I'll answer you in English.")
+    again = served.post(slash_command("mexico exports 2024", "x", user_id="U0LANG01")).json()
+    assert again["text"].startswith("*U.S. exports to Mexico, 2024:")
+
+
+def test_a_channel_can_choose_its_language(served: BotServer) -> None:
+    done = served.post(slash_command("idioma es canal", "x", channel_id="C0SPANISH")).json()
+    assert done["text"] == "Listo: en este canal contestaré en español."
+    asked = served.post(
+        slash_command("mexico exports 2024", "x", channel_id="C0SPANISH", user_id="U0ANY001")
+    ).json()
+    assert asked["text"].startswith("*Exportaciones de EE. UU. a México, 2024:")
