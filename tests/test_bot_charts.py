@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 import struct
+import time
 from typing import Any
 from urllib.parse import urlencode
 
@@ -137,3 +138,33 @@ def test_app_rate_limited_gets_200_and_a_log_line(served: BotServer) -> None:
     assert response.status == 200
     served.wait_for_log("Slack rate-limited this app's events (minute 1518467820)")
     assert served.fake.calls() == []
+
+
+def test_the_ack_never_waits_for_a_slow_web_api_text_or_chart(served: BotServer) -> None:
+    # Every Web API call of the answer answers after 3.5 s, longer than Slack waits for an ack.
+    for method in (
+        "chat.postMessage",
+        "files.getUploadURLExternal",
+        "files.completeUploadExternal",
+    ):
+        served.fake.fail(method, delay=3.5)
+    started = time.monotonic()
+    response = served.post(event_callback("app_mention", f"<@UBOT> {TREND}"), form=False)
+    acked = time.monotonic() - started
+    assert response.status == 200 and acked < 1.0
+    [post] = served.fake.wait_for("chat.postMessage", timeout=15)
+    [done] = served.fake.wait_for("files.completeUploadExternal", timeout=30)
+    assert post.at < done.at and done.ok
+
+
+def test_a_second_click_on_the_same_chart_button_posts_nothing_more(served: BotServer) -> None:
+    body = payload("block_actions")
+    body["actions"][0].update(action_id=CHART_ACTION, value=TREND, action_ts="1715999999.000001")
+    body["container"]["message_ts"] = "1715999999.000001"
+    body["response_url"] = served.fake.response_url()
+    click = urlencode({"payload": json.dumps(body)})
+    assert served.post(click).status == 200
+    assert served.post(click).status == 200
+    served.fake.wait_for("files.completeUploadExternal", timeout=15)
+    time.sleep(0.5)
+    assert len(served.fake.calls("files.getUploadURLExternal")) == 1
