@@ -102,14 +102,36 @@ def post_digest(
     retry_failed_after: timedelta = timedelta(0),
 ) -> Outcome:
     """Post the digest for the week of `day` to `channel`, unless it is posted or being posted."""
-    message = digest_message(build_digest(store, day))
+    digest = build_digest(store, day)
+    message = digest_message(digest)
     week = iso_week(day)
     # Held through the look and the post: another clock, here or on another machine, sees
     # "busy" instead of taking over a claim whose post is still on its way. A crash frees it.
     with ledger.state.hold(lock_name(channel, week)) as held:
         if not held:
             return Outcome(channel, week, "busy")
-        return _claim_and_post(client, ledger, message, channel, day, now, retry_failed_after)
+        outcome = _claim_and_post(client, ledger, message, channel, day, now, retry_failed_after)
+    if outcome.status == "posted" and outcome.ts:
+        _chart_in_thread(client, digest, channel, outcome.ts)
+    return outcome
+
+
+def _chart_in_thread(client: WebClient, digest: Digest, channel: str, ts: str) -> None:
+    """The 13-month chart in the digest's thread; a failure is logged, the digest stands."""
+    from bot.chart import digest_chart_png  # matplotlib only when a digest is posted
+
+    try:
+        client.files_upload_v2(
+            channel=channel,
+            thread_ts=ts,
+            content=digest_chart_png(digest),
+            filename="tradefact-digest-chart.png",
+            title=f"U.S. trade with {digest.partner}, the last 13 months",
+        )
+    except SlackApiError as exc:
+        logger.error("Digest chart upload failed for %s: %s", channel, _code(exc))
+    except (OSError, HTTPException) as exc:
+        logger.error("Digest chart upload failed for %s: %s", channel, type(exc).__name__)
 
 
 def _claim_and_post(
