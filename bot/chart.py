@@ -108,20 +108,23 @@ def digest_chart_png(digest: Digest) -> bytes:
     axes = figure.add_subplot()
     months = digest.trade_months
     x = list(range(len(months)))
-    for column, (name, color) in enumerate((("Exports", INK), ("Imports", "#c0504d"))):
+    es = digest.lang == "es"
+    names = ("Exportaciones", "Importaciones") if es else ("Exports", "Imports")
+    for column, (name, color) in enumerate(zip(names, (INK, "#c0504d"), strict=True)):
         values = [float(pair[column].value / Decimal("1e9")) for pair in months]
         axes.plot(x, values, color=color, linewidth=2, marker="o", markersize=3, label=name)
     axes.set_xticks(x, [_short(pair[0].period) for pair in months], fontsize=8)
-    axes.set_ylabel("billions of U.S. dollars")
+    axes.set_ylabel(_tr("billions of U.S. dollars", digest.lang))
     axes.legend(frameon=False, fontsize=8)
     axes.spines[["top", "right"]].set_visible(False)
     axes.grid(axis="y", color="#dddddd", linewidth=0.8)
-    first, last = (figure_period_words(months[i][0].period) for i in (0, -1))
-    figure.suptitle(f"U.S. trade with {digest.partner}, {first} – {last}", fontsize=11,
-                    fontweight="bold")  # fmt: skip
+    first, last = (language.period(months[i][0].period, digest.lang) for i in (0, -1))
+    title = f"{'Comercio de EE. UU. con' if es else 'U.S. trade with'} {digest.partner}"
+    figure.suptitle(f"{title}, {first} – {last}", fontsize=11, fontweight="bold")
     source = digest.trade_sources[0]
-    figure.text(0.01, 0.005, _literal(textwrap.fill(f"Source: {source.publisher}, {source.title}",
-                140)), fontsize=7, color=MUTED, ha="left", va="bottom")  # fmt: skip
+    cited = f"{_tr('Source', digest.lang)}: {source.publisher}, {source.title}"
+    figure.text(0.01, 0.005, _literal(textwrap.fill(cited, 140)), fontsize=7, color=MUTED,
+                ha="left", va="bottom")  # fmt: skip
     out = io.BytesIO()
     figure.savefig(out, format="png", dpi=DPI)
     return out.getvalue()

@@ -116,7 +116,7 @@ def _digest(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     channel = channel_id(args.channel)
     day = args.date or datetime.now(config.timezone).date()
     if args.dry_run:  # no token, no ledger, no network: the message as it would be posted
-        built = build_digest(open_store(env), day)
+        built = build_digest(open_store(env), day, args.lang)
         message = digest_message(built)
         as_json = json.dumps({"channel": channel, **message}, ensure_ascii=False, indent=2)
         print(as_json if args.json else message["text"])
@@ -199,6 +199,7 @@ def _parser() -> argparse.ArgumentParser:
     digest.add_argument(
         "--chart", type=Path, metavar="OUT.png", help="with --dry-run: write its 13-month chart"
     )
+    digest.add_argument("--lang", choices=("en", "es"), default="en", help="with --dry-run")
     commands.add_parser("schedule", help="post the digest on TRADEFACT_DIGEST_CRON until stopped")
     check = commands.add_parser("check", help="check every figure in a text against the data")
     check.add_argument("text", nargs="?", help='e.g. "In 2024 Mexico bought $335 billion..."')

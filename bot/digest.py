@@ -30,7 +30,7 @@ from bot.config import ConfigError, DigestSettings
 from bot.history import TooMuchHistory, find_posted
 from bot.ledger import Claim, Ledger, Status, lock_name
 from bot.render import render_digest_blocks, render_digest_text
-from bot.state import StateError, open_state
+from bot.state import Preferences, StateError, open_state
 from facts.digest import Digest, build_digest, iso_week
 from facts.store import FactStore
 
@@ -102,7 +102,8 @@ def post_digest(
     retry_failed_after: timedelta = timedelta(0),
 ) -> Outcome:
     """Post the digest for the week of `day` to `channel`, unless it is posted or being posted."""
-    digest = build_digest(store, day)
+    chosen = Preferences(ledger.state).get("channel", channel, "language")
+    digest = build_digest(store, day, "es" if chosen == "es" else "en")  # the channel's language
     message = digest_message(digest)
     week = iso_week(day)
     # Held through the look and the post: another clock, here or on another machine, sees

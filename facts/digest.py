@@ -15,13 +15,19 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from facts.claims import check_claim
-from facts.model import ClaimCheck, Fact, Source
+from facts.model import ClaimCheck, Fact, Lang, Source
 from facts.store import FactStore, FactStoreError
 from facts.words import SERIES_WORDS
 
 PARTNER = "MEX"
 SERIES = "nationwide"
 HUNDRED = Decimal(100)
+_TRADE_WORDS_ES = {
+    "exports": "Exportaciones de EE. UU. a {name} (lo que {name} compra a EE. UU.)",
+    "imports": "Importaciones de EE. UU. desde {name}",
+    "balance": "Balanza comercial de EE. UU. con {name}",
+}
+_BORDER_ES = "Encuentros de la CBP en todo el país"
 _TRADE_WORDS = {
     "exports": "U.S. exports to {name} (what {name} buys from the U.S.)",
     "imports": "U.S. imports from {name}",
@@ -68,6 +74,7 @@ class Digest:
     trade_sources: tuple[Source, ...]
     border_sources: tuple[Source, ...]
     claim_sources: tuple[Source, ...]
+    lang: Lang = "en"  # the channel's language
 
     @property
     def sources(self) -> tuple[Source, ...]:
@@ -95,32 +102,33 @@ def claim_of_the_week(checks: Iterable[ClaimCheck], day: date) -> ClaimCheck:
     return ordered[(day.toordinal() - 1) // 7 % len(ordered)]
 
 
-def build_digest(store: FactStore, day: date) -> Digest:
+def build_digest(store: FactStore, day: date, lang: Lang = "en") -> Digest:
     """The digest for the week containing `day`, from the newest data in the store."""
-    name = store.countries[PARTNER].name
+    country = store.countries[PARTNER]
+    name = country.name_es if lang == "es" else country.name
+    words = _TRADE_WORDS_ES if lang == "es" else _TRADE_WORDS
     year, month = store.coverage.trade_latest_month
     claim = claim_of_the_week((check_claim(store, c) for c in store.claims), day)
-    border = _border(store)
+    border = _border(store, _BORDER_ES if lang == "es" else SERIES_WORDS[SERIES])
     return Digest(
         day=day,
         week=iso_week(day),
         week_of=day - timedelta(days=day.weekday()),
         partner=name,
         month=tuple(
-            _change(_TRADE_WORDS[m].format(name=name), *_trade_month(store, m, year, month))
-            for m in _TRADE_WORDS
+            _change(words[m].format(name=name), *_trade_month(store, m, year, month)) for m in words
         ),
         ytd=tuple(
-            _change(_TRADE_WORDS[m].format(name=name), *_trade_ytd(store, m, year, month))
-            for m in _TRADE_WORDS
+            _change(words[m].format(name=name), *_trade_ytd(store, m, year, month)) for m in words
         ),
-        rank=_rank(store, year, month),
+        rank=_rank(store, year, month, lang),
         border=border,
         claim=claim,
         trade_months=_last_months(store, year, month),
         trade_sources=_sources(store, [store.trade_month("exports", PARTNER, year, month)]),
         border_sources=_sources(store, [border.now if border else None]),
         claim_sources=tuple(store.sources[i] for i in claim.source_ids),
+        lang=lang,
     )
 
 
@@ -156,13 +164,15 @@ def _change(label: str, now: Fact, before: Fact | None) -> Change:
     return Change(label, now, before, pct)
 
 
-def _rank(store: FactStore, year: int, month: int) -> MarketRank | None:
+def _rank(store: FactStore, year: int, month: int, lang: Lang) -> MarketRank | None:
     ranking = store.ranking_month("exports", year, month)
     position = next((i for i, f in enumerate(ranking) if f.partner == PARTNER), None)
     if position is None or len(ranking) < 2:
         return None
     other = 1 if position == 0 else position - 1
     fact, neighbour = ranking[position], ranking[other]
+    if lang == "es":
+        fact, neighbour = (replace(f, label=_name_es(store, f.partner)) for f in (fact, neighbour))
     return MarketRank(
         fact=fact,
         rank=position + 1,
@@ -173,17 +183,20 @@ def _rank(store: FactStore, year: int, month: int) -> MarketRank | None:
     )
 
 
-def _border(store: FactStore) -> Change | None:
+def _border(store: FactStore, label: str) -> Change | None:
     months = store.coverage.encounter_months.get(SERIES)
     if months is None:
         return None
     (year, month) = months[1]
     latest = store.encounters(SERIES, (year, month), (year, month))
     earlier = store.encounters(SERIES, (year - 1, month), (year - 1, month))
-    label = SERIES_WORDS[SERIES]
     now = replace(latest[0], label=label)
     before = replace(earlier[0], label=label) if earlier else None
     return _change(label, now, before)
+
+
+def _name_es(store: FactStore, code: str) -> str:
+    return store.countries[code].name_es or store.countries[code].name
 
 
 def _sources(store: FactStore, facts: Iterable[Fact | None]) -> tuple[Source, ...]:
