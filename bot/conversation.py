@@ -7,7 +7,9 @@ instance, after a restart too. Reading it is a local database query, never a Web
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,6 +20,8 @@ from facts.followup import follow_up
 from facts.model import Lang
 
 DM = "dm"  # the thread key of a DM conversation's top level
+LANGUAGE_TTL_S = 5.0  # a choice made on another instance is honoured here within 5 s
+MAX_LANGUAGES = 4096  # (user, channel) pairs remembered per process
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,10 @@ class Conversations:
     ) -> None:
         self._threads = Threads(state)
         self._preferences = Preferences(state)
+        # The slash command reads the language on its path: a PostgreSQL round trip would double
+        # its time. The store keeps the choice; this only spares reading it on every command.
+        self._languages: OrderedDict[tuple[str, str], tuple[float, Lang | None]] = OrderedDict()
+        self._lock = threading.Lock()
         self._context = context
         self._clock = clock
 
@@ -54,12 +62,25 @@ class Conversations:
 
     def language(self, user: str, channel: str) -> Lang | None:
         """The language the user chose, else the channel's, else None (the question's own)."""
+        key, now = (user, channel), self._clock()
+        with self._lock:
+            known = self._languages.get(key)
+        if known is not None and known[0] > now:
+            return known[1]
         chosen = self._preferences.resolve(user, channel, "language")
-        return "es" if chosen == "es" else "en" if chosen == "en" else None
+        lang: Lang | None = "es" if chosen == "es" else "en" if chosen == "en" else None
+        with self._lock:
+            self._languages[key] = (now + LANGUAGE_TTL_S, lang)
+            self._languages.move_to_end(key)
+            if len(self._languages) > MAX_LANGUAGES:
+                self._languages.popitem(last=False)
+        return lang
 
     def choose_language(self, scope: Scope, scope_id: str, lang: Lang) -> None:
-        """Keep a user's or a channel's language."""
+        """Keep a user's or a channel's language (this process sees it at once)."""
         self._preferences.set(scope, scope_id, "language", lang, self._clock())
+        with self._lock:
+            self._languages.clear()
 
     def answered_here(self, channel: str, thread: str) -> bool:
         """True if the bot answered a question in this thread (and it has not expired)."""

@@ -118,32 +118,44 @@ def headline(fact: Fact, lang: Lang = "en") -> str:
 
 def understood(ctx: Context, query: Query, resolved: str = "") -> str:
     """What was understood, in words, naming every dimension used (never echoes the user)."""
-    if query.lang == "es":
-        return _understood_es(ctx, query, resolved)
-    names = " and ".join(name(ctx, p) for p in query.partners) or "all partners"
-    when = figure_period_words(resolved) if resolved else "the latest period in the data"
-    if query.metric in METRIC_WORDS:
-        subject = f"{METRIC_WORDS[query.metric]} {names}"
+    lang = query.lang
+    names = t(lang, " and ", " y ").join(name(ctx, p, lang) for p in query.partners)
+    names = names or t(lang, "all partners", "todos los socios")
+    latest = t(lang, "the latest period in the data", "el periodo más reciente de los datos")
+    when = language.period(resolved, lang) if resolved else latest
+    metric_words = _METRIC_WORDS_ES if lang == "es" else METRIC_WORDS
+    if query.metric in metric_words:
+        subject = f"{metric_words[query.metric]} {names}"
         if query.per_capita:
-            subject += ", per person"
+            subject += t(lang, ", per person", ", por persona")
     elif query.metric == "encounters":
-        subject = SERIES_WORDS[query.partners[0]] if query.partners else "CBP encounters"
+        series = query.partners[0] if query.partners else ""
+        subject = (SERIES_WORDS_ES if lang == "es" else SERIES_WORDS).get(series, "")
+        subject = subject or t(lang, "CBP encounters", "Encuentros de la CBP")
+        subject = subject if lang == "en" else subject[0].lower() + subject[1:]
     elif query.metric == "seizures":
-        subject = f"CBP seizures of {query.drug or 'all drugs'}"
+        drug = query.drug or t(lang, "all drugs", "todas las drogas")
+        subject = t(lang, f"CBP seizures of {drug}", f"incautaciones de {drug} de la CBP")
     elif query.metric == "population":
-        subject = f"population of {names}"
+        subject = t(lang, f"population of {names}", f"población de {names}")
     else:
-        subject = "your question"
+        subject = t(lang, "your question", "su pregunta")
+    high = query.extreme == "max"
     doing = {
-        "rank": f"the top {query.top_n} U.S. {market_word(query.metric)}",
-        "rank_of": f"where {names} ranks among U.S. {market_word(query.metric)}",
-        "compare": f"{subject}, compared",
-        "compare_periods": f"{subject}, one period against another",
-        "sum": f"{subject}, added up",
-        "share": f"{subject}, as a share of all partners",
-        "trend": f"{subject}, over time",
-        "extreme": f"the {'highest' if query.extreme == 'max' else 'lowest'} {subject}",
-    }.get(query.op, subject)
+        "rank": t(lang, f"the top {query.top_n} {markets(query.metric, lang)}",
+                  f"los {query.top_n} principales {markets(query.metric, lang)}"),
+        "rank_of": t(lang, f"where {names} ranks among {markets(query.metric, lang)}",
+                     f"el lugar de {names} entre los {markets(query.metric, lang)}"),
+        "compare": t(lang, f"{subject}, compared", f"{subject}, comparadas"),
+        "compare_periods": t(lang, f"{subject}, one period against another",
+                             f"{subject}, un periodo contra otro"),
+        "sum": t(lang, f"{subject}, added up", f"{subject}, sumadas"),
+        "share": t(lang, f"{subject}, as a share of all partners",
+                   f"{subject}, como parte del total"),
+        "trend": t(lang, f"{subject}, over time", f"{subject}, a lo largo del tiempo"),
+        "extreme": t(lang, f"the {'highest' if high else 'lowest'} {subject}",
+                     f"el {'máximo' if high else 'mínimo'} de {subject}"),
+    }.get(query.op, subject)  # fmt: skip
     return f"{doing}, {when}"
 
 
@@ -153,36 +165,6 @@ _METRIC_WORDS_ES = {
     "balance": "balanza comercial de bienes de EE. UU. con",
     "total": "comercio de bienes de EE. UU. (exportaciones + importaciones) con",
 }
-
-
-def _understood_es(ctx: Context, query: Query, resolved: str) -> str:
-    names = " y ".join(name(ctx, p, "es") for p in query.partners) or "todos los socios"
-    when = language.period(resolved, "es") if resolved else "el periodo más reciente de los datos"
-    if query.metric in _METRIC_WORDS_ES:
-        subject = f"{_METRIC_WORDS_ES[query.metric]} {names}"
-        if query.per_capita:
-            subject += ", por persona"
-    elif query.metric == "encounters":
-        subject = SERIES_WORDS_ES.get(query.partners[0], "") if query.partners else ""
-        subject = subject or "Encuentros de la CBP"
-        subject = subject[0].lower() + subject[1:]
-    elif query.metric == "seizures":
-        subject = f"incautaciones de {query.drug or 'todas las drogas'} de la CBP"
-    elif query.metric == "population":
-        subject = f"población de {names}"
-    else:
-        subject = "su pregunta"
-    doing = {
-        "rank": f"los {query.top_n} principales {markets(query.metric, 'es')}",
-        "rank_of": f"el lugar de {names} entre los {markets(query.metric, 'es')}",
-        "compare": f"{subject}, comparadas",
-        "compare_periods": f"{subject}, un periodo contra otro",
-        "sum": f"{subject}, sumadas",
-        "share": f"{subject}, como parte del total",
-        "trend": f"{subject}, a lo largo del tiempo",
-        "extreme": f"el {'máximo' if query.extreme == 'max' else 'mínimo'} de {subject}",
-    }.get(query.op, subject)
-    return f"{doing}, {when}"
 
 
 def answer(
