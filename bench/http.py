@@ -48,8 +48,14 @@ def main() -> None:
     """Print p50/p99 and requests/s for both servers, the ratios and the bot's memory."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=6, help="alternating warm rounds")
+    parser.add_argument(
+        "--questions",
+        type=Path,
+        help="a text file of questions, one a line (default: tests/questions.yaml);"
+        " bench/border_questions.txt holds the border, duty and citizenship questions",
+    )
     args = parser.parse_args()
-    texts = questions()
+    texts = questions(args.questions)
     with tempfile.TemporaryDirectory() as tmp, FakeSlack() as fake, postgres() as pg_url:
         db, log = Path(tmp) / "facts.duckdb", Path(tmp) / "servers.log"
         build(ROOT / "data", db)
@@ -106,7 +112,8 @@ def _report(
     args: argparse.Namespace,
 ) -> None:
     print(
-        f"/tradefact over loopback, {n} questions (tests/questions.yaml), times in ms. warm:"
+        f"/tradefact over loopback, {n} questions ({args.questions or 'tests/questions.yaml'}),"
+        " times in ms. warm:"
         f" {args.rounds} rounds, alternating servers, of one pass one at a time and three passes"
         f" {CONCURRENCY} at a time; cold: each question's first ask on a fresh server"
     )

@@ -53,6 +53,9 @@ def _build(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         print(f"  encounters     {series}: {first[0]}-{first[1]:02d} to {last[0]}-{last[1]:02d}")
     first, last = coverage.seizure_months
     print(f"  seizures       {first[0]}-{first[1]:02d} to {last[0]}-{last[1]:02d}")
+    years, (first, last) = store.border.years, store.border.duty_months
+    print(f"  transborder    {years['state'][0]}–{years['state'][1]} (by state, port, mode, goods)")
+    print(f"  duties         {first[0]}-{first[1]:02d} to {last[0]}-{last[1]:02d}")
     print(f"  sources        {', '.join(store.sources)}")
     return 0
 

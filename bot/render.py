@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUn
 from facts import lang as language
 from facts.digest import Digest
 from facts.model import Answer, Fact, Lang
-from facts.numbers import money
+from facts.numbers import money, pct2
 from facts.ops.common import value_words
 
 SECTION_LIMIT = 3000  # characters in one section's text (Slack)
@@ -138,6 +138,7 @@ def _environment() -> Environment:
         period=language.period,
         tr=translate,
         month_name=language.month,
+        pct2=pct2,
         icon=verdict_icon,
         verdict=verdict_label,
         fact_name=fact_name,
@@ -172,7 +173,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "kind": answer.kind,
         "understood": answer.understood,
         "text": render_text(answer),
-        "facts": [_fact_json(f) for f in answer.facts],
+        "facts": [_fact_json(f, answer) for f in answer.facts],
         "derived": {d.name: _number(d.value) for d in reversed(answer.derived)},
         "derived_all": [
             {"name": d.name, "value": _number(d.value), "label": d.label, "unit": d.unit}
@@ -212,14 +213,14 @@ def answer_json(answer: Answer) -> dict[str, Any]:
             {"id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url}
             for s in answer.sources
         ],
-        "related": [_fact_json(f) for f in answer.related],
+        "related": [_fact_json(f, answer) for f in answer.related],
         "not_used": list(answer.not_used),
         "reason": answer.reason,
         "suggestions": list(answer.suggestions),
     }
 
 
-def _fact_json(f: Fact) -> dict[str, Any]:
+def _fact_json(f: Fact, answer: Answer) -> dict[str, Any]:
     return {
         "metric": f.metric,
         "partner": f.partner,
@@ -229,6 +230,9 @@ def _fact_json(f: Fact) -> dict[str, Any]:
         "source_id": f.source_id,
         "label": f.label,
         "note": f.note,
+        # A fact's basis: its own, or its source's (one basis per source otherwise).
+        "basis": f.basis or next((s.basis for s in answer.sources if s.id == f.source_id), ""),
+        "dimension": f.dimension,
     }
 
 
@@ -346,6 +350,7 @@ def _chunks(text: str, limit: int) -> list[str]:
 
 _DIGEST_PARTS = (
     ("trade", "trade_sources"),
+    ("tariffs", "tariff_sources"),
     ("border", "border_sources"),
     ("claim", "claim_sources"),
 )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from facts.border_text import refused_words
 from facts.context import Context
 from facts.lang import detect
 from facts.model import Answer, Fact, Lang, NoData, Op, Query
 from facts.ops import ANSWER
+from facts.ops.border import BORDER_ANSWER
 from facts.ops.common import understood
 from facts.ops.refuse import EJEMPLOS, EXAMPLES
 from facts.parse import MAX_QUESTION, parse_question
@@ -19,17 +21,20 @@ __all__ = ["EXAMPLES", "answer", "cache_key"]
 def answer(ctx: Context, text: str, lang: Lang | None = None) -> Answer:
     """One Answer for a question, in its language (or `lang`); never raises for any input."""
     lang = lang or detect(text)
-    query = parse_question(text, ctx.names, ctx.claim_index)
+    query = parse_question(text, ctx.names, ctx.claim_index, ctx.border)
     if query is None:
         return replace(_not_understood(text, lang), question=text)
     query = replace(as_claim(ctx, query, text), lang=lang)
     try:
-        result = ANSWER[query.op](query, ctx)
+        # A question about a border dimension (U.S. state, port, mode, ...) has its own table.
+        table = BORDER_ANSWER if query.dimension else ANSWER
+        result = table[query.op](query, ctx)
     except NoData as missing:
         es = lang == "es"
+        said = refused_words(ctx, query) if query.dimension else _refused_words(ctx, query)
         result = Answer(
             kind="no_data",
-            understood=_refused_words(ctx, query),
+            understood=said,
             reason=missing.reason,
             suggestions=missing.suggestions or (EJEMPLOS if es else EXAMPLES)[:3],
             headline="No hay una cifra para eso en los datos"
@@ -61,6 +66,8 @@ def _refused_words(ctx: Context, query: Query) -> str:
 def _context_figures(ctx: Context, query: Query) -> tuple[Fact, ...]:
     """For a refused qualifier, the broader figure — shown as context, never as the answer."""
     if query.op != Op.REFUSE or query.refusal in ("third_country", "unknown_partner"):
+        return ()
+    if query.dimension:  # the border refusals say what the store has; no broader figure
         return ()
     if not query.metric or query.refusal == "unknown_word":
         return ()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from facts.claims import check_claim
 from facts.model import ClaimCheck
+from facts.parse_border import BorderIndex
 from facts.related import Measure, measures
 from facts.store import ClaimRow, FactStore
 from facts.vocabulary import ClaimIndex, CountryIndex
@@ -20,6 +21,7 @@ class Context:
     claim_index: ClaimIndex
     claims: tuple[ClaimRow, ...]
     checks: dict[str, ClaimCheck]  # claim id -> verdict, computed once
+    border: BorderIndex  # U.S. states, Texas ports and Mexican states the store holds
     measures: tuple[Measure, ...]  # what each claim's check measures (facts.related)
 
     @classmethod
@@ -36,5 +38,10 @@ class Context:
             claim_index=ClaimIndex((c.id, c.number, c.topic, c.keywords) for c in claims),
             claims=claims,
             checks={c.id: check_claim(store, c) for c in claims},
+            border=BorderIndex(
+                store.border.names["state"],
+                store.border.names["port"],
+                store.border.names["mexstate"],
+            ),  # fmt: skip
             measures=measures(claims),
         )

@@ -17,9 +17,10 @@ from decimal import Decimal
 from facts.claims import check_claim
 from facts.model import ClaimCheck, Fact, Lang, Source
 from facts.store import FactStore, FactStoreError
-from facts.words import SERIES_WORDS
+from facts.words import SERIES_WORDS, figure_period_words
 
 PARTNER = "MEX"
+LAREDO = "2304"  # BTS port code of Laredo, Texas
 SERIES = "nationwide"
 HUNDRED = Decimal(100)
 _TRADE_WORDS_ES = {
@@ -58,6 +59,24 @@ class MarketRank:
 
 
 @dataclass(frozen=True)
+class Tariffs:
+    """Calculated duties on imports from the partner in the latest month, and their rate."""
+
+    duties: Change  # against the same month a year earlier
+    imports: Fact  # imports for consumption that month
+    rate_pct: Decimal  # duties ÷ imports for consumption
+
+
+@dataclass(frozen=True)
+class PortShare:
+    """A port's share of U.S. trade with the partner in the latest TransBorder year."""
+
+    port: Fact  # the port's trade (exports + imports)
+    whole: Fact  # all U.S. trade with the partner, same basis (TransBorder)
+    share_pct: Decimal
+
+
+@dataclass(frozen=True)
 class Digest:
     """Everything the weekly digest says for one ISO week."""
 
@@ -74,12 +93,20 @@ class Digest:
     trade_sources: tuple[Source, ...]
     border_sources: tuple[Source, ...]
     claim_sources: tuple[Source, ...]
+    tariffs: Tariffs | None = None
+    port: PortShare | None = None
+    tariff_sources: tuple[Source, ...] = ()
     lang: Lang = "en"  # the channel's language
 
     @property
     def sources(self) -> tuple[Source, ...]:
         """Every source cited, once each, in order of first use."""
-        cited = (*self.trade_sources, *self.border_sources, *self.claim_sources)
+        cited = (
+            *self.trade_sources,
+            *self.tariff_sources,
+            *self.border_sources,
+            *self.claim_sources,
+        )
         return tuple({s.id: s for s in cited}.values())
 
 
@@ -110,6 +137,8 @@ def build_digest(store: FactStore, day: date, lang: Lang = "en") -> Digest:
     year, month = store.coverage.trade_latest_month
     claim = claim_of_the_week((check_claim(store, c) for c in store.claims), day)
     border = _border(store, _BORDER_ES if lang == "es" else SERIES_WORDS[SERIES])
+    tariffs, port = _tariffs(store), _port_share(store)
+    tariff_facts = [tariffs.duties.now if tariffs else None, port.port if port else None]
     return Digest(
         day=day,
         week=iso_week(day),
@@ -128,6 +157,9 @@ def build_digest(store: FactStore, day: date, lang: Lang = "en") -> Digest:
         trade_sources=_sources(store, [store.trade_month("exports", PARTNER, year, month)]),
         border_sources=_sources(store, [border.now if border else None]),
         claim_sources=tuple(store.sources[i] for i in claim.source_ids),
+        tariffs=tariffs,
+        port=port,
+        tariff_sources=_sources(store, tariff_facts),
         lang=lang,
     )
 
@@ -197,6 +229,34 @@ def _border(store: FactStore, label: str) -> Change | None:
 
 def _name_es(store: FactStore, code: str) -> str:
     return store.countries[code].name_es or store.countries[code].name
+
+
+def _tariffs(store: FactStore) -> Tariffs | None:
+    """Duties on imports from the partner in the latest month of the duty data."""
+    month = store.border.duty_months[1]
+    now = store.border.duties(PARTNER, month, month)
+    if now is None or not now[1].value:
+        return None
+    year_ago = (month[0] - 1, month[1])
+    before = store.border.duties(PARTNER, year_ago, year_ago)
+    label = (
+        f"Calculated duties on imports from {now[0].label}, {figure_period_words(now[0].period)}"
+    )
+    change = _change(
+        label, replace(now[0], label=label), replace(before[0], label=label) if before else None
+    )
+    return Tariffs(change, now[1], now[0].value / now[1].value * HUNDRED)
+
+
+def _port_share(store: FactStore, port: str = LAREDO) -> PortShare | None:
+    """The port's share of all U.S.-partner trade in the latest TransBorder year."""
+    year = store.border.years["port"][1]
+    ports = {f.dimension: f for f in store.border.cut_year("port", PARTNER, "total", year)}
+    whole = store.border.cut_total("mode", PARTNER, "total", year)
+    fact = ports.get(f"port:{port}")
+    if fact is None or whole is None or not whole.value:
+        return None
+    return PortShare(fact, whole, fact.value / whole.value * HUNDRED)
 
 
 def _sources(store: FactStore, facts: Iterable[Fact | None]) -> tuple[Source, ...]:

@@ -90,7 +90,39 @@ def evaluate(store: FactStore, expr: dict[str, Any], made: str | None = None) ->
             "encounters",
             frozenset(f.source_id for f in months),
         )
+    if op == "citizenship":
+        return _citizenship(store, expr)
+    if op == "bts":
+        return _bts(store, expr)
+    if op == "share":
+        part, whole = evaluate(store, expr["part"], made), evaluate(store, expr["whole"], made)
+        if not whole.value:
+            raise ClaimDataMissing("a non-zero whole")
+        return Value(part.value / whole.value * HUNDRED, "%", part.sources | whole.sources)
     raise ValueError(f"unknown claim expression op {op!r}")
+
+
+def _citizenship(store: FactStore, expr: dict[str, Any]) -> Value:
+    """Encounters of one citizenship ("" = all) in a series over from..to."""
+    start, end = _month(expr["from"]), _month(expr["to"])
+    facts = store.border.citizenship(expr["series"], start, end)
+    wanted = str(expr.get("citizenship", ""))
+    chosen = [f for f in facts if not wanted or f.dimension == f"citizenship:{wanted}"]
+    if not chosen:
+        raise ClaimDataMissing(f"{expr['series']} encounters by citizenship {start}..{end}")
+    total = sum((f.value for f in chosen), Decimal(0))
+    return Value(total, "encounters", frozenset(f.source_id for f in chosen))
+
+
+def _bts(store: FactStore, expr: dict[str, Any]) -> Value:
+    """TransBorder trade of one key of a cut ("" = the whole cut) in a year."""
+    cut, key, year = expr["cut"], str(expr.get("key", "")), int(expr["period"])
+    facts = store.border.cut_year(cut, expr["country"], expr["flow"], year)
+    chosen = [f for f in facts if not key or f.dimension == f"{cut}:{key}"]
+    if not chosen:
+        raise ClaimDataMissing(f"TransBorder {cut} {key or 'total'} {year}")
+    total = sum((f.value for f in chosen), Decimal(0))
+    return Value(total, "USD", frozenset(f.source_id for f in chosen))
 
 
 def _ranked_sum(store: FactStore, expr: dict[str, Any]) -> Value:

@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 
+from facts import load_border, load_bts, load_duties
 from facts.load_series import load_encounters, load_population, load_seizures, ohss_usbp
 from facts.load_trade import load_commodity_trade, load_trade
 from facts.staging import DataError, allowed, no_duplicates, stage_csv
@@ -26,7 +27,7 @@ from facts.store import cut_short
 
 __all__ = ["BuildReport", "DataError", "build", "ensure_built", "fingerprint"]
 
-SCHEMA_VERSION = "2"  # 2: trade_detail (trade by commodity)
+SCHEMA_VERSION = "3"  # 2: trade_detail (trade by commodity); 3: TransBorder, duties, citizenship
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def build(data_dir: Path, db_path: Path) -> BuildReport:
     try:
         con = duckdb.connect(str(tmp))
         try:
-            counts = _build_into(con, data_dir, digest)
+            counts = _build_into(con, data_dir, digest, db_path)
         finally:
             con.close()
         os.replace(tmp, db_path)
@@ -75,14 +76,18 @@ def build(data_dir: Path, db_path: Path) -> BuildReport:
     return BuildReport(db_path, counts, digest)
 
 
-def _build_into(con: duckdb.DuckDBPyConnection, data_dir: Path, digest: str) -> dict[str, int]:
+def _build_into(
+    con: duckdb.DuckDBPyConnection, data_dir: Path, digest: str, previous: Path | None = None
+) -> dict[str, int]:
     con.execute(_SCHEMA)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # openpyxl is pure Python; DuckDB releases the GIL, so the two overlap on two cores.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # openpyxl is pure Python; DuckDB releases the GIL, so these overlap on two cores.
         usbp = pool.submit(ohss_usbp, data_dir)
         sources = _read_sources(data_dir)
         _insert(con, "sources", sources)
         _load_countries(con, data_dir)
+        # Border trade and duties on their own connection (own temp tables; duties read countries).
+        border = pool.submit(_load_border, con.cursor(), data_dir, previous)
         _insert(con, "claims", _read_claims(data_dir))
         load_trade(con, data_dir)
         load_commodity_trade(con, data_dir)
@@ -90,9 +95,11 @@ def _build_into(con: duckdb.DuckDBPyConnection, data_dir: Path, digest: str) -> 
         load_encounters(con, data_dir)
         load_seizures(con, data_dir)
         _insert(con, "encounters", usbp.result())
+        border_inputs = border.result()
     _check_references(con, {s["id"] for s in sources})
     con.execute(
-        "INSERT INTO meta VALUES ('fingerprint', ?), ('schema', ?)", [digest, SCHEMA_VERSION]
+        "INSERT INTO meta VALUES ('fingerprint', ?), ('schema', ?), (?, ?)",
+        [digest, SCHEMA_VERSION, load_border.META_KEY, border_inputs],
     )
     con.execute(_DERIVED)
     con.execute("CHECKPOINT")
@@ -102,6 +109,13 @@ def _build_into(con: duckdb.DuckDBPyConnection, data_dir: Path, digest: str) -> 
             "SELECT table_name, estimated_size FROM duckdb_tables() WHERE NOT temporary ORDER BY 1"
         ).fetchall()
     }
+
+
+def _load_border(con: duckdb.DuckDBPyConnection, data_dir: Path, previous: Path | None) -> str:
+    try:  # copied from the previous store when their inputs did not change (facts.load_border)
+        return load_border.load_border(con, data_dir, previous)
+    finally:
+        con.close()
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
@@ -137,6 +151,9 @@ _FACT_TABLES = (
     "population",
     "encounters",
     "seizures",
+    "encounters_citizenship",
+    *load_bts.TABLES,
+    *load_duties.TABLES,
 )
 
 

@@ -39,6 +39,44 @@ COMPONENT_SERIES = {
     "U.S. Border Patrol": "usbp-southwest",
     "Office of Field Operations": "ofo-southwest",
 }
+# Citizenship as CBP labels it -> ISO3 (OTHER: every citizenship CBP does not list by name).
+CITIZENSHIPS = {
+    "BRAZIL": "BRA",
+    "CANADA": "CAN",
+    "CHINA, PEOPLES REPUBLIC OF": "CHN",
+    "COLOMBIA": "COL",
+    "CUBA": "CUB",
+    "ECUADOR": "ECU",
+    "EL SALVADOR": "SLV",
+    "GUATEMALA": "GTM",
+    "HAITI": "HTI",
+    "HONDURAS": "HND",
+    "INDIA": "IND",
+    "MEXICO": "MEX",
+    "MYANMAR (BURMA)": "MMR",
+    "NICARAGUA": "NIC",
+    "OTHER": "OTHER",
+    "PERU": "PER",
+    "PHILIPPINES": "PHL",
+    "ROMANIA": "ROU",
+    "RUSSIA": "RUS",
+    "TURKEY": "TUR",
+    "UKRAINE": "UKR",
+    "VENEZUELA": "VEN",
+}
+SW_CITIZENSHIPS = {  # the Southwest border file groups all but four citizenships as Other
+    "Mexico": "MEX",
+    "Guatemala": "GTM",
+    "Honduras": "HND",
+    "El Salvador": "SLV",
+    "Other": "OTHER",
+}
+CITIZENSHIP_SCHEMA = """
+CREATE TABLE encounters_citizenship (
+    series VARCHAR NOT NULL, year INTEGER NOT NULL, month INTEGER NOT NULL,
+    citizenship VARCHAR NOT NULL, label VARCHAR NOT NULL, value BIGINT NOT NULL,
+    source_id VARCHAR NOT NULL);
+"""
 # The first month of the unrounded CBP Southwest file; OHSS supplies Border Patrol months before.
 SW_FILE_START = (2021, 10)
 
@@ -65,17 +103,19 @@ def load_encounters(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
         "Title of Authority",
     ]
     con.execute(
-        "CREATE TEMP TABLE nationwide"
-        " (release INTEGER, region VARCHAR, year INTEGER, month INTEGER, n BIGINT)"
+        "CREATE TEMP TABLE nationwide (release INTEGER, region VARCHAR, citizenship VARCHAR,"
+        " year INTEGER, month INTEGER, n BIGINT)"
     )
+    con.execute(CITIZENSHIP_SCHEMA)
     for release, rel in enumerate(NATIONWIDE_FILES):
         stage_csv(con, data_dir, rel, [*keys, "Encounter Count"])
         first_bad(con, rel, "Encounter Count", "BIGINT")
         check_fiscal_months(con, rel, "Fiscal Year", "Month (abbv)")
         allowed(con, rel, "Land Border Region", list(REGION_SERIES))
+        allowed(con, rel, "Citizenship", list(CITIZENSHIPS))
         no_duplicates(con, rel, keys)
         con.execute(
-            f"""INSERT INTO nationwide SELECT $2, "Land Border Region",
+            f"""INSERT INTO nationwide SELECT $2, "Land Border Region", "Citizenship",
                 {calendar_sql("Fiscal Year", "Month (abbv)")},
                 sum(CAST(replace("Encounter Count", ',', '') AS BIGINT))
                 FROM staged GROUP BY ALL""",
@@ -91,9 +131,25 @@ def load_encounters(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
            SELECT 'nationwide', year, month, sum(n), 'cbp-nationwide-encounters'
            FROM latest GROUP BY ALL
            UNION ALL
-           SELECT $2[list_position($1, region)], year, month, n, 'cbp-nationwide-encounters'
-           FROM latest""",
+           SELECT $2[list_position($1, region)], year, month, sum(n), 'cbp-nationwide-encounters'
+           FROM latest GROUP BY ALL""",
         [list(REGION_SERIES), list(REGION_SERIES.values())],
+    )
+    # By citizenship: the same rows, not summed over it (nationwide and by region).
+    con.execute(
+        """INSERT INTO encounters_citizenship
+           SELECT 'nationwide', year, month, $4[list_position($3, citizenship)], citizenship,
+                  sum(n), 'cbp-nationwide-encounters' FROM latest GROUP BY ALL
+           UNION ALL
+           SELECT $2[list_position($1, region)], year, month,
+                  $4[list_position($3, citizenship)], citizenship, sum(n),
+                  'cbp-nationwide-encounters' FROM latest GROUP BY ALL""",
+        [
+            list(REGION_SERIES),
+            list(REGION_SERIES.values()),
+            list(CITIZENSHIPS),
+            list(CITIZENSHIPS.values()),
+        ],
     )
     sw_keys = [
         "Fiscal Year",
@@ -108,6 +164,7 @@ def load_encounters(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     first_bad(con, SW_BORDER_FILE, "Encounter Count", "BIGINT")
     check_fiscal_months(con, SW_BORDER_FILE, "Fiscal Year", "Month (abbv)")
     allowed(con, SW_BORDER_FILE, "Component", list(COMPONENT_SERIES))
+    allowed(con, SW_BORDER_FILE, "Citizenship Grouping", list(SW_CITIZENSHIPS))
     no_duplicates(con, SW_BORDER_FILE, sw_keys)
     con.execute(
         f"""INSERT INTO encounters SELECT $3[list_position($2, "Component")],
@@ -115,6 +172,20 @@ def load_encounters(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
             sum(CAST(replace("Encounter Count", ',', '') AS BIGINT)), 'cbp-sw-border-encounters'
             FROM staged GROUP BY ALL""",
         [list(MONTHS), list(COMPONENT_SERIES), list(COMPONENT_SERIES.values())],
+    )
+    con.execute(
+        f"""INSERT INTO encounters_citizenship SELECT $3[list_position($2, "Component")],
+            {calendar_sql("Fiscal Year", "Month (abbv)")},
+            $5[list_position($4, "Citizenship Grouping")], "Citizenship Grouping",
+            sum(CAST(replace("Encounter Count", ',', '') AS BIGINT)), 'cbp-sw-border-encounters'
+            FROM staged GROUP BY ALL""",
+        [
+            list(MONTHS),
+            list(COMPONENT_SERIES),
+            list(COMPONENT_SERIES.values()),
+            list(SW_CITIZENSHIPS),
+            list(SW_CITIZENSHIPS.values()),
+        ],
     )
 
 

@@ -67,6 +67,8 @@ class Fact:
     source_id: str
     label: str = ""  # human name of the partner or series: "Mexico"
     note: str = ""  # e.g. "January–August only"
+    basis: str = ""  # which basis the figure is on, when a source has more than one
+    dimension: str = ""  # the cut below the partner: "state:TX", "mode:truck", "citizenship:MEX"
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,12 @@ class Query:
     words: tuple[str, ...] = ()
     lang: Lang = "en"
     text: str = ""  # CHECK: the text whose figures are checked
+    # Border dimensions (facts.parse_border, answered by facts.ops.border): "state", "port",
+    # "mode", "commodity", "mexstate" (TransBorder), "duties", "citizenship"; "refuse" for what
+    # the border data cannot serve (with `refusal` and `not_used`); "" = a question by partner.
+    dimension: str = ""
+    keys: tuple[str, ...] = ()  # U.S. state codes, port codes, modes, groups, citizenships
+    mode: str = ""  # a transport mode narrowing a U.S.-state or port question
 
 
 @dataclass(frozen=True)

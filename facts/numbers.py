@@ -61,3 +61,8 @@ def signed_pct(value: Decimal) -> str:
     places = 2 if abs(value) < 1 else 1
     rounded = _round(value, places)
     return f"{'+' if rounded > 0 else ''}{rounded:,.{places}f}%"
+
+
+def pct2(value: Decimal) -> str:
+    """A rate or share to two decimals: 3.55%."""
+    return f"{_round(value, 2):,.2f}%"

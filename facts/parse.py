@@ -9,6 +9,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from facts.model import Op, Query
+from facts.parse_border import BorderIndex, parse_border
 from facts.patterns import (
     ANSI_ESCAPE,
     CHECK_REQUEST,
@@ -113,7 +114,9 @@ def text_to_check(text: str) -> str | None:
     return None
 
 
-def parse_question(text: str, countries: CountryIndex, claims: ClaimIndex) -> Query | None:
+def parse_question(
+    text: str, countries: CountryIndex, claims: ClaimIndex, border: BorderIndex | None = None
+) -> Query | None:
     """The Query a question asks, or None when it is not understood.
 
     Every content word is either used by the Query or reported in `not_used` (operation REFUSE):
@@ -138,6 +141,9 @@ def parse_question(text: str, countries: CountryIndex, claims: ClaimIndex) -> Qu
         return Query(Op.CLAIM, claim_ids=(claim or "",))
     if restated := restated_claims(norm, claims):
         return Query(Op.CLAIM, claim_ids=tuple(restated))
+    # U.S. states, ports, modes, goods, duties, citizenship: facts.parse_border reads them.
+    if border is not None and (query := parse_border(norm, text, countries, border)):
+        return query
     reader = Reader(norm)
     blocked = [(kind, w) for kind, pattern in _BLOCKED for w in reader.take_all(pattern)]
     unsupported = [w for w in reader.take_all(UNSUPPORTED)]
@@ -257,7 +263,7 @@ def _read_operation(reader: Reader, query: Query, found: Found) -> Query | None:
     if period and period.kind == "pair":
         reader.take(COMPARE)
         return replace(query, **subject, op=Op.COMPARE_PERIODS)
-    if partners and reader.take(SHARE):
+    if partners and trade and reader.take(SHARE):
         reader.take_all(_SUM_WORDS)
         return replace(query, **subject, op=Op.SHARE)
     if len(partners) >= 2:

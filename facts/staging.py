@@ -30,7 +30,7 @@ def stage_csv(con: duckdb.DuckDBPyConnection, data_dir: Path, rel: str, columns:
     try:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE staged AS SELECT row_number() OVER () + 1 AS line, *"
-            " FROM read_csv($1, all_varchar = true, header = true)",
+            " FROM read_csv($1, all_varchar = true, header = true, parallel = false)",
             [str(path)],
         )
     except duckdb.Error as exc:

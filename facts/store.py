@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 from facts.model import Fact, Source
+from facts.store_border import BorderStore
 from facts.words import SERIES_WORDS
 
 TRADE_METRICS = ("exports", "imports", "balance", "total")
@@ -457,6 +458,16 @@ class FactStore:
         return Fact(
             "seizures", drug or "all", period, value.normalize(), "lb", SEIZURE_SOURCE, label
         )
+
+    # --- border trade, duties, citizenship (issue 11; SQL in facts/store_border.py) ----------
+
+    @cached_property
+    def border(self) -> BorderStore:
+        """TransBorder trade by mode, U.S. state, port, Mexican state and commodity group;
+        calculated duties; encounters by citizenship."""
+        return BorderStore(self._rows, self.label)
+
+    # --- seizures by month -------------------------------------------------------------------
 
     def seizures_by_month(self, drug: str) -> list[Fact]:
         """Pounds of a drug ("" = all drugs) seized by CBP each month, oldest first."""

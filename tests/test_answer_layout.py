@@ -39,6 +39,10 @@ KINDS = {
     "not understood": "what is the meaning of life",
     "no data": "mexico gdp 2024",
     "per person": "per capita",
+    "border, state": "texas exports to mexico 2024",
+    "border, ranking": "which U.S. states export the most to Mexico in 2024",
+    "tariffs": "effective tariff rate on canada june 2025",
+    "check": "check: In 2024 Mexico bought $335 billion of U.S. goods.",
 }
 
 

@@ -96,8 +96,9 @@ def test_unverifiable_claims_still_show_the_nearest_data(store: FactStore) -> No
     assert context.unit == "kg"
     assert round(context.value, 1) == Decimal("2943.5")  # U.S. CBP, Feb-Sep 2025, not Mexico's
     row = next(c for c in store.claims if c.id == "lowest-crossings-30-years")
-    rank, june, rank_now = check_claim(store, row).context
+    rank, june, rank_now, mexicans = check_claim(store, row).context
     assert (rank.value, june.value, rank_now.value) == (Decimal(1), Decimal(6068), Decimal(2))
+    assert mexicans.value == Decimal(4117)  # Mexican citizens among them (CBP SW border file)
 
 
 # --- figures computed from data/raw, independently of the loader -------------------------------
@@ -279,7 +280,7 @@ def test_thirty_year_low_context_counts_every_border_patrol_month(store: FactSto
     until_june = {m: v for m, v in months.items() if m <= (2025, 6)}
     assert min(until_june.values()) == months[(2025, 6)] == 6068
     assert min(months, key=months.__getitem__) == (2025, 7) and months[(2025, 7)] == 4596
-    then, june, now = _check(store, "lowest-crossings-30-years").context
+    then, june, now, _mexicans = _check(store, "lowest-crossings-30-years").context
     assert (then.value, june.value, now.value) == (Decimal(1), Decimal(6068), Decimal(2))
     assert f"lowest among {len(until_june)} months on record" in then.label
     assert now.label.endswith(
@@ -762,3 +763,22 @@ def test_a_plain_data_question_gets_data_with_the_claim_beside_it(store: FactSto
         ("CHN", exports["CHN"]),
     ]
     assert [c.id for c in reply.claims] == ["mexico-vs-china-2024"]
+
+
+def test_encounter_and_rail_claims_show_citizenship_and_border_trade_as_context(
+    store: FactStore,
+) -> None:
+    row = next(c for c in store.claims if c.id == "june-2025-lowest")
+    check = check_claim(store, row)
+    assert check.verdict == "supported"  # the context never changes a verdict
+    _, mexicans, share = check.context
+    assert mexicans.value == Decimal(8132)
+    assert share.value == Decimal(8132) / Decimal(25185) * 100
+    row = next(c for c in store.claims if c.id == "investment-border-security")
+    check = check_claim(store, row)
+    assert check.verdict == "unverifiable"
+    rail, rail_share, texas, texas_share, laredo = check.context
+    assert rail.value == 98_251_163_890  # us_transborder.csv, 2024, Mexico, Rail
+    assert laredo.value == 331_201_314_349
+    assert texas_share.value == texas.value / Decimal(839_891_957_628) * 100
+    assert rail_share.unit == "%"

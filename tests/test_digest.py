@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import replace
 from datetime import date, timedelta
@@ -20,7 +21,16 @@ from bot.render import (
     render_digest_blocks,
     render_digest_text,
 )
-from facts.digest import Change, Digest, MarketRank, build_digest, claim_of_the_week, iso_week
+from facts.digest import (
+    Change,
+    Digest,
+    MarketRank,
+    PortShare,
+    Tariffs,
+    build_digest,
+    claim_of_the_week,
+    iso_week,
+)
 from facts.model import Fact
 from facts.store import FactStore
 
@@ -33,6 +43,10 @@ EXPORTS = "U.S. exports to Mexico (what Mexico buys from the U.S.)"
 IMPORTS = "U.S. imports from Mexico"
 BALANCE = "U.S. trade balance with Mexico"
 ENCOUNTERS = "CBP encounters nationwide"
+DUTIES = "census-duties-by-country"
+BTS = "bts-transborder"
+TARIFFS = "Calculated duties on imports from Mexico, August 2026"
+BTS_BASIS = "BTS TransBorder: Census first-release values, not the revised Census totals"
 
 # Mexico, whole U.S. dollars, from data/raw/census-trade-by-country/{2025,2026}.json (millions
 # there): August, and January to August. test_pinned_figures_are_the_census_files checks them.
@@ -46,6 +60,31 @@ PINNED = {
     ("imports", "2026-01..2026-08"): Decimal("419344400000"),
     ("imports", "2025-01..2025-08"): Decimal("354477400000"),
 }
+
+
+def _duties(year: int, month: int) -> tuple[int, int]:
+    """Mexico's calculated duties and imports for consumption, from the raw duty file."""
+    rows = json.loads((ROOT / "data/raw/census-duties-by-country" / f"{year}.json").read_text())
+    [row] = [r for r in rows["rows"] if r[0] == f"{year}-{month:02d}" and r[1] == "2010"]
+    return int(row[3]), int(row[4])
+
+
+def _laredo(year: str) -> tuple[int, int]:
+    """Laredo's trade and all U.S.-Mexico trade in a year, from the raw TransBorder files."""
+    bts = ROOT / "data/raw/bts-transborder"
+    with (bts / "texas_mexico_ports.csv").open(encoding="utf-8") as file:
+        port = sum(
+            Decimal(r["TradeValue"])
+            for r in csv.DictReader(file)
+            if (r["Year"], r["Port"]) == (year, "Laredo")
+        )
+    with (bts / "us_transborder.csv").open(encoding="utf-8") as file:
+        every = sum(
+            Decimal(r["TradeValue"])
+            for r in csv.DictReader(file)
+            if (r["Year"], r["Country"]) == (year, "Mexico")
+        )
+    return int(port), int(every)
 
 
 def _usd(metric: str, period: str) -> Fact:
@@ -83,6 +122,19 @@ def test_digest_for_2025_07_07_has_the_latest_month_against_a_year_earlier(
     claim = context_of(store).checks["top-consumer"]  # the week's checkable claim (below)
     border_now = Fact("encounters", "nationwide", "2025-11", Decimal(30375), "encounters", CBP)
     border_before = replace(border_now, period="2024-11", value=Decimal(124972))
+    (now, value), (before, _) = _duties(2026, 8), _duties(2025, 8)
+    duty_basis = store.border.duties("MEX", (2026, 8), (2026, 8))[0].basis  # type: ignore[index]
+    duties_now = Fact(
+        "duties", "MEX", "2026-08", Decimal(now), "USD", DUTIES, TARIFFS, "", duty_basis
+    )
+    duties_before = replace(duties_now, period="2025-08", value=Decimal(before))
+    imports = Fact("imports_for_consumption", "MEX", "2026-08", Decimal(value), "USD", DUTIES,
+                   "Mexico", "", duty_basis)  # fmt: skip
+    port, every = _laredo("2025")
+    laredo = Fact("total", "MEX", "2025", Decimal(port), "USD", BTS, "Laredo", "", BTS_BASIS,
+                  "port:2304")  # fmt: skip
+    mexico = Fact("total", "MEX", "2025", Decimal(every), "USD", BTS, "Mexico", "", BTS_BASIS,
+                  "mode:*")  # fmt: skip
     assert digest == Digest(
         day=DAY,
         week="2025-W28",
@@ -119,8 +171,17 @@ def test_digest_for_2025_07_07_has_the_latest_month_against_a_year_earlier(
         trade_sources=(census,),
         border_sources=(cbp,),
         claim_sources=tuple(store.sources[s] for s in claim.source_ids),
+        tariffs=Tariffs(
+            Change(TARIFFS, duties_now, duties_before, _pct(duties_now.value, duties_before.value)),
+            imports,
+            duties_now.value / imports.value * 100,
+        ),
+        port=PortShare(laredo, mexico, laredo.value / mexico.value * 100),
+        tariff_sources=(store.sources[DUTIES], store.sources[BTS]),
     )
     assert claim.number == 3
+    assert (duties_now.value, imports.value) == (1_932_487_514, 60_312_891_117)
+    assert (laredo.value, mexico.value) == (344_553_742_638, 872_833_677_052)
 
 
 def test_the_digest_chart_has_the_last_13_months_from_the_census_files(store: FactStore) -> None:
@@ -157,7 +218,11 @@ def test_every_figure_cites_a_source_of_the_digest(store: FactStore) -> None:
     cited = {s.id for s in digest.sources}
     assert {f.source_id for f in facts if f is not None} <= cited
     assert set(digest.claim.source_ids) <= cited
-    assert [s.id for s in digest.sources] == [CENSUS, CBP, "amcham-oped-2025"]
+    assert digest.tariffs is not None and digest.port is not None
+    facts += [digest.tariffs.duties.now, digest.port.port, digest.port.whole]
+    cited = {s.id for s in digest.sources}
+    assert {f.source_id for f in facts if f is not None} <= cited
+    assert [s.id for s in digest.sources] == [CENSUS, DUTIES, BTS, CBP, "amcham-oped-2025"]
 
 
 @pytest.mark.parametrize(
@@ -219,6 +284,13 @@ DRY_RUN = """\
 
 Source: <https://www.census.gov/foreign-trade/balance/country.xlsx|U.S. Census Bureau, Foreign Trade Division, U.S. Trade in Goods by Country (country.xlsx), monthly and annual, 1991 to August 2026>
 
+*Tariffs and ports* (the latest month and year in the data)
+• Calculated duties on imports from Mexico, August 2026: *$1.9 billion* (exactly $1,932,487,514), -7.1% from $2.1 billion in August 2025; 3.20% of $60.3 billion of imports for consumption (calculated duties ÷ imports for consumption)
+• Laredo's share of U.S. trade with Mexico, 2025: *39.48%* ($344.6 billion of $872.8 billion; BTS TransBorder, first-release values)
+
+Source: <https://api.census.gov/data/timeseries/intltrade/imports/hs|U.S. Census Bureau, International Trade API, U.S. imports by country - calculated duties (CAL_DUT_MO) and imports for consumption (CON_VAL_MO), monthly>
+Source: <https://www.bts.gov/transborder|U.S. Department of Transportation, Bureau of Transportation Statistics (compiled from U.S. Census Bureau trade records), TransBorder Freight Data - U.S. trade with Mexico and Canada by mode, U.S. state, Texas port, Mexican state and commodity group>
+
 *Border, November 2025* (the latest month in the data)
 • CBP encounters nationwide: *30,375 encounters*, -75.7% from 124,972 encounters in November 2024
 
@@ -265,6 +337,9 @@ def test_dry_run_json_is_the_whole_chat_post_message_payload(
     }
     assert [b["type"] for b in payload["blocks"]] == [
         "header",
+        "section",
+        "context",
+        "divider",
         "section",
         "context",
         "divider",

@@ -20,7 +20,7 @@ Y = Period("year", (2024, 1))
 
 def _parse(store: FactStore, question: str) -> Query | None:
     ctx = context_of(store)
-    query = parse_question(question, ctx.names, ctx.claim_index)
+    query = parse_question(question, ctx.names, ctx.claim_index, ctx.border)
     return replace(query, words=()) if query else None
 
 
@@ -58,6 +58,18 @@ QUERIES = [
     ("How many migrants were stopped at the southern border in fiscal 2024?", Query(Op.LOOKUP, "encounters", ("southwest",), Period("fiscal", (2024, 10)))),
     ("us exports to mexico in the 1990s", Query(Op.TREND, "exports", ("MEX",), Period("years", (1990, 1), (1999, 12)))),
     ("mexico exports 2020 vs 2024", Query(Op.COMPARE_PERIODS, "exports", ("MEX",), Period("pair", (2020, 1), (2024, 12)))),
+    # border dimensions (facts.parse_border)
+    ("Texas exports to Mexico 2024", Query(Op.LOOKUP, "exports", ("MEX",), Y, dimension="state", keys=("TX",))),
+    ("California vs Michigan exports to Mexico", Query(Op.COMPARE, "exports", ("MEX",), dimension="state", keys=("CA", "MI"))),
+    ("which U.S. states export the most to Mexico", Query(Op.RANK, "exports", ("MEX",), dimension="state")),
+    ("Laredo's share of U.S.–Mexico trade", Query(Op.SHARE, "total", ("MEX",), dimension="port", keys=("2304",))),
+    ("pipeline imports from Canada 2024", Query(Op.LOOKUP, "imports", ("CAN",), Y, dimension="mode", keys=("pipeline",))),
+    ("what does the U.S. sell to Mexico", Query(Op.RANK, "exports", ("MEX",), dimension="commodity")),
+    ("U.S. exports to Nuevo León 2024", Query(Op.LOOKUP, "exports", ("MEX",), Y, dimension="mexstate", keys=("Nuevo Leon",))),
+    ("average tariff on Chinese goods 2017 vs 2025", Query(Op.COMPARE_PERIODS, "duty_rate", (), Period("pair", (2017, 1), (2025, 12)), dimension="duties", keys=("CHN",))),
+    ("which countries paid the most U.S. tariffs in 2025", Query(Op.RANK, "duties", (), Period("year", (2025, 1)), dimension="duties")),
+    ("encounters of Mexican nationals FY2024", Query(Op.LOOKUP, "encounters", ("nationwide",), Period("fiscal", (2024, 10)), dimension="citizenship", keys=("MEX",))),
+    ("Guatemalan encounters at the southwest border", Query(Op.LOOKUP, "encounters", ("southwest",), dimension="citizenship", keys=("GTM",))),
 ]  # fmt: skip
 
 
@@ -69,18 +81,20 @@ def test_question_parses_to_the_whole_query(store: FactStore, question: str, que
 REFUSALS = [
     ("How much corn did the US export to Mexico in 2024?", "product", "corn"),
     ("steel imports from china 2024", "product", "steel"),
-    ("Texas exports to Mexico 2024", "us_state", "texas"),
-    ("New Mexico exports 2024", "us_state", "new mexico"),
-    ("how much trade crossed at Laredo in 2024", "port", "laredo"),
-    ("rail exports to Mexico 2025", "port", "rail"),
+    ("Texas exports to China 2024", "other_partner", "china"),
+    ("New Mexico exports 2024", "state_world", "new mexico"),
+    ("how much trade crossed at Nogales in 2024", "other_port", "nogales"),
+    ("tariff on steel from mexico 2025", "product_tariff", "steel"),
+    ("machinery imports from mexico 2024", "commodity_imports", "machinery"),
+    ("machinery exports to canada 2024", "commodity_partner", "machinery"),
     ("narnia exports 2024", "unknown_word", "narnia"),
+    ("encounters share fy2024", "unknown_word", "share"),
     ("exports to narnia 2024", "unknown_partner", "narnia"),
     ("how many people were deported to Mexico in 2024", "removals", "deported"),
-    ("encounters of Mexican nationals FY2024", "nationality", "mexican nationals"),
     ("services exports to mexico 2024", "services", "services"),
     ("mexico exports 2024 in pesos", "currency", "pesos"),
     ("mexico gdp 2024", "unsupported", "GDP"),
-    ("tariffs collected on Chinese imports in 2025", "unsupported", "tariffs"),
+    ("mexico inflation 2024", "unsupported", "inflation"),
     ("US exports to Mexico in 1994, the year NAFTA started", "unknown_word", "started"),
 ]
 

@@ -100,6 +100,10 @@ def test_json_answer_has_the_documented_shape(store: FactStore) -> None:
     assert data["facts"][0] == {
         "metric": "exports", "partner": "MEX", "period": "2024", "value": 334492100000,
         "unit": "USD", "source_id": "census-trade-by-country", "label": "Mexico", "note": "",
+        "basis": "Goods only, Census basis (not balance-of-payments basis), not seasonally"
+        " adjusted, nominal dollars. Exports are F.A.S. value (what the partner buys from the"
+        " U.S.); imports are general imports, customs value.",
+        "dimension": "",
     }  # fmt: skip
     assert round(data["derived"]["ratio"], 2) == 2.33
     assert data["claims"][0]["id"] == "mexico-vs-china-2024"

@@ -13,7 +13,14 @@ from facts.figures import TRADE_METRICS, figure
 from facts.model import Answer, AnswerKind, ClaimCheck, Derived, Fact, Lang, Query, Source
 from facts.numbers import amount
 from facts.periods import Span
-from facts.words import HUNDRED, METRIC_WORDS, SERIES_WORDS, figure_period_words, market_word
+from facts.words import (
+    HUNDRED,
+    METRIC_WORDS,
+    SERIES_WORDS,
+    figure_period_words,
+    market_word,
+    period_words,
+)
 
 _HEADLINE_WORDS = {
     "exports": "U.S. exports to {}",
@@ -122,7 +129,8 @@ def understood(ctx: Context, query: Query, resolved: str = "") -> str:
     names = t(lang, " and ", " y ").join(name(ctx, p, lang) for p in query.partners)
     names = names or t(lang, "all partners", "todos los socios")
     latest = t(lang, "the latest period in the data", "el periodo más reciente de los datos")
-    when = language.period(resolved, lang) if resolved else latest
+    asked = period_words(query.period) if query.period else latest
+    when = language.period(resolved, lang) if resolved else asked
     metric_words = _METRIC_WORDS_ES if lang == "es" else METRIC_WORDS
     if query.metric in metric_words:
         subject = f"{metric_words[query.metric]} {names}"

@@ -14,6 +14,11 @@ from facts.ops.common import answer, localise, name, related_claims
 
 def per_capita(query: Query, ctx: Context) -> Answer:
     """Each partner's figure per person, and the pooled figure of several partners."""
+    if not query.partners:
+        raise NoData(
+            "Figures per person are for a partner country: name one.",
+            ("exports per person mexico 2024", "top 10 exports per person 2024"),
+        )
     store = ctx.store
     last_people = store.coverage.population_years[1]
     period = query.period or Period("year", (min(last_people, _last_full(ctx)), 1))

@@ -27,19 +27,26 @@ EJEMPLOS = (  # the same questions, asked in Spanish (each one is parsed: tests/
 )
 HOLDINGS = (
     "The store holds U.S. goods trade by partner country (exports, imports, balance, total, per"
-    " person; by month and year), World Bank population, CBP encounters and CBP drug seizures."
+    " person; by month and year), U.S. trade with Mexico and Canada by U.S. state, Texas port and"
+    " transport mode, U.S. exports to Mexico by commodity group and Mexican state, calculated"
+    " duties by country, World Bank population, CBP encounters (also by citizenship) and CBP drug"
+    " seizures."
 )
 # Qualifiers the store cannot serve, by kind: what to say instead of a figure.
 REASONS = {
     "product": "The Census data in the store are totals over all goods, not single products"
-    " such as “{w}”.",
-    "us_state": "The store has no figures by U.S. state (“{w}”): trade is by partner country.",
-    "port": "The store has no figures by port of entry (“{w}”): trade is by partner country.",
+    " such as “{w}”; U.S. exports to Mexico are also in 22 commodity groups (HS sections), e.g."
+    " 'machinery exports to mexico 2024'.",
+    "us_state": "U.S. states (“{w}”) are in the store with their trade with Mexico and Canada"
+    " only (ask e.g. 'texas exports to mexico 2024').",
+    "port": "Ports of entry (“{w}”) are in the store for the 12 Texas ports on the Mexican border"
+    " only (ask e.g. 'laredo trade 2024'); transport modes for trade with Mexico and Canada.",
     "unsupported": "The store has no {w} figures.",
     "services": "The store holds trade in goods only, not services.",
     "currency": "Figures are in U.S. dollars; the store has no {w} figures.",
     "removals": "The store has CBP encounters, not deportations or removals (“{w}”).",
-    "nationality": "The encounter series in the store are not split by citizenship (“{w}”).",
+    "nationality": "Encounters by citizenship (“{w}”) are asked as e.g. 'encounters of Mexican"
+    " nationals fy2024' or 'top nationalities of border encounters'.",
     "third_country": "The Census data are U.S. trade with each partner; trade between {w} is not"
     " in the store.",
     "unknown_partner": "No trade partner called “{w}” in the Census data. Closest names: {close}.",
