@@ -15,9 +15,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from facts.claims import check_claim
+from facts.lang import period
 from facts.model import ClaimCheck, Fact, Lang, Source
 from facts.store import FactStore, FactStoreError
-from facts.words import SERIES_WORDS, figure_period_words
+from facts.words import SERIES_WORDS
 
 PARTNER = "MEX"
 LAREDO = "2304"  # BTS port code of Laredo, Texas
@@ -137,7 +138,7 @@ def build_digest(store: FactStore, day: date, lang: Lang = "en") -> Digest:
     year, month = store.coverage.trade_latest_month
     claim = claim_of_the_week((check_claim(store, c) for c in store.claims), day)
     border = _border(store, _BORDER_ES if lang == "es" else SERIES_WORDS[SERIES])
-    tariffs, port = _tariffs(store), _port_share(store)
+    tariffs, port = _tariffs(store, lang), _port_share(store)
     tariff_facts = [tariffs.duties.now if tariffs else None, port.port if port else None]
     return Digest(
         day=day,
@@ -231,7 +232,7 @@ def _name_es(store: FactStore, code: str) -> str:
     return store.countries[code].name_es or store.countries[code].name
 
 
-def _tariffs(store: FactStore) -> Tariffs | None:
+def _tariffs(store: FactStore, lang: Lang) -> Tariffs | None:
     """Duties on imports from the partner in the latest month of the duty data."""
     month = store.border.duty_months[1]
     now = store.border.duties(PARTNER, month, month)
@@ -239,9 +240,12 @@ def _tariffs(store: FactStore) -> Tariffs | None:
         return None
     year_ago = (month[0] - 1, month[1])
     before = store.border.duties(PARTNER, year_ago, year_ago)
-    label = (
-        f"Calculated duties on imports from {now[0].label}, {figure_period_words(now[0].period)}"
-    )
+    when = period(now[0].period, lang)
+    label = f"Calculated duties on imports from {now[0].label}, {when}"
+    if lang == "es":
+        label = (
+            f"Aranceles calculados sobre las importaciones desde {_name_es(store, PARTNER)}, {when}"
+        )
     change = _change(
         label, replace(now[0], label=label), replace(before[0], label=label) if before else None
     )
