@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from slack_bolt import App
@@ -14,19 +15,24 @@ from slack_bolt.logger.messages import (
     warning_token_skipped,
 )
 from slack_bolt.middleware.request_verification import RequestVerification
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-from bot.config import Settings
+from bot.config import DEFAULT_TZ, Settings
 from bot.conversation import Conversations
 from bot.handlers import answered, register
+from bot.home import Home
+from bot.manage import Manager
+from bot.manage_handlers import register_manage
 from bot.replies import Replies
 from bot.server import REFUSED
 from bot.state import StateDB
 from bot.worker import Inbox, Runner
+from bot.workspaces import BOT_SCOPES, Clients, Installations, StoredAuthorize
 from facts.context import Context
 from facts.store import FactStore
 
@@ -41,11 +47,22 @@ class Bot:
     runner: Runner
 
 
-def create_app(settings: Settings, store: FactStore, state: StateDB) -> Bot:
-    """A Bolt app answering from `store`, its jobs in `state`; it makes no network call."""
+def create_app(
+    settings: Settings,
+    store: FactStore,
+    state: StateDB,
+    installations: Installations | None = None,
+    default_timezone: str = DEFAULT_TZ,
+) -> Bot:
+    """A Bolt app answering from `store`, its jobs in `state`; it makes no network call.
+
+    In OAuth mode (settings.oauth) `installations` holds each workspace's token.
+    """
     context = Context.build(store)  # names and claim verdicts, once per store
     replies = Replies(store, lambda question, lang: answered(question, context, lang))
-    runner = Runner(state, job_client(settings), replies.get)
+    clients = Clients(lambda token: job_client(settings, token), settings.bot_token, installations)
+    manager = Manager(state, Home(context), settings.subscribers, default_timezone, installations)
+    runner = Runner(state, job_client(settings), replies.get, clients=clients, kinds=manager.jobs())
     app = App(
         name="tradefact",
         client=web_client(settings),
@@ -53,18 +70,40 @@ def create_app(settings: Settings, store: FactStore, state: StateDB) -> Bot:
         # Run listeners before answering the HTTP request: the slash-command answer goes back
         # in the HTTP response itself, and an event is acknowledged once its job is committed.
         process_before_response=True,
-        # The bot token is all there is to authorize: no auth.test on the first request (a slow
-        # Slack would delay that request's ack). Events name the bot's user ID themselves.
-        authorize=lambda enterprise_id, team_id: AuthorizeResult(
-            enterprise_id=enterprise_id, team_id=team_id, bot_token=settings.bot_token
-        ),
         # Bolt's assistant helpers read a DM thread's context with conversations.replies before
         # any listener runs, on the ack path; TradeFact uses none of them.
         attaching_conversation_kwargs_enabled=False,
         logger=_bolt_logger(),
+        **_authorization(settings, installations),
     )
-    register(app, replies, Inbox(state, runner.wake), Conversations(state, context))
+    inbox = Inbox(state, runner.wake)
+    register_manage(app, manager, inbox)  # first: `/tradefact digest …` before any question
+    register(app, replies, inbox, Conversations(state, context))
     return Bot(app, runner)
+
+
+def _authorization(settings: Settings, installations: Installations | None) -> dict[str, Any]:
+    if not settings.oauth:
+        # The bot token is all there is to authorize: no auth.test on the first request (a slow
+        # Slack would delay that request's ack). Events name the bot's user ID themselves.
+        def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+            return AuthorizeResult(
+                enterprise_id=enterprise_id, team_id=team_id, bot_token=settings.bot_token
+            )
+
+        return {"authorize": authorize}
+    if installations is None:
+        raise ValueError("OAuth mode needs the installation store")
+    oauth = OAuthSettings(
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
+        scopes=list(BOT_SCOPES),
+        redirect_uri=settings.redirect_uri or None,
+        installation_store=installations.store,
+        state_store=installations.states,
+        logger=logging.getLogger("bot.oauth"),
+    )
+    return {"authorize": StoredAuthorize(installations), "oauth_settings": oauth}
 
 
 def _bolt_logger() -> logging.Logger:
@@ -95,12 +134,12 @@ def configure_logging(level: int = logging.INFO) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
-def web_client(settings: Settings) -> WebClient:
+def web_client(settings: Settings, token: str | None = None) -> WebClient:
     """A Web API client for settings.api_url that waits out 429s and leaves other errors alone."""
     # Only a 429 is safe to retry: Slack did nothing. A 5xx or a reset may follow a posted
     # message, and retrying it could post twice.
     return WebClient(
-        token=settings.bot_token,
+        token=token or settings.bot_token or None,
         base_url=settings.api_url,
         # Slack wants an answer to a request within 3 s; a Web API call that hangs far past that
         # only ties up a worker thread (settings.api_timeout: 10 s unless SLACK_API_TIMEOUT).
@@ -109,10 +148,10 @@ def web_client(settings: Settings) -> WebClient:
     )
 
 
-def job_client(settings: Settings) -> WebClient:
+def job_client(settings: Settings, token: str | None = None) -> WebClient:
     """The runner's Web API client: no retries of its own (the runner re-queues a 429)."""
     return WebClient(
-        token=settings.bot_token,
+        token=token or settings.bot_token or None,
         base_url=settings.api_url,
         timeout=settings.api_timeout,
         retry_handlers=[],

@@ -11,9 +11,18 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bot.config import ConfigError, DigestSettings, Settings, channel_id, state_target, web_workers
+from bot.config import (
+    ConfigError,
+    DigestSettings,
+    Settings,
+    channel_id,
+    default_timezone,
+    state_target,
+    web_workers,
+)
 from bot.render import answer_json, render_mrkdwn, render_text
 from bot.state.db import StateError
+from bot.workspaces import Workspace
 from facts.answer import answer as answer_question
 from facts.context import Context
 from facts.load import DataError, build, ensure_built
@@ -64,6 +73,7 @@ def _serve(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from bot.server import DEFAULT_WORKERS, serve  # only serve needs uvicorn
 
     settings = Settings.from_env(env, "http")
+    default_timezone(env)  # a bad TRADEFACT_TZ stops startup here, not in every worker
     workers = args.workers or web_workers(env, DEFAULT_WORKERS)
     port = args.port or settings.port
     return serve(settings, lambda: open_store(env), state_target(env), args.host, port, workers)
@@ -116,7 +126,7 @@ def _digest(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from facts.digest import build_digest
 
     config = DigestSettings.from_env(env)
-    channel = channel_id(args.channel)
+    channel = channel_id(args.channel) if args.channel else None
     day = args.date or datetime.now(config.timezone).date()
     if args.dry_run:  # no token, no ledger, no network: the message as it would be posted
         built = build_digest(open_store(env), day, args.lang)
@@ -128,29 +138,45 @@ def _digest(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
             args.chart.write_bytes(digest_chart_png(built))
         return 0
-    from bot.app import configure_logging, web_client
+    from bot.app import configure_logging
+    from bot.schedule import digest_clients, post_due, subscriptions_for
 
     settings = Settings.from_env(env, "digest")
     store, ledger = open_store(env), open_ledger(config)
     configure_logging()
     now = datetime.now(UTC)
-    outcome = post_digest(web_client(settings), ledger, store, channel, day, now)
-    print(outcome.describe())
-    return 1 if outcome.status in ("failed", "unknown") else 0
+    clients, subscriptions = (
+        digest_clients(settings, config),
+        subscriptions_for(settings, config, ledger.state),
+    )
+    if channel is None:  # what the clock does: every subscription that is due, once a week
+        outcomes = post_due(clients, ledger, store, subscriptions, now)
+        print("\n".join(o.describe() for o in outcomes) or "No subscribed channel is due yet.")
+    else:
+        sub = subscriptions.get(channel)
+        client = clients.client(sub.workspace) if sub else clients.client(Workspace())
+        if client is None:
+            raise ConfigError(f"{channel} is in no installed workspace (subscribe it from Slack)")
+        language = sub.language if sub else "en"
+        outcomes = [post_digest(client, ledger, store, channel, day, now, language=language)]
+        print(outcomes[0].describe())
+    return 1 if any(o.status in ("failed", "unknown") for o in outcomes) else 0
 
 
 def _schedule(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    from bot.app import configure_logging, web_client
+    from bot.app import configure_logging
     from bot.digest import open_ledger
-    from bot.schedule import run_schedule
+    from bot.schedule import digest_clients, run_schedule, subscriptions_for
 
     config = DigestSettings.from_env(env)
-    if not config.channels:
-        raise ConfigError("TRADEFACT_DIGEST_CHANNELS is not set: the channel IDs to post to")
     settings = Settings.from_env(env, "digest")
     store, ledger = open_store(env), open_ledger(config)
     configure_logging()
-    return run_schedule(web_client(settings), ledger, store, config, lambda: datetime.now(UTC))
+    clients, subscriptions = (
+        digest_clients(settings, config),
+        subscriptions_for(settings, config, ledger.state),
+    )
+    return run_schedule(clients, ledger, store, subscriptions, lambda: datetime.now(UTC))
 
 
 def _date(text: str) -> date:
@@ -195,7 +221,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, help="processes (default: $WEB_CONCURRENCY, else 2)")
     commands.add_parser("socket", help="answer Slack over Socket Mode (no public URL needed)")
     digest = commands.add_parser("digest", help="post the weekly digest to a channel, once a week")
-    digest.add_argument("--channel", required=True, help="channel ID, e.g. C0123ABCD")
+    digest.add_argument(
+        "--channel", help="channel ID, e.g. C0123ABCD (default: every subscription that is due)"
+    )
     digest.add_argument("--date", type=_date, help="a day of the week to post (default: today)")
     digest.add_argument("--dry-run", action="store_true", help="print the message, post nothing")
     digest.add_argument("--json", action="store_true", help="with --dry-run: the whole payload")
@@ -203,7 +231,7 @@ def _parser() -> argparse.ArgumentParser:
         "--chart", type=Path, metavar="OUT.png", help="with --dry-run: write its 13-month chart"
     )
     digest.add_argument("--lang", choices=("en", "es"), default="en", help="with --dry-run")
-    commands.add_parser("schedule", help="post the digest on TRADEFACT_DIGEST_CRON until stopped")
+    commands.add_parser("schedule", help="post each subscription's weekly digest until stopped")
     check = commands.add_parser("check", help="check every figure in a text against the data")
     check.add_argument("text", nargs="?", help='e.g. "In 2024 Mexico bought $335 billion..."')
     check.add_argument("--file", help="check the text of this file instead")

@@ -20,7 +20,10 @@ _HELP = {
     "SLACK_BOT_TOKEN": "the Bot User OAuth Token (xoxb-…) from OAuth & Permissions",
     "SLACK_SIGNING_SECRET": "the Signing Secret from Basic Information",
     "SLACK_APP_TOKEN": "an app-level token (xapp-…) with connections:write, for Socket Mode",
+    "SLACK_CLIENT_SECRET": "the Client Secret from Basic Information (with SLACK_CLIENT_ID)",
 }
+# Who may subscribe a channel to the digest, or unsubscribe it (TRADEFACT_SUBSCRIBERS).
+Subscribers = Literal["anyone", "admins"]
 _REQUIRED: dict[Mode, tuple[str, ...]] = {
     "http": ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"),
     "socket": ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"),
@@ -42,21 +45,49 @@ class Settings:
     port: int = 3000  # PORT
     api_url: str = SLACK_API_URL  # SLACK_API_URL: the Web API base URL, ending in "/"
     api_timeout: int = 10  # SLACK_API_TIMEOUT: seconds to wait for a Web API answer
+    # OAuth mode (bot.workspaces): SLACK_CLIENT_ID and SLACK_CLIENT_SECRET, and no bot token
+    client_id: str = ""  # SLACK_CLIENT_ID
+    client_secret: str = field(default="", repr=False)  # SLACK_CLIENT_SECRET
+    redirect_uri: str = ""  # SLACK_REDIRECT_URI: https://YOUR-HOST/slack/oauth_redirect
+    subscribers: Subscribers = "anyone"  # TRADEFACT_SUBSCRIBERS: anyone or admins
+
+    @property
+    def oauth(self) -> bool:
+        """True when workspaces install the app through /slack/install (no single token)."""
+        return not self.bot_token and bool(self.client_id)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], mode: Mode = "http") -> Settings:
         """Read the settings for `mode`; raise ConfigError naming the first missing variable."""
+        oauth = (
+            mode != "socket" and not _set(env, "SLACK_BOT_TOKEN") and _set(env, "SLACK_CLIENT_ID")
+        )
         for name in _REQUIRED[mode]:
-            if not env.get(name, "").strip():
+            if oauth and name == "SLACK_BOT_TOKEN":
+                name = "SLACK_CLIENT_SECRET"
+            if not _set(env, name):
                 raise ConfigError(f"{name} is not set: {_HELP[name]}")
+        subscribers = env.get("TRADEFACT_SUBSCRIBERS", "").strip().lower() or "anyone"
+        if subscribers not in ("anyone", "admins"):
+            raise ConfigError(
+                f"TRADEFACT_SUBSCRIBERS must be anyone or admins, not {subscribers!r}"
+            )
         return cls(
-            bot_token=env["SLACK_BOT_TOKEN"].strip(),
+            bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
+            client_id=env.get("SLACK_CLIENT_ID", "").strip() if oauth else "",
+            client_secret=env.get("SLACK_CLIENT_SECRET", "").strip() if oauth else "",
+            redirect_uri=env.get("SLACK_REDIRECT_URI", "").strip(),
+            subscribers="admins" if subscribers == "admins" else "anyone",
             signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),
             app_token=env.get("SLACK_APP_TOKEN", "").strip(),
             port=_port(env.get("PORT", "3000")),
             api_url=_api_url(env.get("SLACK_API_URL", "")),
             api_timeout=_seconds(env, "SLACK_API_TIMEOUT", cls.api_timeout),
         )
+
+
+def _set(env: Mapping[str, str], name: str) -> bool:
+    return bool(env.get(name, "").strip())
 
 
 def _port(text: str) -> int:
@@ -160,6 +191,11 @@ def channel_id(text: str) -> str:
             f"{name!r} is not a channel ID (like C0123ABCD, from the channel's details)"
         )
     return name
+
+
+def default_timezone(env: Mapping[str, str]) -> str:
+    """TRADEFACT_TZ: the digest's time zone, and a subscriber's when Slack doesn't say."""
+    return _zone(env.get("TRADEFACT_TZ", "").strip() or DEFAULT_TZ).key
 
 
 def _zone(name: str) -> ZoneInfo:

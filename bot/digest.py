@@ -81,7 +81,11 @@ def open_ledger(settings: DigestSettings) -> Ledger:
 
 
 def digest_message(digest: Digest) -> dict[str, Any]:
-    """The chat.postMessage arguments (without the channel): text, blocks and metadata."""
+    """The chat.postMessage arguments (without the channel): text, blocks and metadata.
+
+    The digest is in its language already (build_digest's `lang`: the subscription's or the
+    channel's).
+    """
     return {
         "text": render_digest_text(digest),
         "blocks": render_digest_blocks(digest),
@@ -100,10 +104,16 @@ def post_digest(
     day: date,
     now: datetime,
     retry_failed_after: timedelta = timedelta(0),
+    language: str = "en",
 ) -> Outcome:
     """Post the digest for the week of `day` to `channel`, unless it is posted or being posted."""
-    chosen = Preferences(ledger.state).get("channel", channel, "language")
-    digest = build_digest(store, day, "es" if chosen == "es" else "en")  # the channel's language
+    # The subscription's language, else the channel's choice (/tradefact idioma es canal).
+    chosen = (
+        language
+        if language == "es"
+        else Preferences(ledger.state).get("channel", channel, "language")
+    )
+    digest = build_digest(store, day, "es" if chosen == "es" else "en")
     message = digest_message(digest)
     week = iso_week(day)
     # Held through the look and the post: another clock, here or on another machine, sees
@@ -233,17 +243,30 @@ def post_all(
     retry_failed_after: timedelta = timedelta(0),
 ) -> list[Outcome]:
     """post_digest to each channel in turn; one channel's failure doesn't stop the others."""
-    outcomes = []
-    for channel in channels:
-        try:
-            outcome = post_digest(client, ledger, store, channel, day, now, retry_failed_after)
-        except Exception:
-            # Whatever went wrong, the other channels still get their digest. A claim left
-            # pending here is checked and retried once its lease runs out.
-            logger.exception("Digest for %s (%s) failed", channel, iso_week(day))
-            outcome = Outcome(channel, iso_week(day), "unknown", error="unexpected error")
-        outcomes.append(outcome)
-    return outcomes
+    return [
+        post_safely(client, ledger, store, channel, day, now, retry_failed_after)
+        for channel in channels
+    ]
+
+
+def post_safely(
+    client: WebClient,
+    ledger: Ledger,
+    store: FactStore,
+    channel: str,
+    day: date,
+    now: datetime,
+    retry_failed_after: timedelta = timedelta(0),
+    language: str = "en",
+) -> Outcome:
+    """post_digest, with an unexpected error logged and reported as an outcome, not raised."""
+    try:
+        return post_digest(client, ledger, store, channel, day, now, retry_failed_after, language)
+    except Exception:
+        # Whatever went wrong, the other channels still get their digest. A claim left
+        # pending here is checked and retried once its lease runs out.
+        logger.exception("Digest for %s (%s) failed", channel, iso_week(day))
+        return Outcome(channel, iso_week(day), "unknown", error="unexpected error")
 
 
 def _find_posted(client: WebClient, channel: str, week: str, since: float) -> str | None:

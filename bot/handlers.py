@@ -8,7 +8,7 @@ from collections.abc import Callable
 from logging import Logger
 from typing import Any
 
-from slack_bolt import Ack, App, BoltResponse
+from slack_bolt import Ack, App, BoltContext, BoltResponse
 
 from bot.checking import CHECK_SHORTCUT, message_text
 from bot.conversation import DM, Conversations
@@ -16,6 +16,7 @@ from bot.render import ASK_ACTION, SHOW_ALL_ACTION, render_blocks, render_mrkdwn
 from bot.replies import Replies, Reply
 from bot.state.tables import Scope
 from bot.worker import Inbox
+from bot.workspaces import Workspace
 from facts.answer import answer as answer_question
 from facts.context import Context
 from facts.model import Answer, Lang
@@ -79,9 +80,10 @@ def register(app: App, replies: Replies, inbox: Inbox, conversations: Conversati
 
     @app.action(SHARE_ACTION)
     def share_answer(
-        ack: Ack, action: dict[str, Any], body: dict[str, Any], logger: Logger
+        ack: Ack, action: dict[str, Any], body: dict[str, Any], logger: Logger, context: BoltContext
     ) -> None:
         job = {
+            **Workspace.from_context(context).fields(),
             "response_url": body["response_url"],
             "question": action.get("value") or "help",
             "user": body["user"]["id"],
@@ -92,8 +94,11 @@ def register(app: App, replies: Replies, inbox: Inbox, conversations: Conversati
         ack()
 
     @app.action(CHART_ACTION)
-    def post_chart(ack: Ack, action: dict[str, Any], body: dict[str, Any], logger: Logger) -> None:
+    def post_chart(
+        ack: Ack, action: dict[str, Any], body: dict[str, Any], logger: Logger, context: BoltContext
+    ) -> None:
         job = {
+            **Workspace.from_context(context).fields(),
             "channel": (body.get("channel") or {}).get("id") or "",
             "question": action.get("value") or "help",
             "user": body["user"]["id"],
@@ -107,10 +112,11 @@ def register(app: App, replies: Replies, inbox: Inbox, conversations: Conversati
     @app.action(SHOW_ALL_ACTION)
     @app.action(re.compile(rf"^{ASK_ACTION}-\d+$"))
     def answer_privately(
-        ack: Ack, action: dict[str, Any], body: dict[str, Any], logger: Logger
+        ack: Ack, action: dict[str, Any], body: dict[str, Any], logger: Logger, context: BoltContext
     ) -> None:
         # "Show all" answers its question with every figure; a suggestion asks its question.
         job = {
+            **Workspace.from_context(context).fields(),
             "response_url": body["response_url"],
             "question": question_from(action.get("value") or ""),
             "all": action.get("action_id") == SHOW_ALL_ACTION,
@@ -127,7 +133,7 @@ def register(app: App, replies: Replies, inbox: Inbox, conversations: Conversati
         logger.warning("Unknown action %r: acknowledged, nothing done", action.get("action_id"))
 
     @app.event("app_mention")
-    def answer_mention(event: dict[str, Any], body: dict[str, Any]) -> None:
+    def answer_mention(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
         if is_from_a_person(event, bot_user_id(body)):
             question = question_from(strip_mention(event.get("text", ""), bot_user_id(body)))
             thread_ts = event.get("thread_ts") or event["ts"]
@@ -139,10 +145,10 @@ def register(app: App, replies: Replies, inbox: Inbox, conversations: Conversati
             # job updates the earlier reply instead of posting a second one.
             edited = event["ts"] if event.get("edited") else None
             lang = conversations.language(str(event.get("user")), channel)
-            _reply_once(inbox, body, channel, thread_ts, question, edited, lang)
+            _reply_once(inbox, body, context, channel, thread_ts, question, edited, lang)
 
     @app.event("message")
-    def answer_message(event: dict[str, Any], body: dict[str, Any]) -> None:
+    def answer_message(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
         bot = bot_user_id(body)
         if not is_from_a_person(event, bot):
             return
@@ -151,7 +157,9 @@ def register(app: App, replies: Replies, inbox: Inbox, conversations: Conversati
             asked = conversations.read(channel, event.get("thread_ts") or DM, text)
             conversations.remember(channel, event.get("thread_ts") or DM, asked.question)
             lang = conversations.language(str(event.get("user")), channel)
-            _reply_once(inbox, body, channel, event.get("thread_ts"), asked.question, None, lang)
+            _reply_once(
+                inbox, body, context, channel, event.get("thread_ts"), asked.question, None, lang
+            )
             return
         # A reply in a channel thread the bot answered, without a mention (a mention comes as
         # app_mention too): answered only when it is a follow-up of the thread's question.
@@ -163,12 +171,15 @@ def register(app: App, replies: Replies, inbox: Inbox, conversations: Conversati
             if asked.follow_up:
                 conversations.remember(channel, thread, asked.question)
                 lang = conversations.language(str(event.get("user")), channel)
-                _reply_once(inbox, body, channel, thread, asked.question, None, lang)
+                _reply_once(inbox, body, context, channel, thread, asked.question, None, lang)
 
     @app.shortcut(CHECK_SHORTCUT)
-    def check_the_numbers(ack: Ack, shortcut: dict[str, Any], logger: Logger) -> None:
+    def check_the_numbers(
+        ack: Ack, shortcut: dict[str, Any], logger: Logger, context: BoltContext
+    ) -> None:
         message = shortcut.get("message") or {}
         job = {
+            **Workspace.from_context(context).fields(),
             "channel": str((shortcut.get("channel") or {}).get("id") or ""),
             # In the message's thread, where the team can see the check; privately through the
             # response_url if the bot can't post there (not in the channel, someone's DM...).
@@ -199,13 +210,16 @@ def _chosen(conversations: Conversations, body: dict[str, Any]) -> Lang | None:
 def _reply_once(
     inbox: Inbox,
     body: dict[str, Any],
+    context: BoltContext,
     channel: str,
     thread_ts: str | None,
     question: str,
     edited: str | None = None,
     lang: Lang | None = None,
 ) -> None:
-    job = {"channel": channel, "thread_ts": thread_ts, "question": question, "chart": True}
+    workspace = Workspace.from_context(context).fields()  # whose token posts the reply
+    job = {**workspace, "channel": channel, "thread_ts": thread_ts, "question": question}
+    job["chart"] = True
     if lang:
         job["lang"] = lang
     if edited:

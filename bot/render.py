@@ -361,6 +361,11 @@ def _digest_part(name: str, digest: Digest, md: bool) -> str:
     return "\n".join(line.rstrip() for line in str(macro(digest, md)).strip("\n").splitlines())
 
 
+def render_digest_part(name: str, digest: Digest) -> str:
+    """One macro of digest.j2 (latest_month, border, trade_sources, ...) as escaped mrkdwn."""
+    return _digest_part(name, digest, True)
+
+
 def render_digest_text(digest: Digest) -> str:
     """The digest as escaped Slack mrkdwn with citation links: the message's `text` fallback."""
     names = ["title", *(name for part in _DIGEST_PARTS for name in part)]

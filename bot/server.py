@@ -1,13 +1,13 @@
 """serve(): Slack's HTTP requests at /slack/events and GET /healthz, under uvicorn.
 
-Why uvicorn and this small ASGI app rather than gunicorn's threads or Bolt's own ASGI adapter:
-a connection costs a coroutine, not a thread, so slow or idle clients tie up nothing; the
-request line and headers must arrive within HEADER_TIMEOUT_S and the body within BODY_TIMEOUT_S;
-a request without a fresh timestamp and a signature is refused before its body is read, and one
-whose HMAC is wrong before its body is parsed. Bolt's own ASGI adapter runs the (synchronous)
-App on the event loop, where one slow listener would stop every connection: here the signed
-request goes to a pool of THREADS threads, and only its few milliseconds of work run there.
-uvicorn's supervisor runs `workers` processes on one socket, restarts one that dies, and
+Why uvicorn (with httptools) and this small ASGI app rather than gunicorn's threads or Bolt's
+own ASGI adapter: a connection costs a coroutine, not a thread, so slow or idle clients tie up
+nothing; the request line and headers must arrive within HEADER_TIMEOUT_S and the body within
+BODY_TIMEOUT_S; a request without a fresh timestamp and a signature is refused before its body
+is read, and one whose HMAC is wrong before its body is parsed. Bolt's own ASGI adapter runs the
+(synchronous) App on the event loop, where one slow listener would stop every connection: here
+the signed request goes to a pool of THREADS threads, and only its few milliseconds of work run
+there. uvicorn's supervisor runs `workers` processes on one socket, restarts one that dies, and
 replaces them all on SIGHUP.
 """
 
@@ -29,7 +29,7 @@ from urllib.parse import parse_qsl
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.request.internals import build_context
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 if TYPE_CHECKING:
     import uvicorn
@@ -81,6 +81,13 @@ def create_asgi(
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             # The app is only built once the store is open, so reaching here means healthy.
             await _plain(send, 200, b"ok\n")
+            return
+        if method == "GET" and app.oauth_flow is not None and path in _oauth_paths(app):
+            # The install page and Slack's redirect after "Allow": a browser, never signed.
+            query = scope.get("query_string", b"").decode("latin-1")
+            loop = asyncio.get_running_loop()
+            args = (app, path, query, _headers(scope))
+            await _send_bolt(send, await loop.run_in_executor(pool, _oauth, *args))
             return
         if path != SLACK_PATH or method != "POST":
             await _plain(send, 404, b"Not Found")
@@ -184,6 +191,22 @@ def _dispatch(
     return app.dispatch(request)
 
 
+def _oauth_paths(app: App) -> tuple[str, str]:
+    flow = app.oauth_flow
+    return (flow.install_path, flow.redirect_uri_path) if flow else ("", "")
+
+
+def _oauth(app: App, path: str, query: str, headers: dict[str, str]) -> BoltResponse:
+    """Bolt's OAuth flow: the "Add to Slack" page, or the redirect that completes an install."""
+    flow = app.oauth_flow
+    assert flow is not None
+    bolt_headers: dict[str, str | Sequence[str]] = {**headers}
+    request = BoltRequest(body="", query=query, headers=bolt_headers)
+    if path == flow.install_path:
+        return flow.handle_installation(request)
+    return flow.handle_callback(request)
+
+
 def _fix_form_body(request: BoltRequest) -> None:
     """Parse a form body that Bolt mistook for an interactive payload.
 
@@ -228,8 +251,8 @@ async def _send_bolt(send: Send, response: BoltResponse) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-class TimedH11Protocol(H11Protocol):
-    """uvicorn's HTTP/1.1 protocol, closing a connection whose headers take too long.
+class TimedHttpProtocol(HttpToolsProtocol):
+    """uvicorn's HTTP/1.1 protocol (httptools), closing a connection whose headers take too long.
 
     uvicorn itself times out idle keep-alive connections but not a request line or headers that
     trickle in (slowloris): each such connection is cheap here, but not free.
@@ -246,9 +269,9 @@ class TimedH11Protocol(H11Protocol):
         """Start the header clock when a new request begins on a kept-alive connection."""
         if self._header_timer is None and (self.cycle is None or self.cycle.response_complete):
             self._start_header_clock()
-        scope = self.scope
+        cycle = self.cycle
         super().data_received(data)
-        if self.scope is not scope and self._header_timer is not None:  # headers complete
+        if self.cycle is not cycle and self._header_timer is not None:  # headers complete
             self._header_timer.cancel()
             self._header_timer = None
 
@@ -288,6 +311,10 @@ def serve(
     db_path = checked.path
     checked.close()
     open_state(state_target, pool_size=1).close()  # migrations run once, before any worker
+    if settings.oauth:  # and the OAuth tables are made
+        from bot.workspaces import Installations
+
+        Installations.open(state_target, settings.client_id).close()
     configure_logging()
     # The workers open a private copy: a store damaged or replaced under a running server can't
     # stop a worker that restarts (after a crash or a SIGHUP) from booting.
@@ -304,16 +331,20 @@ def serve(
 def worker_app() -> ASGIApp:
     """Build one worker's app (uvicorn calls this in each worker process)."""
     from bot.app import configure_logging, create_app
-    from bot.config import Settings, state_target
+    from bot.config import Settings, default_timezone, state_target
     from bot.replies import warm_up
     from bot.state import open_state
+    from bot.workspaces import Installations
     from facts.store import FactStore
 
     configure_logging()
     settings = Settings.from_env(os.environ, "http")
     store = FactStore.open(Path(os.environ[STORE_ENV]))
-    state = open_state(state_target(os.environ))
-    bot = create_app(settings, store, state)
+    target = state_target(os.environ)
+    state = open_state(target)
+    installations = Installations.open(target, settings.client_id) if settings.oauth else None
+    zone = default_timezone(os.environ)
+    bot = create_app(settings, store, state, installations, zone)
     # Before /healthz answers: claim verdicts, annual figures and the template are ready.
     warm_up(store)
     return create_asgi(bot.app, settings.signing_secret, bot.runner.start, bot.runner.stop)
@@ -329,7 +360,7 @@ def uvicorn_config(app: str, host: str, port: int, workers: int) -> uvicorn.Conf
         host=host,
         port=port,
         workers=workers,
-        http=TimedH11Protocol,
+        http=TimedHttpProtocol,
         lifespan="on",
         timeout_keep_alive=KEEPALIVE_S,
         timeout_graceful_shutdown=10,

@@ -13,13 +13,14 @@ import queue
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 from slack_sdk import WebClient
 
 from bot.deliver import Done, Failed, MakeReply, Result, Retry, deliver
 from bot.state import Job, Jobs, StateDB, add_job, first_time, forget_old
+from bot.workspaces import Clients, Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +72,13 @@ class Runner:
         make: MakeReply,
         threads: int = THREADS,
         clock: Callable[[], float] = time.time,
+        clients: Clients | None = None,
+        kinds: Mapping[str, Callable[[Job, WebClient], Result]] | None = None,
     ) -> None:
+        # `clients` picks each job's workspace token (bot.workspaces; default: `client` for
+        # all); `kinds` does the job kinds bot.deliver doesn't know (bot.manage).
+        self._clients = clients
+        self._kinds = dict(kinds or {})
         self.jobs = Jobs(state, lease_for(client.timeout))
         self._state = state
         self._client = client
@@ -117,10 +124,20 @@ class Runner:
                 self._stopping.wait(POLL_S)
 
     def _poll(self) -> None:
-        """One thread looks for due jobs (a cheap read) and hands them to the others."""
+        """One thread looks for due jobs (a cheap read) and hands them to the others.
+
+        It is also the runner's heartbeat: the leases of the jobs in hand are renewed a few
+        times per lease, so a long look through a channel's history or a slow post is never
+        taken over by another runner while this process lives.
+        """
+        renewed = self._clock()
         while not self._stopping.wait(POLL_S):
             try:
-                due = self.jobs.due(self._clock())
+                now = self._clock()
+                if now - renewed >= self.jobs.lease / 3:
+                    renewed = now
+                    self.jobs.renew(self._owner, now)
+                due = self.jobs.due(now)
                 for _ in range(min(due, len(self._threads) - 1)):
                     self._wake.put(ANY)
                 self._purge()
@@ -144,8 +161,15 @@ class Runner:
             forget_old(self._state, now)
 
     def _deliver(self, job: Job) -> Result:
+        client = self._client
+        if self._clients is not None:
+            client = self._clients.client(Workspace.of(job.payload))  # type: ignore[assignment]
+        if client is None:
+            return Failed(f"{job.kind}: the workspace is not installed (or was uninstalled)")
         try:
-            return deliver(job, self._client, self._make)
+            if job.kind in self._kinds:
+                return self._kinds[job.kind](job, client)
+            return deliver(job, client, self._make)
         except Exception:  # a bug: it would fail the same way every time
             logger.exception("Job %s (%s) failed", job.id, job.kind)
             return Failed(f"{job.kind}: unexpected error")

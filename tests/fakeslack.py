@@ -84,6 +84,15 @@ class FakeSlack:
         self.bot_id = bot_id
         self.team_id = team_id
         self.socket_url: str | None = None  # what apps.connections.open returns
+        # Workspaces (OAuth): the client's credentials, codes to exchange, and each bot token's
+        # workspace. A token not listed is the default workspace's (team_id, bot_user_id).
+        self.client_id, self.client_secret = "1234.5678", "test-client-secret-3e9d"
+        self.codes: dict[str, dict[str, Any]] = {}  # code -> oauth.v2.access answer
+        self.teams: dict[str, dict[str, Any]] = {}  # bot token -> auth.test answer
+        self.user_channels: dict[str, list[str]] = {}  # users.conversations, per user
+        self.not_member: set[str] = set()  # channels conversations.info says the bot isn't in
+        self.admins: set[str] = set()  # users.info is_admin
+        self.user_tz: dict[str, str] = {}  # users.info tz (default America/Chicago)
         self._state = _State()
         self._changed = threading.Condition()
         self._ts = itertools.count(1)
@@ -146,6 +155,44 @@ class FakeSlack:
         """Answer successful calls of `method` with {"ok": true, **fields}."""
         with self._changed:
             self._state.replies[method] = {"ok": True, **fields}
+
+    def add_workspace(
+        self,
+        code: str,
+        team_id: str,
+        token: str,
+        bot_user_id: str = "UBOT",
+        enterprise_id: str | None = None,
+    ) -> None:
+        """Let `code` be exchanged (oauth.v2.access) for `token`, a bot token of `team_id`.
+
+        An empty `team_id` with an `enterprise_id` is an org-wide install (Enterprise Grid).
+        """
+        org = bool(enterprise_id) and not team_id
+        team = {"id": team_id, "name": f"Team {team_id}"} if team_id else None
+        self.codes[code] = {
+            "ok": True,
+            "app_id": "A0TRADEFACT",
+            "authed_user": {"id": "UINSTALLER"},
+            "scope": "commands,chat:write,app_mentions:read",
+            "token_type": "bot",
+            "access_token": token,
+            "bot_user_id": bot_user_id,
+            "team": team,
+            "enterprise": {"id": enterprise_id, "name": "Org"} if enterprise_id else None,
+            "is_enterprise_install": org,
+        }
+        self.teams[token] = {
+            "ok": True,
+            "url": f"https://{(team_id or str(enterprise_id)).lower()}.slack.com/",
+            "team": team["name"] if team else "Org",
+            "user": "tradefact",
+            "team_id": team_id or None,
+            "user_id": bot_user_id,
+            "bot_id": f"B{team_id or enterprise_id}",
+            "enterprise_id": enterprise_id,
+            "is_enterprise_install": org,
+        }
 
     def clear(self) -> None:
         """Forget all calls, faults and custom replies."""
@@ -223,6 +270,8 @@ class FakeSlack:
             return "ok"
         if method == UPLOAD:
             return self._upload(params)
+        if method == "oauth.v2.access":
+            return self._exchange(params, headers)
         token = _token(params, headers)
         if not token:
             return {"ok": False, "error": "not_authed"}
@@ -234,6 +283,16 @@ class FakeSlack:
             if not token.startswith("xapp-"):
                 return {"ok": False, "error": "not_allowed_token_type"}
             return {"ok": True, "url": self.socket_url or "ws://127.0.0.1:9/none"}
+        if method == "auth.test" and token in self.teams:
+            return self.teams[token]
+        if method in (
+            "views.publish",
+            "views.open",
+            "users.info",
+            "conversations.info",
+            "users.conversations",
+        ):
+            return self._workspace_read(method, params)
         if method == "auth.test":
             return {
                 "ok": True,
@@ -262,6 +321,33 @@ class FakeSlack:
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": ts}
         return {"ok": False, "error": "unknown_method"}
+
+    def _exchange(self, params: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
+        """oauth.v2.access: the client's credentials (HTTP basic auth) and a known code."""
+        import base64
+
+        basic = headers.get("authorization", "").removeprefix("Basic ")
+        credentials = base64.b64decode(basic).decode() if basic else ""
+        if credentials != f"{self.client_id}:{self.client_secret}":
+            return {"ok": False, "error": "invalid_client_id"}
+        return self.codes.pop(str(params.get("code")), {"ok": False, "error": "invalid_code"})
+
+    def _workspace_read(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        user = str(params.get("user") or params.get("user_id") or "")
+        if method in ("views.publish", "views.open"):
+            kind = "home" if method == "views.publish" else "modal"
+            return {"ok": True, "view": {"id": "V1", "type": kind}}
+        if method == "users.info":
+            tz = self.user_tz.get(user, "America/Chicago")
+            return {"ok": True, "user": {"id": user, "tz": tz, "is_admin": user in self.admins}}
+        if method == "conversations.info":
+            channel = str(params.get("channel"))
+            return {
+                "ok": True,
+                "channel": {"id": channel, "is_member": channel not in self.not_member},
+            }
+        channels = [{"id": c} for c in self.user_channels.get(user, [])]
+        return {"ok": True, "channels": channels, "response_metadata": {"next_cursor": ""}}
 
     def _read(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         """conversations.history (newest first) or .replies (a thread, oldest first), one page.

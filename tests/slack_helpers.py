@@ -247,7 +247,7 @@ class BotServer(BotProcess):
         """How many jobs are in each status in the server's state database."""
         from bot.state import Jobs, open_state
 
-        state = open_state(self.state)
+        state = open_state(self.state, pool_size=1)
         try:
             return Jobs(state, lease=0).counts()
         finally:

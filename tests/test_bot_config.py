@@ -9,7 +9,8 @@ import yaml
 
 from bot.cli import main
 from bot.config import ConfigError, Mode, Settings
-from bot.server import HEADER_TIMEOUT_S, TimedH11Protocol, uvicorn_config
+from bot.server import HEADER_TIMEOUT_S, TimedHttpProtocol, uvicorn_config
+from bot.workspaces import BOT_SCOPES
 
 ROOT = Path(__file__).resolve().parent.parent
 HTTP_ENV = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s3cret"}
@@ -110,7 +111,7 @@ def test_serve_without_a_store_refuses_to_start_with_a_clear_message(
 def test_uvicorn_runs_the_workers_asked_for_with_header_timeouts_and_no_access_log() -> None:
     config = uvicorn_config("bot.server:worker_app", "127.0.0.1", 3000, 4)
     assert (config.host, config.port, config.workers) == ("127.0.0.1", 3000, 4)
-    assert config.http is TimedH11Protocol and 0 < HEADER_TIMEOUT_S <= 30
+    assert config.http is TimedHttpProtocol and 0 < HEADER_TIMEOUT_S <= 30
     assert config.factory and not config.access_log and not config.proxy_headers
 
 
@@ -142,21 +143,30 @@ def test_database_url_wins_over_the_sqlite_file_and_must_be_postgresql() -> None
 
 def test_manifest_asks_for_only_the_scopes_and_events_the_bot_uses() -> None:
     manifest = yaml.safe_load((ROOT / "manifest.yml").read_text())
-    assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == [
+    scopes = manifest["oauth_config"]["scopes"]["bot"]
+    assert sorted(scopes) == [
         "app_mentions:read",
         "channels:history",
+        "channels:read",
         "chat:write",
         "commands",
         "files:write",
         "groups:history",
+        "groups:read",
         "im:history",
+        "users:read",
     ]
+    assert sorted(scopes) == sorted(BOT_SCOPES)  # what the OAuth install asks for
+    assert manifest["oauth_config"]["redirect_urls"] == ["https://YOUR-HOST/slack/oauth_redirect"]
     settings = manifest["settings"]
     assert sorted(settings["event_subscriptions"]["bot_events"]) == [
+        "app_home_opened",
         "app_mention",
+        "app_uninstalled",
         "message.channels",
         "message.groups",
         "message.im",
+        "tokens_revoked",
     ]
     assert settings["interactivity"]["is_enabled"] is True
     assert settings["socket_mode_enabled"] is False
@@ -169,6 +179,39 @@ def test_manifest_asks_for_only_the_scopes_and_events_the_bot_uses() -> None:
     }
     assert urls == {"https://YOUR-HOST/slack/events"}
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+
+
+OAUTH_ENV = {"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "c", "SLACK_SIGNING_SECRET": "s"}
+
+
+def test_client_id_and_secret_without_a_bot_token_is_oauth_mode() -> None:
+    settings = Settings.from_env(OAUTH_ENV)
+    assert settings.oauth and (settings.client_id, settings.bot_token) == ("1.2", "")
+    assert "'c'" not in repr(settings)  # the client secret stays out of repr()
+    assert Settings.from_env(OAUTH_ENV, "digest").oauth
+
+
+def test_a_bot_token_keeps_the_single_workspace_mode() -> None:
+    settings = Settings.from_env({**OAUTH_ENV, "SLACK_BOT_TOKEN": "xoxb-1"})
+    assert not settings.oauth and settings.bot_token == "xoxb-1"
+
+
+def test_oauth_mode_without_the_client_secret_names_it() -> None:
+    with pytest.raises(ConfigError, match="^SLACK_CLIENT_SECRET is not set: the Client Secret"):
+        Settings.from_env({"SLACK_CLIENT_ID": "1.2", "SLACK_SIGNING_SECRET": "s"})
+
+
+@pytest.mark.parametrize(
+    ("text", "who"), [("", "anyone"), ("admins", "admins"), (" Anyone ", "anyone")]
+)
+def test_who_may_subscribe_defaults_to_anyone(text: str, who: str) -> None:
+    assert Settings.from_env({**HTTP_ENV, "TRADEFACT_SUBSCRIBERS": text}).subscribers == who
+
+
+def test_who_may_subscribe_is_anyone_or_admins() -> None:
+    with pytest.raises(ConfigError, match="TRADEFACT_SUBSCRIBERS must be anyone or admins"):
+        Settings.from_env({**HTTP_ENV, "TRADEFACT_SUBSCRIBERS": "owners"})
 
 
 @pytest.mark.parametrize(("text", "seconds"), [("", 10), ("1", 1), (" 30 ", 30), ("300", 300)])
@@ -180,3 +223,12 @@ def test_slack_api_timeout_defaults_to_10_seconds(text: str, seconds: int) -> No
 def test_slack_api_timeout_must_be_whole_seconds_from_1_to_300(text: str) -> None:
     with pytest.raises(ConfigError, match="SLACK_API_TIMEOUT must be a whole number of seconds"):
         Settings.from_env({**HTTP_ENV, "SLACK_API_TIMEOUT": text})
+
+
+def test_serve_refuses_a_bad_time_zone_before_it_starts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["serve"], {**HTTP_ENV, "TRADEFACT_TZ": "Mars/Olympus"}) == 2
+    assert capsys.readouterr().err == (
+        "tradefact: TRADEFACT_TZ 'Mars/Olympus' is not an IANA time zone\n"
+    )

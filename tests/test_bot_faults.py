@@ -151,6 +151,7 @@ def test_a_post_slower_than_the_timeout_that_reached_slack_is_found_not_posted_t
     served.wait_idle()
     [post] = served.fake.calls(POST)
     assert post.ok  # the fake did post it: a second post would have been a duplicate
+    served.wait_for_log("was already posted (ts ")  # logged as the job ends, maybe just after
     log = _new_log(served, before)
     assert "Slack API chat.postMessage failed: TimeoutError; job" in log
     assert "was already posted (ts " in log

@@ -26,8 +26,10 @@ from bot.config import ConfigError, DigestSettings, Settings
 from bot.digest import Outcome, digest_message, post_all, post_digest
 from bot.history import CLOCK_SKEW_S
 from bot.ledger import LEASE, Entry, Ledger
-from bot.schedule import RETRY_FAILED_AFTER, catch_up, due_day
+from bot.schedule import RETRY_FAILED_AFTER, post_due, seeds
 from bot.state import Preferences, open_state
+from bot.subscriptions import Subscriptions
+from bot.workspaces import Clients
 from facts.digest import build_digest
 from facts.store import FactStore
 
@@ -451,7 +453,8 @@ def _settings(**env: str) -> DigestSettings:
     ],
 )
 def test_due_day_is_today_once_this_weeks_time_has_passed(now: datetime, due: date | None) -> None:
-    assert due_day(_settings(), now) == due
+    [seeded, _] = seeds(_settings())  # TRADEFACT_DIGEST_CHANNELS at TRADEFACT_DIGEST_CRON
+    assert seeded.due_day(now) == due
 
 
 @pytest.mark.parametrize(
@@ -499,13 +502,15 @@ def test_digest_settings_defaults() -> None:
 def test_catch_up_posts_a_missed_week_once_and_nothing_before_its_time(
     slack: FakeSlackWithHistory, client: WebClient, ledger: Ledger, store: FactStore
 ) -> None:
-    settings = _settings()
+    subscriptions = Subscriptions(ledger.state)
+    subscriptions.seed(seeds(_settings()), 0.0)
+    clients = Clients(lambda token: client, BOT_TOKEN)
     early = datetime(2025, 7, 7, 12, 0, tzinfo=UTC)
-    assert catch_up(client, ledger, store, settings, early) == []
+    assert post_due(clients, ledger, store, subscriptions, early) == []
     wednesday = datetime(2025, 7, 9, 15, 0, tzinfo=UTC)  # the process was down on Monday
-    first = catch_up(client, ledger, store, settings, wednesday)
+    first = post_due(clients, ledger, store, subscriptions, wednesday)
     assert [(o.channel, o.status) for o in first] == [("C1", "posted"), ("C2", "posted")]
-    again = catch_up(client, _ledger(ledger.state.path), store, settings, wednesday)
+    again = post_due(clients, _ledger(ledger.state.path), store, subscriptions, wednesday)
     assert [o.status for o in again] == ["done", "done"]
     assert len(_posts(slack)) == 2
 
@@ -532,14 +537,17 @@ def _this_week() -> str:
     return f"{year}-W{week:02d}"
 
 
-def test_schedule_without_channels_exits_with_one_line(
-    store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_schedule_without_channels_waits_for_subscriptions_from_slack(
+    slack: FakeSlackWithHistory, store_path: Path, tmp_path: Path
 ) -> None:
-    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "TRADEFACT_STATE_DB": str(tmp_path / "s.sqlite3")}
-    assert main(["schedule"], env) == 2
-    assert capsys.readouterr().err == (
-        "tradefact: TRADEFACT_DIGEST_CHANNELS is not set: the channel IDs to post to\n"
-    )
+    env = _cli_env(slack, store_path, tmp_path / "state.sqlite3")
+    process = BotProcess(["schedule"], env, tmp_path / "schedule.log")
+    try:
+        process.wait_for_log("Digest for 0 subscribed channels (none yet)", timeout=20)
+    finally:
+        process.stop()
+    assert process.process.returncode == 0, process.log()
+    assert slack.calls(POST) == []
 
 
 def test_digest_without_a_token_exits_with_one_line(

@@ -49,21 +49,26 @@ def fake() -> Iterator[FakeSlackWithHistory]:
 
 
 class Cluster:
-    """Instances of `tradefact serve` started on demand, all on one PostgreSQL database."""
+    """Instances of `tradefact serve` started on demand, all on one state database.
+
+    `url`: a PostgreSQL database's URL, or a SQLite file's path (instances on one machine).
+    """
 
     def __init__(self, fake: FakeSlackWithHistory, store: Path, tmp: Path, url: str) -> None:
         self.fake, self.store, self.tmp, self.url = fake, store, tmp, url
         self.started: list[BotServer] = []
+        self.backend = "postgresql" if "://" in url else "sqlite"
 
     def start(self, name: str, workers: int = 2) -> BotServer:
         """A new healthy instance with `workers` processes."""
+        state = {"DATABASE_URL" if "://" in self.url else "TRADEFACT_STATE_DB": self.url}
         server = BotServer(
             self.fake,
             self.store,
             self.tmp / f"{name}.log",
             workers=workers,
-            DATABASE_URL=self.url,
             SLACK_API_TIMEOUT=API_TIMEOUT,
+            **state,
         )
         self.started.append(server)
         server.wait_healthy(timeout=60)
@@ -81,6 +86,20 @@ def cluster(
 ) -> Iterator[Cluster]:
     """Instances on one new PostgreSQL database, stopped at the end."""
     made = Cluster(fake, store_path, tmp_path, pg_url)
+    yield made
+    made.stop_all()
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def any_cluster(
+    request: pytest.FixtureRequest, fake: FakeSlackWithHistory, store_path: Path, tmp_path: Path
+) -> Iterator[Cluster]:
+    """Instances on one PostgreSQL database, or on one SQLite file (one machine)."""
+    if request.param == "sqlite":
+        url = str(tmp_path / "state.sqlite3")
+    else:
+        url = request.getfixturevalue("pg_url")
+    made = Cluster(fake, store_path, tmp_path, url)
     yield made
     made.stop_all()
 
@@ -107,8 +126,9 @@ def _report(scenario: str, **counts: Any) -> None:
 
 
 def test_an_event_to_one_instance_and_slacks_retries_to_another_are_answered_once(
-    cluster: Cluster, fake: FakeSlackWithHistory
+    any_cluster: Cluster, fake: FakeSlackWithHistory
 ) -> None:
+    cluster = any_cluster
     a, b = cluster.start("a"), cluster.start("b")
     bodies = [_mention(1000 + n) for n in range(10)]
     for n, body in enumerate(bodies):
@@ -118,7 +138,10 @@ def test_an_event_to_one_instance_and_slacks_retries_to_another_are_answered_onc
     a.wait_idle()
     replies = _replies_per_thread(fake)
     _report(
-        "two instances, 2 workers each", events=10, deliveries=40, replies=sum(replies.values())
+        f"two instances, 2 workers each, {cluster.backend}",
+        events=10,
+        deliveries=40,
+        replies=sum(replies.values()),
     )
     assert replies == {f"{1000 + n}.000200": 1 for n in range(10)}
 
@@ -151,8 +174,9 @@ def test_a_retry_after_a_restart_a_hup_or_a_kill_9_is_answered_once(
 
 
 def test_kill_9_with_jobs_in_flight_then_a_restart_posts_every_reply_exactly_once(
-    cluster: Cluster, fake: FakeSlackWithHistory
+    any_cluster: Cluster, fake: FakeSlackWithHistory
 ) -> None:
+    cluster = any_cluster
     fake.fail(POST, delay=0.8, times=1000)  # a slow Slack: posts are in flight at the kill
     a = cluster.start("a")
     bodies = [_mention(3000 + n) for n in range(40)]
@@ -168,7 +192,7 @@ def test_kill_9_with_jobs_in_flight_then_a_restart_posts_every_reply_exactly_onc
     replies = _replies_per_thread(fake)
     looks = len(fake.calls("conversations.replies"))
     _report(
-        "kill -9 with jobs in flight",
+        f"kill -9 with jobs in flight, {cluster.backend}",
         events=40,
         posts_before_kill=before,
         jobs_at_kill=jobs,

@@ -125,6 +125,20 @@ def test_a_job_is_taken_by_one_runner_and_again_only_after_its_lease(state: Stat
     assert jobs.take("C", NOW + 100) is None
 
 
+def test_a_living_runner_renews_its_leases_and_only_its_own(state: StateDB) -> None:
+    jobs = Jobs(state, lease=10)
+    with state.transaction() as tx:
+        add_job(tx, "reply", {}, NOW)
+        add_job(tx, "reply", {}, NOW)
+    mine, theirs = jobs.take("A", NOW), jobs.take("B", NOW)
+    assert mine is not None and theirs is not None
+    assert jobs.renew("A", NOW + 8) == 1  # A's heartbeat, during a long look
+    again = jobs.take("C", NOW + 12)  # B stopped beating: its job is taken over
+    assert again is not None and again.id == theirs.id
+    assert jobs.take("C", NOW + 12) is None  # A's lease now runs to NOW + 18
+    assert jobs.take("C", NOW + 18) is not None
+
+
 def test_a_retried_job_waits_for_its_time_and_remembers_if_it_may_have_been_sent(
     state: StateDB,
 ) -> None:

@@ -100,6 +100,14 @@ class Jobs:
         with self._state.transaction() as tx:
             tx.execute(sql, params)
 
+    def renew(self, owner: str, now: float) -> int:
+        """Extend the lease of every job `owner` is running (its heartbeat); how many."""
+        with self._state.transaction() as tx:
+            return tx.execute(
+                "UPDATE jobs SET lease_until = ? WHERE owner = ? AND status = 'running'",
+                (now + self.lease, owner),
+            ).rowcount
+
     def due(self, now: float) -> int:
         """How many jobs could be taken now (a read: no lock taken)."""
         with self._state.read() as tx:

@@ -66,4 +66,29 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX jobs_due ON jobs (status, run_after)",
     ),
+    (
+        # 2: digest subscriptions made from Slack, and the App Home each user was last shown.
+        """CREATE TABLE digest_subscriptions (
+            channel TEXT PRIMARY KEY,           -- a channel gets one digest, whoever subscribed it
+            enterprise_id TEXT NOT NULL,        -- '' outside Enterprise Grid
+            team_id TEXT NOT NULL,              -- '' when seeded by TRADEFACT_DIGEST_CHANNELS
+            org_install INTEGER NOT NULL,       -- 1: the app is installed org-wide
+            active INTEGER NOT NULL,            -- 0: unsubscribed (kept so a seed can't revive it)
+            weekday INTEGER NOT NULL,           -- 0 = Monday ... 6 = Sunday
+            at_minute INTEGER NOT NULL,         -- minutes after midnight, local time
+            timezone TEXT NOT NULL,             -- IANA, e.g. America/Mexico_City
+            language TEXT NOT NULL CHECK (language IN ('en', 'es')),
+            changed_by TEXT NOT NULL,           -- the user ID who last changed it ('' for a seed)
+            updated_at DOUBLE PRECISION NOT NULL
+        )""",
+        "CREATE INDEX digest_subscriptions_team ON digest_subscriptions (enterprise_id, team_id)",
+        """CREATE TABLE home_views (
+            enterprise_id TEXT NOT NULL,
+            team_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            version TEXT NOT NULL,              -- what the published view was built from
+            published_at DOUBLE PRECISION NOT NULL,
+            PRIMARY KEY (enterprise_id, team_id, user_id)
+        )""",
+    ),
 )
