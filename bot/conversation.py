@@ -26,10 +26,13 @@ MAX_LANGUAGES = 4096  # (user, channel) pairs remembered per process
 
 @dataclass(frozen=True)
 class Asked:
-    """The whole question a message asks, and whether it asked for the previous one's chart."""
+    """The whole question a message asks, and whether it was a follow-up of the previous one.
+
+    ("as a chart" asks the previous question again: every answer in a thread or DM that has a
+    chart gets it uploaded.)
+    """
 
     question: str
-    chart_only: bool = False
     follow_up: bool = False
 
 
@@ -54,7 +57,7 @@ class Conversations:
         found = follow_up(self._context, previous or "", text) if previous else None
         if found is None:
             return Asked(text)
-        return Asked(found.question, chart_only=found.chart, follow_up=True)
+        return Asked(found.question, follow_up=True)
 
     def remember(self, channel: str, thread: str, question: str) -> None:
         """Make `question` the thread's last question."""
