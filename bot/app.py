@@ -23,6 +23,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
 from bot.config import DEFAULT_TZ, Settings
+from bot.conversation import Conversations
 from bot.handlers import answered, register
 from bot.home import Home
 from bot.manage import Manager
@@ -60,7 +61,7 @@ def create_app(
     requests, with a Context (names, claim verdicts) and a reply cache per store.
     """
     replies = LiveReplies(store, answered)
-    context = replies.context()  # the Home tab's: the store's at start
+    context = replies.context()  # the Home tab's and follow-ups': the store's at start
     clients = Clients(lambda token: job_client(settings, token), settings.bot_token, installations)
     manager = Manager(state, Home(context), settings.subscribers, default_timezone, installations)
     runner = Runner(state, job_client(settings), replies.get, clients=clients, kinds=manager.jobs())
@@ -71,12 +72,15 @@ def create_app(
         # Run listeners before answering the HTTP request: the slash-command answer goes back
         # in the HTTP response itself, and an event is acknowledged once its job is committed.
         process_before_response=True,
+        # Bolt's assistant helpers read a DM thread's context with conversations.replies before
+        # any listener runs, on the ack path; TradeFact uses none of them.
+        attaching_conversation_kwargs_enabled=False,
         logger=_bolt_logger(),
         **_authorization(settings, installations),
     )
     inbox = Inbox(state, runner.wake)
     register_manage(app, manager, inbox)  # first: `/tradefact digest …` before any question
-    register(app, replies, inbox)
+    register(app, replies, inbox, Conversations(state, context))
     return Bot(app, runner)
 
 

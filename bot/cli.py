@@ -27,6 +27,7 @@ from bot.workspaces import Workspace
 from facts.answer import answer as answer_question
 from facts.context import Context
 from facts.load import DataError, build, ensure_built
+from facts.model import Answer
 from facts.store import FactStore, FactStoreError
 
 if TYPE_CHECKING:
@@ -102,6 +103,20 @@ def _ask(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         print(render_mrkdwn(answer))
     else:
         print(render_text(answer), end="")
+    if args.chart:
+        return _write_chart(answer, args.chart)
+    return 0
+
+
+def _write_chart(answer: Answer, path: Path) -> int:
+    from bot.chart import chart_png  # matplotlib only when a chart is asked for
+
+    png = chart_png(answer)
+    if png is None:
+        print("No chart for this answer (charts are for trends, rankings, comparisons and"
+              " shares).", file=sys.stderr)  # fmt: skip
+        return 1
+    path.write_bytes(png)
     return 0
 
 
@@ -121,9 +136,14 @@ def _digest(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     channel = channel_id(args.channel) if args.channel else None
     day = args.date or datetime.now(config.timezone).date()
     if args.dry_run:  # no token, no ledger, no network: the message as it would be posted
-        message = digest_message(build_digest(open_store(env), day))
+        built = build_digest(open_store(env), day, args.lang)
+        message = digest_message(built)
         as_json = json.dumps({"channel": channel, **message}, ensure_ascii=False, indent=2)
         print(as_json if args.json else message["text"])
+        if args.chart:
+            from bot.chart import digest_chart_png
+
+            args.chart.write_bytes(digest_chart_png(built))
         return 0
     from bot.app import configure_logging
     from bot.schedule import digest_clients, post_due, subscriptions_for
@@ -238,6 +258,7 @@ def _parser() -> argparse.ArgumentParser:
     ask_parser = commands.add_parser("ask", help="answer one question")
     ask_parser.add_argument("question", help='e.g. "mexico exports 2024"')
     ask_parser.add_argument("--format", choices=("text", "mrkdwn", "json"), default="text")
+    ask_parser.add_argument("--chart", type=Path, metavar="OUT.png", help="also write its chart")
     serve = commands.add_parser("serve", help="answer Slack over HTTP at /slack/events")
     serve.add_argument("--port", type=int, help="port to listen on (default: $PORT, else 3000)")
     serve.add_argument("--host", default="0.0.0.0", help="address to bind (default: 0.0.0.0)")
@@ -250,6 +271,10 @@ def _parser() -> argparse.ArgumentParser:
     digest.add_argument("--date", type=_date, help="a day of the week to post (default: today)")
     digest.add_argument("--dry-run", action="store_true", help="print the message, post nothing")
     digest.add_argument("--json", action="store_true", help="with --dry-run: the whole payload")
+    digest.add_argument(
+        "--chart", type=Path, metavar="OUT.png", help="with --dry-run: write its 13-month chart"
+    )
+    digest.add_argument("--lang", choices=("en", "es"), default="en", help="with --dry-run")
     commands.add_parser("schedule", help="post each subscription's weekly digest until stopped")
     commands.add_parser("refresh", help="fetch new months from the Census API (CENSUS_API_KEY)")
     check = commands.add_parser("check", help="check every figure in a text against the data")

@@ -14,7 +14,7 @@ import contextlib
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http.client import HTTPException
 from typing import Any
 from urllib.error import URLError
@@ -24,8 +24,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.history import TooMuchHistory, find_posted
+from bot.render import escape_mrkdwn
 from bot.state import Job
-from facts.model import Answer
+from bot.uploads import NO_CHART_HERE, upload_chart
+from facts.model import Answer, Lang
 
 logger = logging.getLogger(__name__)
 REPLY_EVENT = "tradefact_reply"  # the message metadata that carries a reply's job id
@@ -33,7 +35,7 @@ MAX_ATTEMPTS = 10  # then the job fails (and is logged): about 15 minutes of bac
 _ERROR_CODE = re.compile(r"[a-z0-9_]{1,64}")  # Slack's error codes: not_in_channel, ...
 
 Reply = dict[str, Any]
-MakeReply = Callable[[str], tuple[Answer, Reply]]
+MakeReply = Callable[[str, Lang | None], tuple[Answer, Reply]]
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,10 @@ def deliver(job: Job, client: WebClient, make: MakeReply) -> Result:
     """Do `job` once; never raises for Slack's or the network's failures."""
     if job.kind == "share":
         return _share(job, make, client.timeout)
+    if job.kind == "respond":
+        return _respond(job, make, client.timeout)
+    if job.kind == "chart":
+        return _chart(job, client, make)
     return _reply(job, client, make)
 
 
@@ -81,9 +87,14 @@ def _reply(job: Job, client: WebClient, make: MakeReply) -> Result:
             return _failure(job, method, exc, looked=True)
         if ts is not None:
             return Done(ts, found=True)
-    _, message = make(str(p["question"]))
+    answer, message = make(str(p["question"]), p.get("lang"))
     metadata = {"event_type": REPLY_EVENT, "event_payload": {"job": job.id}}
     try:
+        if p.get("edited"):
+            edited = (str(p["edited"]), str(p.get("bot_user")))
+            updated = _update_reply(client, channel, str(thread_ts), edited, message)
+            if updated is not None:
+                return Done(updated)
         response = client.chat_postMessage(
             channel=channel, thread_ts=thread_ts, metadata=metadata, **message
         )
@@ -93,7 +104,82 @@ def _reply(job: Job, client: WebClient, make: MakeReply) -> Result:
         if isinstance(result, Failed) and isinstance(exc, SlackApiError) and fallback:
             return _privately(str(fallback), message, result, client.timeout)
         return result
-    return Done(str(response.get("ts")))
+    ts = str(response.get("ts"))
+    if p.get("chart") and answer.chart:  # after the text answer: it never waits for the chart
+        _chart_into_thread(client, answer, channel, thread_ts or ts)
+    return Done(ts)
+
+
+def _update_reply(
+    client: WebClient, channel: str, thread_ts: str, edited: tuple[str, str], message: Reply
+) -> str | None:
+    """Replace the bot's reply to an edited mention; its ts, or None if there is none to edit.
+
+    The reply is the bot's first message after the mention (ts, bot user) in the thread.
+    """
+    mention_ts, bot_user = edited
+    found = client.conversations_replies(channel=channel, ts=thread_ts, limit=200)
+    for posted in found.get("messages") or []:
+        if posted.get("user") == bot_user and float(posted["ts"]) > float(mention_ts):
+            client.chat_update(channel=channel, ts=posted["ts"], text=message["text"],
+                               blocks=message["blocks"])  # fmt: skip
+            return str(posted["ts"])
+    return None
+
+
+def _chart_into_thread(client: WebClient, answer: Answer, channel: str, thread_ts: str) -> None:
+    """Upload the answer's chart; a failure is logged and leaves the text answer as it is."""
+    try:
+        upload_chart(client, answer, channel, thread_ts)
+    except (SlackApiError, OSError, HTTPException) as exc:
+        error = api_error(exc) if isinstance(exc, SlackApiError) else type(exc).__name__
+        logger.error("Chart upload failed: %s", error)
+
+
+def _chart(job: Job, client: WebClient, make: MakeReply) -> Result:
+    """The Chart button: the chart posted in the channel, or a private word why it can't be."""
+    if job.unsure:  # an upload leaves no metadata to look for: at most once
+        return Failed("files.completeUploadExternal: may have been posted; not posted again")
+    p = job.payload
+    answer, _ = make(str(p["question"]), p.get("lang"))
+    who = str(p["user"])
+    comment = f"Chart for <@{who}>: {escape_mrkdwn(str(p['question']))}"
+    try:
+        upload_chart(client, answer, str(p["channel"]), None, comment)
+    except SlackApiError as exc:
+        webhook = WebhookClient(
+            url=str(p["response_url"]), timeout=client.timeout, retry_handlers=[]
+        )
+        with contextlib.suppress(OSError, HTTPException):
+            webhook.send_dict({"text": NO_CHART_HERE, "response_type": "ephemeral",
+                               "replace_original": False})  # fmt: skip
+        return Failed(f"files_upload_v2: {api_error(exc)}")
+    except (OSError, HTTPException) as exc:
+        return _failure(job, "files_upload_v2", exc)
+    return Done(None)
+
+
+def _respond(job: Job, make: MakeReply, timeout: int) -> Result:
+    """A suggestion's answer, or every figure of a cut list, shown to the clicker only."""
+    from bot.handlers import ephemeral_reply, message_reply
+
+    if job.unsure:  # a response_url keeps no history to look in: at most once
+        return Failed("response_url: an earlier attempt may have answered; not sent again")
+    p = job.payload
+    question = str(p["question"])
+    answer, reply = make(question, p.get("lang"))
+    if p.get("all"):
+        reply = message_reply(replace(answer, glance=()))
+    else:
+        reply = ephemeral_reply(question, answer, reply)
+    webhook = WebhookClient(url=str(p["response_url"]), timeout=timeout, retry_handlers=[])
+    try:
+        sent = webhook.send_dict({**reply, "response_type": "ephemeral", "replace_original": False})
+    except (OSError, HTTPException) as exc:
+        return _failure(job, "response_url", exc)
+    return (
+        Done(None) if sent.status_code == 200 else Failed(f"response_url: HTTP {sent.status_code}")
+    )
 
 
 def _privately(url: str, message: Reply, refused: Failed, timeout: int) -> Result:
@@ -117,7 +203,7 @@ def _share(job: Job, make: MakeReply, timeout: int) -> Result:
     if job.unsure:  # a response_url keeps no history to look in: at most once
         return Failed("response_url: an earlier attempt may have shared it; not sent again")
     p = job.payload
-    answer, reply = make(str(p["question"]))
+    answer, reply = make(str(p["question"]), p.get("lang"))
     webhook = WebhookClient(url=str(p["response_url"]), timeout=timeout, retry_handlers=[])
     try:
         shared = webhook.send_dict({**shared_reply(answer, str(p["user"]), reply), **IN_CHANNEL})

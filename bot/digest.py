@@ -29,14 +29,13 @@ from slack_sdk.errors import SlackApiError
 from bot.config import ConfigError, DigestSettings
 from bot.history import TooMuchHistory, find_posted
 from bot.ledger import Claim, Ledger, Status, lock_name
-from bot.render import BLOCK_LIMIT, render_digest_blocks, render_digest_text
-from bot.state import StateError, open_state
+from bot.render import render_digest_blocks, render_digest_text
+from bot.state import Preferences, StateError, open_state
 from facts.digest import Digest, build_digest, iso_week
 from facts.store import FactStore
 
 logger = logging.getLogger(__name__)
 
-SPANISH_PENDING = "Spanish digests aren't available yet: this one is in English."
 EVENT_TYPE = "tradefact_digest"  # the message metadata that marks a digest and its week
 
 _ERROR_CODE = re.compile(r"[a-z0-9_]{1,64}")
@@ -81,27 +80,20 @@ def open_ledger(settings: DigestSettings) -> Ledger:
         raise ConfigError(str(exc)) from exc
 
 
-def digest_message(digest: Digest, language: str = "en") -> dict[str, Any]:
+def digest_message(digest: Digest) -> dict[str, Any]:
     """The chat.postMessage arguments (without the channel): text, blocks and metadata.
 
-    `language` is the subscription's; there is no Spanish digest yet, so "es" gets the English
-    one with a line saying so.
+    The digest is in its language already (build_digest's `lang`: the subscription's or the
+    channel's).
     """
-    blocks = render_digest_blocks(digest)
-    if language == "es":
-        blocks = [*blocks[: BLOCK_LIMIT - 1], _note(SPANISH_PENDING)]
     return {
         "text": render_digest_text(digest),
-        "blocks": blocks,
+        "blocks": render_digest_blocks(digest),
         "metadata": {"event_type": EVENT_TYPE, "event_payload": {"week": digest.week}},
         # Citation links would otherwise unfold into previews that bury the figures.
         "unfurl_links": False,
         "unfurl_media": False,
     }
-
-
-def _note(text: str) -> dict[str, Any]:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
 def post_digest(
@@ -115,14 +107,42 @@ def post_digest(
     language: str = "en",
 ) -> Outcome:
     """Post the digest for the week of `day` to `channel`, unless it is posted or being posted."""
-    message = digest_message(build_digest(store, day), language)
+    # The subscription's language, else the channel's choice (/tradefact idioma es canal).
+    chosen = (
+        language
+        if language == "es"
+        else Preferences(ledger.state).get("channel", channel, "language")
+    )
+    digest = build_digest(store, day, "es" if chosen == "es" else "en")
+    message = digest_message(digest)
     week = iso_week(day)
     # Held through the look and the post: another clock, here or on another machine, sees
     # "busy" instead of taking over a claim whose post is still on its way. A crash frees it.
     with ledger.state.hold(lock_name(channel, week)) as held:
         if not held:
             return Outcome(channel, week, "busy")
-        return _claim_and_post(client, ledger, message, channel, day, now, retry_failed_after)
+        outcome = _claim_and_post(client, ledger, message, channel, day, now, retry_failed_after)
+    if outcome.status == "posted" and outcome.ts:
+        _chart_in_thread(client, digest, channel, outcome.ts)
+    return outcome
+
+
+def _chart_in_thread(client: WebClient, digest: Digest, channel: str, ts: str) -> None:
+    """The 13-month chart in the digest's thread; a failure is logged, the digest stands."""
+    from bot.chart import digest_chart_png  # matplotlib only when a digest is posted
+
+    try:
+        client.files_upload_v2(
+            channel=channel,
+            thread_ts=ts,
+            content=digest_chart_png(digest),
+            filename="tradefact-digest-chart.png",
+            title=f"U.S. trade with {digest.partner}, the last 13 months",
+        )
+    except SlackApiError as exc:
+        logger.error("Digest chart upload failed for %s: %s", channel, _code(exc))
+    except (OSError, HTTPException) as exc:
+        logger.error("Digest chart upload failed for %s: %s", channel, type(exc).__name__)
 
 
 def _claim_and_post(

@@ -22,7 +22,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.deliver import Done, Failed, Result, Retry, api_error
-from bot.digest import SPANISH_PENDING, digest_message
+from bot.digest import digest_message
 from bot.home import Home, check_modal, version
 from bot.state import Job, Preferences, StateDB, add_job
 from bot.subscriptions import Schedule, Subscription, Subscriptions
@@ -104,8 +104,6 @@ class Manager:
         subscription = Schedule(**p["schedule"]).apply(base)
         self.subscriptions.save(subscription, self.clock())
         text = f"Subscribed: this channel gets the weekly digest {subscription.describe()}."
-        if subscription.language == "es":
-            text += f" ({SPANISH_PENDING})"
         if not _is_member(client, channel):
             text += (
                 "\n:warning: I'm not in this channel yet, so I can't post here. Invite me with"
@@ -263,7 +261,7 @@ def preview_message(manager: Manager, channel: str) -> dict[str, Any]:
     language = subscription.language if subscription and subscription.active else "en"
     zone = subscription.timezone if subscription else manager.default_timezone
     day = datetime.now(UTC).astimezone(ZoneInfo(zone)).date()
-    return digest_message(build_digest(manager.home.store, day), language)
+    return digest_message(build_digest(manager.home.store, day, "es" if language == "es" else "en"))
 
 
 def _respond(response_url: str, text: str) -> Result:

@@ -8,10 +8,11 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined, Template
 
+from facts import lang as language
 from facts.digest import Digest
-from facts.model import Answer, Fact
-from facts.numbers import amount, exact, money, pct2, signed_pct
-from facts.words import figure_period_words
+from facts.model import Answer, Fact, Lang
+from facts.numbers import money, pct2
+from facts.ops.common import value_words
 
 SECTION_LIMIT = 3000  # characters in one section's text (Slack)
 BLOCK_LIMIT = 50  # blocks in one message (Slack)
@@ -30,6 +31,48 @@ def escape_mrkdwn(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+VERDICTS_ES = {
+    "supported": "Se sostiene",
+    "roughly": "Aproximadamente cierto",
+    "not_supported": "No se sostiene",
+    "unverifiable": "No se puede comprobar con estos datos",
+}
+LABELS_ES = {  # the renderer's own words, in Spanish (the op writes the headline and takeaway)
+    "Understood": "Entendido",
+    "Exactly": "Exactamente",
+    "Basis": "Base",
+    "Source": "Fuente",
+    "Try:": "Pruebe:",
+    "Examples:": "Ejemplos:",
+    "figures shown": "cifras a la vista",
+    "Not the answer — for context only:": "No es la respuesta — solo como contexto:",
+    "The op-ed's claims about this:": "Lo que dice el artículo de opinión sobre esto:",
+    "Claim": "Afirmación",
+    "Why": "Por qué",
+    "Op-ed": "Artículo",
+    "Data": "Datos",
+    "off": "de diferencia",
+    "Related": "Relacionado",
+    "Tolerance": "Tolerancia",
+    "January–August only": "solo enero–agosto",
+    "Show all": "Ver las",
+    "Share in channel": "Compartir en el canal",
+    "Chart": "Gráfica",
+}
+
+
+def translate(text: str, lang: Lang = "en") -> str:
+    """One of the renderer's labels in the answer's language."""
+    return LABELS_ES.get(text, text) if lang == "es" else text
+
+
+_FACT_NAMES_ES = {
+    "exports": "Exportaciones a {}",
+    "imports": "Importaciones desde {}",
+    "balance": "Balanza comercial con {}",
+    "total": "Comercio total con {}",
+    "population": "Población de {}",
+}
 _FACT_NAMES = {
     "exports": "Exports to {}",
     "imports": "Imports from {}",
@@ -39,9 +82,29 @@ _FACT_NAMES = {
 }
 
 
-def fact_name(metric: str, label: str) -> str:
+def fact_name(metric: str, label: str, lang: Lang = "en") -> str:
     """What a figure measures, for a list line: "Exports to Mexico"; series keep their label."""
-    return _FACT_NAMES.get(metric, "{}").format(label)
+    names = _FACT_NAMES_ES if lang == "es" else _FACT_NAMES
+    return names.get(metric, "{}").format(label)
+
+
+def exact_line(facts: tuple[Fact, ...], lang: Lang = "en") -> str:
+    """The exact values of dollar and pound figures, each named by what differs between them."""
+    exact_ones = [f for f in facts if f.unit in ("USD", "lb")]
+    one_period = len({f.period for f in exact_ones}) == 1
+    one_series = len({(f.metric, f.partner) for f in exact_ones}) == 1
+    one_metric = len({f.metric for f in exact_ones}) == 1
+    parts = []
+    for f in exact_ones:
+        if one_period and not one_series:
+            name = f.label if one_metric else fact_name(f.metric, f.label, lang)
+        elif one_series and not one_period:
+            name = language.period(f.period, lang)
+        else:
+            name = f"{fact_name(f.metric, f.label, lang)}, {language.period(f.period, lang)}"
+        value = language.exact(f.value, f.unit, lang)
+        parts.append(value if len(exact_ones) == 1 else f"{name} {value}")
+    return "; ".join(parts)
 
 
 def verdict_icon(verdict: str) -> str:
@@ -49,9 +112,9 @@ def verdict_icon(verdict: str) -> str:
     return VERDICTS[verdict][0]
 
 
-def verdict_label(verdict: str) -> str:
+def verdict_label(verdict: str, lang: Lang = "en") -> str:
     """Supported, Roughly right, Not supported, Can't be checked with this data."""
-    return VERDICTS[verdict][1]
+    return VERDICTS_ES[verdict] if lang == "es" else VERDICTS[verdict][1]
 
 
 @cache
@@ -69,14 +132,18 @@ def _environment() -> Environment:
     env.filters.update(
         mrkdwn=escape_mrkdwn,
         money=money,
-        amount=amount,
-        exact=exact,
-        signed_pct=signed_pct,
+        amount=language.amount,
+        exact=language.exact,
+        signed_pct=language.signed_pct,
+        period=language.period,
+        tr=translate,
+        month_name=language.month,
         pct2=pct2,
-        period=figure_period_words,
         icon=verdict_icon,
         verdict=verdict_label,
         fact_name=fact_name,
+        exact_line=exact_line,
+        reading=value_words,
     )
     return env
 
@@ -169,13 +236,16 @@ def _fact_json(f: Fact, answer: Answer) -> dict[str, Any]:
     }
 
 
+_TEXT_PARTS = ("headline", "takeaway", "body", "claims", "suggestions", "context", "sources")
+
+
 def render_text(answer: Answer) -> str:
     """The plain-text answer (command line, logs, JSON `text`)."""
     if answer.check is not None:
         from bot.checking import render_check
 
         return render_check(answer.check)
-    parts = [_part(n, answer, False) for n in ("headline", "body", "claims", "sources")]
+    parts = [_part(n, answer, False) for n in _TEXT_PARTS]
     return "\n".join(p for p in parts if p).strip() + "\n"
 
 
@@ -185,12 +255,12 @@ def render_mrkdwn(answer: Answer) -> str:
         from bot.checking import check_mrkdwn
 
         return check_mrkdwn(answer.check)
-    parts = [_part(n, answer, True) for n in ("headline", "body", "claims", "sources")]
+    parts = [_part(n, answer, True) for n in _TEXT_PARTS]
     return "\n".join(p for p in parts if p).strip()
 
 
 def render_blocks(answer: Answer) -> list[dict[str, Any]]:
-    """The answer as Block Kit: header, sections (each under 3,000 characters), citations."""
+    """The answer as Block Kit: header, the takeaway and figures, context, buttons, citations."""
     if answer.check is not None:
         from bot.checking import check_blocks
 
@@ -203,9 +273,17 @@ def render_blocks(answer: Answer) -> list[dict[str, Any]]:
             "text": {"type": "plain_text", "text": _clip(headline, HEADER_LIMIT), "emoji": True},
         }
     )
-    for name in ("body", "claims"):
-        for chunk in _chunks(_part(name, answer, True), SECTION_LIMIT):
+    lead = "\n".join(p for p in (_part(n, answer, True) for n in ("takeaway", "body")) if p)
+    for text in (lead, _part("claims", answer, True)):
+        for chunk in _chunks(text, SECTION_LIMIT):
             blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
+    context = _part("context", answer, True).splitlines()
+    if context:
+        elements = [{"type": "mrkdwn", "text": _clip(line, SECTION_LIMIT)} for line in context]
+        blocks.append({"type": "context", "elements": elements})
+    buttons = answer_buttons(answer)
+    if buttons:
+        blocks.append({"type": "actions", "block_id": "next", "elements": buttons})
     links = _part("citations", answer, True).splitlines()
     for start in range(0, len(links), CONTEXT_ELEMENTS):
         elements = [
@@ -220,6 +298,32 @@ def render_blocks(answer: Answer) -> list[dict[str, Any]]:
         }
         blocks = [*blocks[: BLOCK_LIMIT - 2], blocks[-1], more]
     return blocks
+
+
+ASK_ACTION = "ask"  # a button that asks its value as a question (action_id ask-0, ask-1, ...)
+SHOW_ALL_ACTION = "show_all"  # a button that shows every figure of a long list
+BUTTON_TEXT = 75  # characters of a button's label (Slack)
+MAX_BUTTONS = 5
+
+
+def answer_buttons(answer: Answer) -> list[dict[str, Any]]:
+    """Buttons under an answer: "Show all" for a cut list, and each suggestion as a question."""
+    buttons = []
+    if answer.glance and answer.question:
+        label = f"{translate('Show all', answer.lang)} {len(answer.facts)}"
+        buttons.append(_button(SHOW_ALL_ACTION, label, answer.question))
+    for n, suggestion in enumerate(answer.suggestions[: MAX_BUTTONS - len(buttons)]):
+        buttons.append(_button(f"{ASK_ACTION}-{n}", suggestion, suggestion))
+    return buttons
+
+
+def _button(action_id: str, label: str, value: str) -> dict[str, Any]:
+    return {
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": _clip(label, BUTTON_TEXT)},
+        "value": value,
+    }
 
 
 def _clip(text: str, limit: int) -> str:

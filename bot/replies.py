@@ -11,7 +11,7 @@ from bot.render import render_blocks, render_mrkdwn
 from facts.answer import EXAMPLES, cache_key
 from facts.context import Context
 from facts.live import LiveStore
-from facts.model import Answer
+from facts.model import Answer, Lang
 from facts.store import FactStore
 
 Reply = dict[str, Any]
@@ -30,24 +30,24 @@ class Replies:
     def __init__(
         self,
         store: FactStore,
-        make: Callable[[str], tuple[Answer, Reply]],
+        make: Callable[[str, Lang | None], tuple[Answer, Reply]],
         limit: int = MAX_REPLIES,
     ) -> None:
         self._version = store.fingerprint
         self._make = make
         self._limit = limit
-        self._replies: OrderedDict[tuple[str, str], tuple[Answer, Reply]] = OrderedDict()
+        self._replies: OrderedDict[tuple[str, str, str], tuple[Answer, Reply]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, question: str) -> tuple[Answer, Reply]:
-        """The answer to `question` and its reply, made by `make` the first time."""
-        key = (self._version, cache_key(question))
+    def get(self, question: str, lang: Lang | None = None) -> tuple[Answer, Reply]:
+        """The answer to `question` (in `lang`, else its own language), made the first time."""
+        key = (self._version, lang or "", cache_key(question))
         with self._lock:
             found = self._replies.get(key)
             if found is not None:
                 self._replies.move_to_end(key)
                 return found
-        made = self._make(question)  # outside the lock: two first asks may both render
+        made = self._make(question, lang)  # outside the lock: two first asks may both render
         with self._lock:
             self._replies[key] = made
             if len(self._replies) > self._limit:
@@ -69,7 +69,7 @@ class LiveReplies:
     def __init__(
         self,
         store: FactStore | LiveStore,
-        make: Callable[[str, Context], tuple[Answer, Reply]],
+        make: Callable[[str, Context, Lang | None], tuple[Answer, Reply]],
     ) -> None:
         self._live = store if isinstance(store, LiveStore) else LiveStore(store)
         self._make = make
@@ -79,10 +79,10 @@ class LiveReplies:
         with self._live.use() as current:
             self._prepare(current)
 
-    def get(self, question: str) -> tuple[Answer, Reply]:
-        """The answer and reply to `question`, both computed on one store."""
+    def get(self, question: str, lang: Lang | None = None) -> tuple[Answer, Reply]:
+        """The answer and reply to `question` (in `lang`), both computed on one store."""
         with self._live.use() as store:
-            return self._of(store)[1].get(question)
+            return self._of(store)[1].get(question, lang)
 
     def context(self) -> Context:
         """The current store's Context."""
@@ -96,7 +96,7 @@ class LiveReplies:
 
     def _prepare(self, store: FactStore) -> tuple[Context, Replies]:
         context = Context.build(store)
-        replies = Replies(store, lambda question: self._make(question, context))
+        replies = Replies(store, lambda question, lang: self._make(question, context, lang))
         warm_up(store)
         with self._lock:
             return self._by_store.setdefault(id(store), (context, replies))

@@ -44,6 +44,7 @@ BOT_SCOPES = (
     "channels:read",
     "groups:read",
     "users:read",
+    "files:write",
 )
 STATE_EXPIRATION_S = 600  # an install link is good for 10 minutes
 BOT_TTL_S = 30.0  # how long a process keeps a workspace's bot after reading it

@@ -6,36 +6,42 @@ from dataclasses import replace
 
 from facts.border_text import refused_words
 from facts.context import Context
-from facts.model import Answer, Fact, NoData, Op, Query
+from facts.lang import detect
+from facts.model import Answer, Fact, Lang, NoData, Op, Query
 from facts.ops import ANSWER
 from facts.ops.border import BORDER_ANSWER
 from facts.ops.common import understood
-from facts.ops.refuse import EXAMPLES
+from facts.ops.refuse import EJEMPLOS, EXAMPLES
 from facts.parse import MAX_QUESTION, parse_question
 from facts.restate import as_claim
 
 __all__ = ["EXAMPLES", "answer", "cache_key"]
 
 
-def answer(ctx: Context, text: str) -> Answer:
-    """One Answer for a question; never raises for any input."""
+def answer(ctx: Context, text: str, lang: Lang | None = None) -> Answer:
+    """One Answer for a question, in its language (or `lang`); never raises for any input."""
+    lang = lang or detect(text)
     query = parse_question(text, ctx.names, ctx.claim_index, ctx.border)
     if query is None:
-        return replace(_not_understood(text), question=text)
-    query = as_claim(ctx, query, text)
+        return replace(_not_understood(text, lang), question=text)
+    query = replace(as_claim(ctx, query, text), lang=lang)
     try:
         # A question about a border dimension (U.S. state, port, mode, ...) has its own table.
         table = BORDER_ANSWER if query.dimension else ANSWER
         result = table[query.op](query, ctx)
     except NoData as missing:
+        es = lang == "es"
         said = refused_words(ctx, query) if query.dimension else _refused_words(ctx, query)
         result = Answer(
             kind="no_data",
             understood=said,
             reason=missing.reason,
-            suggestions=missing.suggestions or EXAMPLES[:3],
-            headline="No figure for that in the data",
+            suggestions=missing.suggestions or (EJEMPLOS if es else EXAMPLES)[:3],
+            headline="No hay una cifra para eso en los datos"
+            if es
+            else "No figure for that in the data",
             related=_context_figures(ctx, query),
+            lang=lang,
         )
     return replace(result, question=text, not_used=query.not_used)
 
@@ -48,8 +54,12 @@ def _refused_words(ctx: Context, query: Query) -> str:
     said = understood(ctx, query, "")
     if query.period is None:
         said = said.rsplit(", the latest period in the data", 1)[0]
-    if query.not_used:
-        said += " — with " + ", ".join(f"“{w}”" for w in query.not_used) + ", which I can't use"
+    words = ", ".join(f"“{w}”" for w in query.not_used)
+    if query.not_used and query.lang == "es":
+        said = said.rsplit(", el periodo más reciente de los datos", 1)[0]
+        said += f" — con {words}, que no puedo usar"
+    elif query.not_used:
+        said += f" — with {words}, which I can't use"
     return said
 
 
@@ -68,7 +78,21 @@ def _context_figures(ctx: Context, query: Query) -> tuple[Fact, ...]:
         return ()
 
 
-def _not_understood(text: str) -> Answer:
+def _not_understood(text: str, lang: Lang) -> Answer:
+    if lang == "es":
+        return Answer(
+            kind="not_understood",
+            understood="nada que pueda buscar",
+            reason="No supe qué cifra busca. Pregunte por un flujo comercial, un socio y un"
+            " periodo, una cifra de la frontera o de incautaciones, o una afirmación del artículo.",
+            suggestions=EJEMPLOS[:3],
+            headline="Perdón, no entendí la pregunta",
+            lang="es",
+        )
+    return _not_understood_en(text)
+
+
+def _not_understood_en(text: str) -> Answer:
     too_long = len(text) > MAX_QUESTION
     reason = (
         f"That is longer than a question I can read ({MAX_QUESTION} characters at most)."

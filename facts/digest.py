@@ -1,9 +1,10 @@
 """build_digest(): the weekly digest's figures for a date, each one carrying its source id.
 
 The trade, rank and border figures are the latest the store holds, whatever the date: a digest
-reports the newest published data. The date picks the ISO week (the key under which a digest is
-posted once per channel) and the claim of the week, so the digest for a date never changes while
-the store stays the same.
+reports the newest published data, and says which month that is apart from the week it is posted
+in. The date picks the ISO week (the key under which a digest is posted once per channel) and the
+claim of the week, among the claims the data can check, so the digest for a date never changes
+while the store stays the same.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from facts.claims import check_claim
-from facts.model import ClaimCheck, Fact, Source
+from facts.lang import period
+from facts.model import ClaimCheck, Fact, Lang, Source
 from facts.store import FactStore, FactStoreError
 from facts.words import SERIES_WORDS, figure_period_words
 
@@ -22,6 +24,12 @@ PARTNER = "MEX"
 LAREDO = "2304"  # BTS port code of Laredo, Texas
 SERIES = "nationwide"
 HUNDRED = Decimal(100)
+_TRADE_WORDS_ES = {
+    "exports": "Exportaciones de EE. UU. a {name} (lo que {name} compra a EE. UU.)",
+    "imports": "Importaciones de EE. UU. desde {name}",
+    "balance": "Balanza comercial de EE. UU. con {name}",
+}
+_BORDER_ES = "Encuentros de la CBP en todo el país"
 _TRADE_WORDS = {
     "exports": "U.S. exports to {name} (what {name} buys from the U.S.)",
     "imports": "U.S. imports from {name}",
@@ -82,12 +90,14 @@ class Digest:
     rank: MarketRank | None
     border: Change | None
     claim: ClaimCheck
+    trade_months: tuple[tuple[Fact, Fact], ...]  # (exports, imports), the last 13 months
     trade_sources: tuple[Source, ...]
     border_sources: tuple[Source, ...]
     claim_sources: tuple[Source, ...]
     tariffs: Tariffs | None = None
     port: PortShare | None = None
     tariff_sources: tuple[Source, ...] = ()
+    lang: Lang = "en"  # the channel's language
     release_note: str = ""  # "New this week: ..." when a Census release arrived that week
 
     @property
@@ -108,20 +118,28 @@ def iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+CHART_MONTHS = 13  # the latest month and the same month a year earlier, and those between
+
+
 def claim_of_the_week(checks: Iterable[ClaimCheck], day: date) -> ClaimCheck:
-    """The claim for the week of `day`: each week the next claim, round and round."""
-    ordered = list(checks)
+    """The claim for the week of `day`: each week the next checkable claim, round and round.
+
+    A claim the data cannot check has no verdict to show, so it is never the claim of the week.
+    """
+    ordered = [c for c in checks if c.verdict != "unverifiable"]
     # Day 1 (0001-01-01) is a Monday, so this counts whole ISO weeks: one more each week.
     return ordered[(day.toordinal() - 1) // 7 % len(ordered)]
 
 
-def build_digest(store: FactStore, day: date) -> Digest:
+def build_digest(store: FactStore, day: date, lang: Lang = "en") -> Digest:
     """The digest for the week containing `day`, from the newest data in the store."""
-    name = store.countries[PARTNER].name
+    country = store.countries[PARTNER]
+    name = country.name_es if lang == "es" else country.name
+    words = _TRADE_WORDS_ES if lang == "es" else _TRADE_WORDS
     year, month = store.coverage.trade_latest_month
     claim = claim_of_the_week((check_claim(store, c) for c in store.claims), day)
-    border = _border(store)
-    tariffs, port = _tariffs(store), _port_share(store)
+    border = _border(store, _BORDER_ES if lang == "es" else SERIES_WORDS[SERIES])
+    tariffs, port = _tariffs(store, lang), _port_share(store)
     tariff_facts = [tariffs.duties.now if tariffs else None, port.port if port else None]
     return Digest(
         day=day,
@@ -129,16 +147,15 @@ def build_digest(store: FactStore, day: date) -> Digest:
         week_of=day - timedelta(days=day.weekday()),
         partner=name,
         month=tuple(
-            _change(_TRADE_WORDS[m].format(name=name), *_trade_month(store, m, year, month))
-            for m in _TRADE_WORDS
+            _change(words[m].format(name=name), *_trade_month(store, m, year, month)) for m in words
         ),
         ytd=tuple(
-            _change(_TRADE_WORDS[m].format(name=name), *_trade_ytd(store, m, year, month))
-            for m in _TRADE_WORDS
+            _change(words[m].format(name=name), *_trade_ytd(store, m, year, month)) for m in words
         ),
-        rank=_rank(store, year, month),
+        rank=_rank(store, year, month, lang),
         border=border,
         claim=claim,
+        trade_months=_last_months(store, year, month),
         trade_sources=_sources(
             store,
             [
@@ -151,6 +168,7 @@ def build_digest(store: FactStore, day: date) -> Digest:
         tariffs=tariffs,
         port=port,
         tariff_sources=_sources(store, tariff_facts),
+        lang=lang,
         release_note=release_note(store, day),
     )
 
@@ -181,6 +199,16 @@ def _trade_month(store: FactStore, metric: str, year: int, month: int) -> tuple[
     return now, store.trade_month(metric, PARTNER, year - 1, month)
 
 
+def _last_months(store: FactStore, year: int, month: int) -> tuple[tuple[Fact, Fact], ...]:
+    months = []
+    for back in range(CHART_MONTHS - 1, -1, -1):
+        y, m = divmod(year * 12 + month - 1 - back, 12)
+        pair = [store.trade_month(metric, PARTNER, y, m + 1) for metric in ("exports", "imports")]
+        if pair[0] is not None and pair[1] is not None:
+            months.append((pair[0], pair[1]))
+    return tuple(months)
+
+
 def _trade_ytd(store: FactStore, metric: str, year: int, month: int) -> tuple[Fact, Fact | None]:
     now = store.trade_ytd(metric, PARTNER, year, month)
     if now is None:
@@ -196,13 +224,15 @@ def _change(label: str, now: Fact, before: Fact | None) -> Change:
     return Change(label, now, before, pct)
 
 
-def _rank(store: FactStore, year: int, month: int) -> MarketRank | None:
+def _rank(store: FactStore, year: int, month: int, lang: Lang) -> MarketRank | None:
     ranking = store.ranking_month("exports", year, month)
     position = next((i for i, f in enumerate(ranking) if f.partner == PARTNER), None)
     if position is None or len(ranking) < 2:
         return None
     other = 1 if position == 0 else position - 1
     fact, neighbour = ranking[position], ranking[other]
+    if lang == "es":
+        fact, neighbour = (replace(f, label=_name_es(store, f.partner)) for f in (fact, neighbour))
     return MarketRank(
         fact=fact,
         rank=position + 1,
@@ -213,20 +243,23 @@ def _rank(store: FactStore, year: int, month: int) -> MarketRank | None:
     )
 
 
-def _border(store: FactStore) -> Change | None:
+def _border(store: FactStore, label: str) -> Change | None:
     months = store.coverage.encounter_months.get(SERIES)
     if months is None:
         return None
     (year, month) = months[1]
     latest = store.encounters(SERIES, (year, month), (year, month))
     earlier = store.encounters(SERIES, (year - 1, month), (year - 1, month))
-    label = SERIES_WORDS[SERIES]
     now = replace(latest[0], label=label)
     before = replace(earlier[0], label=label) if earlier else None
     return _change(label, now, before)
 
 
-def _tariffs(store: FactStore) -> Tariffs | None:
+def _name_es(store: FactStore, code: str) -> str:
+    return store.countries[code].name_es or store.countries[code].name
+
+
+def _tariffs(store: FactStore, lang: Lang) -> Tariffs | None:
     """Duties on imports from the partner in the latest month of the duty data."""
     month = store.border.duty_months[1]
     now = store.border.duties(PARTNER, month, month)
@@ -234,9 +267,12 @@ def _tariffs(store: FactStore) -> Tariffs | None:
         return None
     year_ago = (month[0] - 1, month[1])
     before = store.border.duties(PARTNER, year_ago, year_ago)
-    label = (
-        f"Calculated duties on imports from {now[0].label}, {figure_period_words(now[0].period)}"
-    )
+    when = period(now[0].period, lang)
+    label = f"Calculated duties on imports from {now[0].label}, {when}"
+    if lang == "es":
+        label = (
+            f"Aranceles calculados sobre las importaciones desde {_name_es(store, PARTNER)}, {when}"
+        )
     change = _change(
         label, replace(now[0], label=label), replace(before[0], label=label) if before else None
     )

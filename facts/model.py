@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     from facts.check import TextCheck
 
 Verdict = Literal["supported", "roughly", "not_supported", "unverifiable"]
+ChartKind = Literal["", "line", "bar"]
+Lang = Literal["en", "es"]  # the language of the question, and so of the answer
 AnswerKind = Literal[
     "lookup",
     "compare",
@@ -78,6 +80,7 @@ class Derived:
     value: Decimal
     label: str  # "Mexico ÷ China"
     unit: str = ""  # "x", "%", "USD", ""
+    shown: bool = True  # False when the answer's takeaway already says it in words
 
 
 @dataclass(frozen=True)
@@ -176,6 +179,7 @@ class Query:
     refusal: str = ""  # REFUSE: product, us_state, port, unsupported, third_country, ...
     not_used: tuple[str, ...] = ()
     words: tuple[str, ...] = ()
+    lang: Lang = "en"
     text: str = ""  # CHECK: the text whose figures are checked
     # Border dimensions (facts.parse_border, answered by facts.ops.border): "state", "port",
     # "mode", "commodity", "mexstate" (TransBorder), "duties", "citizenship"; "refuse" for what
@@ -201,4 +205,8 @@ class Answer:
     headline: str = ""  # the answer in one line, plain text (escaped by the renderer)
     related: tuple[Fact, ...] = ()  # context figures that do not answer the question
     not_used: tuple[str, ...] = ()  # words of the question that could not be honoured
+    takeaway: str = ""  # one line under the headline: the change, rank, record or verdict
+    glance: tuple[Fact, ...] = ()  # for a long list, the figures that fit a glance (else all)
+    chart: ChartKind = ""  # the chart that shows the facts: a line over time, or bars
+    lang: Lang = "en"  # the language every word of the answer is in
     check: TextCheck | None = None  # CHECK: every statement of the text, checked

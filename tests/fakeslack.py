@@ -8,6 +8,11 @@
 
 Every request is recorded as a Call, including the failed ones. Faults are queued per method and
 used up in order. POSTs to `slack.response_url(name)` are recorded as the method "response_url".
+
+Files go up as files_upload_v2 sends them: files.getUploadURLExternal (filename, length) gives an
+upload URL and a file id; the bytes are POSTed to that URL (recorded as the method "upload");
+files.completeUploadExternal shares the uploaded files in a channel or thread. `slack.uploaded(id)`
+returns a file's bytes and where it was shared.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import ServerConnection, serve
 
 RESPONSE_URL = "response_url"  # the pseudo-method of POSTs to a response_url
+UPLOAD = "upload"  # the pseudo-method of POSTs to an upload URL from files.getUploadURLExternal
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,7 @@ class _State:
     calls: list[Call] = field(default_factory=list)
     faults: dict[str, list[Fault]] = field(default_factory=dict)
     replies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)  # file id -> upload
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel -> posts
 
 
@@ -203,6 +210,11 @@ class FakeSlack:
                 if (method is None or call.method == method) and (ok is None or call.ok == ok)
             ]
 
+    def uploaded(self, file_id: str) -> dict[str, Any]:
+        """A file: filename, length, data (the bytes POSTed), title, channel_id, thread_ts."""
+        with self._changed:
+            return dict(self._state.files[file_id])
+
     def wait_for(
         self, method: str, count: int = 1, timeout: float = 5.0, *, ok: bool | None = None
     ) -> list[Call]:
@@ -224,14 +236,17 @@ class FakeSlack:
     ) -> tuple[Fault | None, int, dict[str, str], bytes]:
         arrived = time.monotonic()
         method = RESPONSE_URL if path.startswith("/response/") else path.rsplit("/", 1)[-1]
+        if path.startswith("/upload/"):
+            method = UPLOAD
         with self._changed:
             fault = self._next_fault(method)
             if fault is not None and not fault.succeeds:
                 status, extra, body, ok = *_fault_response(fault), False
             else:
                 answer = self._success(method, params, headers)
-                ok = answer == "ok" or (isinstance(answer, dict) and answer["ok"] is True)
-                status, extra, body = 200, {}, _json(answer) if isinstance(answer, dict) else b"ok"
+                ok = isinstance(answer, str) or answer["ok"] is True
+                status, extra = (404, {}) if answer == _NOT_FOUND else (200, {})
+                body = _json(answer) if isinstance(answer, dict) else answer.encode()
             if fault is not None and fault.reset:
                 status = 0
             self._state.calls.append(Call(method, params, headers, path, status, ok, arrived))
@@ -253,6 +268,8 @@ class FakeSlack:
     ) -> dict[str, Any] | str:
         if method == RESPONSE_URL:
             return "ok"
+        if method == UPLOAD:
+            return self._upload(params)
         if method == "oauth.v2.access":
             return self._exchange(params, headers)
         token = _token(params, headers)
@@ -260,6 +277,8 @@ class FakeSlack:
             return {"ok": False, "error": "not_authed"}
         if method in self._state.replies:
             return self._state.replies[method]
+        if method in ("files.getUploadURLExternal", "files.completeUploadExternal"):
+            return self._file_method(method, params)
         if method == "apps.connections.open":
             if not token.startswith("xapp-"):
                 return {"ok": False, "error": "not_allowed_token_type"}
@@ -287,11 +306,14 @@ class FakeSlack:
             }
         if method in ("conversations.history", "conversations.replies"):
             return self._read(method, params)
-        ts = f"{1_700_000_000 + next(self._ts)}.000100"
+        if method == "chat.update":
+            return self._update(params)
+        ts = f"{1_800_000_000 + next(self._ts)}.000100"  # after every payload's ts
         if method == "chat.postMessage":
             message = {k: params.get(k) for k in ("text", "blocks", "thread_ts") if k in params}
-            kept = {"type": "message", "ts": ts, "text": params.get("text", "")}
-            for name in ("metadata", "thread_ts"):
+            kept = {"type": "message", "ts": ts, "user": self.bot_user_id, "bot_id": self.bot_id}
+            kept["text"] = params.get("text", "")
+            for name in ("metadata", "thread_ts", "blocks"):
                 if params.get(name):
                     kept[name] = params[name]
             self._state.history.setdefault(str(params.get("channel")), []).append(kept)
@@ -345,6 +367,61 @@ class FakeSlack:
         ]
         return {"ok": True, "messages": messages, "has_more": False}
 
+    def posted(self, channel: str) -> list[dict[str, Any]]:
+        """The messages the bot posted (and updated) in a channel, oldest first."""
+        with self._changed:
+            return [dict(m) for m in self._state.history.get(channel, [])]
+
+    def _update(self, params: dict[str, Any]) -> dict[str, Any]:
+        """chat.update: replace a posted message's text and blocks (message_not_found otherwise)."""
+        posted = self._state.history.get(str(params.get("channel")), [])
+        found = next((m for m in posted if m["ts"] == params.get("ts")), None)
+        if found is None:
+            return {"ok": False, "error": "message_not_found"}
+        found.update({k: params[k] for k in ("text", "blocks") if k in params})
+        return {
+            "ok": True,
+            "channel": params.get("channel"),
+            "ts": found["ts"],
+            "text": found["text"],
+        }
+
+    def _file_method(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "files.getUploadURLExternal":
+            length = str(params.get("length", ""))
+            if not params.get("filename") or not length.isdigit() or int(length) < 1:
+                return {"ok": False, "error": "invalid_arguments"}
+            file_id = f"F{next(self._ts):08d}"
+            self._state.files[file_id] = {"filename": params["filename"], "length": int(length)}
+            return {"ok": True, "upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
+        try:
+            wanted = json.loads(str(params.get("files", "")))
+        except json.JSONDecodeError:
+            return {"ok": False, "error": "invalid_arguments"}
+        shared = []
+        for item in wanted:
+            upload = self._state.files.get(str(item.get("id")))
+            if upload is None or "data" not in upload:  # never uploaded to its URL
+                return {"ok": False, "error": "file_not_found"}
+            if len(upload["data"]) != upload["length"]:
+                return {"ok": False, "error": "file_upload_size_mismatch"}
+            upload.update(title=item.get("title"), channel_id=params.get("channel_id"),
+                          thread_ts=params.get("thread_ts"))  # fmt: skip
+            shared.append(
+                {"id": item["id"], "title": item.get("title"), "name": upload["filename"]}
+            )
+        return {"ok": True, "files": shared}
+
+    def _upload(self, params: dict[str, Any]) -> str:
+        upload = self._state.files.get(str(params.get("file_id")))
+        if upload is None:
+            return _NOT_FOUND
+        upload["data"] = params["data"]
+        return f"OK - {len(params['data'])}"
+
+
+_NOT_FOUND = "Not Found"
+
 
 def _fault_response(fault: Fault) -> tuple[int, dict[str, str], bytes]:
     if fault.status == 429:
@@ -388,7 +465,10 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(length) if length else b""
             split = urlsplit(self.path)
             headers = {k.lower(): v for k, v in self.headers.items()}
-            params = _parse(body, headers.get("content-type", ""), split.query)
+            if split.path.startswith("/upload/"):  # the file's bytes, whatever the content type
+                params: dict[str, Any] = {"file_id": split.path.rsplit("/", 1)[-1], "data": body}
+            else:
+                params = _parse(body, headers.get("content-type", ""), split.query)
             fault, status, extra, payload = fake._answer(split.path, params, headers)
             if fault is not None and fault.delay:
                 time.sleep(fault.delay)

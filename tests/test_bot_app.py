@@ -46,7 +46,7 @@ def _signed(body: str, content_type: str) -> BoltRequest:
     return BoltRequest(body=body, headers=headers)
 
 
-def _broken_ask(context: object, text: str) -> Answer:
+def _broken_ask(context: object, text: str, lang: object = None) -> Answer:
     raise RuntimeError("the answerer broke")
 
 

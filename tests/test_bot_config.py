@@ -150,6 +150,7 @@ def test_manifest_asks_for_only_the_scopes_and_events_the_bot_uses() -> None:
         "channels:read",
         "chat:write",
         "commands",
+        "files:write",
         "groups:history",
         "groups:read",
         "im:history",
@@ -162,6 +163,8 @@ def test_manifest_asks_for_only_the_scopes_and_events_the_bot_uses() -> None:
         "app_home_opened",
         "app_mention",
         "app_uninstalled",
+        "message.channels",
+        "message.groups",
         "message.im",
         "tokens_revoked",
     ]

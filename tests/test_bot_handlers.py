@@ -64,6 +64,9 @@ def test_strip_mention_removes_only_the_bots_own_mentions(
         ({"type": "message", "user": "U2", "bot_id": "B1", "text": "hi"}, False),
         ({"type": "message", "subtype": "message_changed", "message": {"user": "U1"}}, False),
         ({"type": "message", "subtype": "channel_join", "user": "U1"}, False),
+        ({"type": "message", "subtype": "thread_broadcast", "user": "U1", "text": "hi"}, True),
+        ({"type": "message", "subtype": "file_share", "user": "U1", "text": "hi"}, True),
+        ({"type": "message", "subtype": "file_share", "bot_id": "B1", "text": "hi"}, False),
         ({"type": "message", "text": "no user"}, False),
     ],
 )

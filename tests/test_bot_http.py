@@ -78,7 +78,10 @@ def test_empty_or_help_slash_command_shows_usage_with_examples_and_no_share_butt
     assert reply["response_type"] == "ephemeral"
     assert "What you can ask TradeFact" in reply["text"]
     assert "mexico exports 2024" in reply["text"]
-    assert _buttons(reply["blocks"]) == []
+    # The examples are buttons that ask them; nothing to share.
+    buttons = _buttons(reply["blocks"])
+    assert buttons and all(b["action_id"].startswith("ask-") for b in buttons)
+    assert buttons[0]["value"] == "mexico exports 2024"
 
 
 @pytest.mark.parametrize("text", ["payload", "mexico exports 2024 payload"])
@@ -176,7 +179,7 @@ def test_direct_message_is_answered_in_the_dm(served: BotServer) -> None:
         ("message_im", {"bot_id": "B0OTHER"}),  # newer bot messages carry no subtype
         ("message_im", {"subtype": "message_changed"}),
         ("message_im", {"subtype": "message_deleted"}),
-        ("message_im", {"subtype": "file_share"}),
+        # (a person's file_share and thread_broadcast are questions: tests/test_bot_messages.py)
         ("message_im", {"user": BOT_USER_ID}),  # the bot's own message
         ("message_im", {"channel_type": "channel", "channel": "C2147483705"}),
         ("app_mention", {"bot_id": "B0OTHER"}),

@@ -8,14 +8,14 @@ from asking import context_of
 
 from bot.handlers import answered, ephemeral_reply
 from bot.replies import Replies, Reply
-from facts.model import Answer
+from facts.model import Answer, Lang
 from facts.store import FactStore
 
 
 def _counting(store: FactStore, made: list[str]) -> Replies:
-    def make(question: str) -> tuple[Answer, Reply]:
+    def make(question: str, lang: Lang | None = None) -> tuple[Answer, Reply]:
         made.append(question)
-        return answered(question, context_of(store))
+        return answered(question, context_of(store), lang)
 
     return Replies(store, make, limit=2)
 

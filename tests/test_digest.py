@@ -119,7 +119,7 @@ def test_digest_for_2025_07_07_has_the_latest_month_against_a_year_earlier(
 ) -> None:
     digest = build_digest(store, DAY)
     census, cbp = store.sources[CENSUS], store.sources[CBP]
-    claim = context_of(store).checks["factory-jobs"]
+    claim = context_of(store).checks["top-consumer"]  # the week's checkable claim (below)
     border_now = Fact("encounters", "nationwide", "2025-11", Decimal(30375), "encounters", CBP)
     border_before = replace(border_now, period="2024-11", value=Decimal(124972))
     (now, value), (before, _) = _duties(2026, 8), _duties(2025, 8)
@@ -167,9 +167,10 @@ def test_digest_for_2025_07_07_has_the_latest_month_against_a_year_earlier(
             _pct(Decimal(30375), Decimal(124972)),
         ),
         claim=claim,
+        trade_months=digest.trade_months,  # checked against the raw files below
         trade_sources=(census,),
         border_sources=(cbp,),
-        claim_sources=(store.sources["amcham-oped-2025"],),
+        claim_sources=tuple(store.sources[s] for s in claim.source_ids),
         tariffs=Tariffs(
             Change(TARIFFS, duties_now, duties_before, _pct(duties_now.value, duties_before.value)),
             imports,
@@ -178,9 +179,27 @@ def test_digest_for_2025_07_07_has_the_latest_month_against_a_year_earlier(
         port=PortShare(laredo, mexico, laredo.value / mexico.value * 100),
         tariff_sources=(store.sources[DUTIES], store.sources[BTS]),
     )
-    assert claim.number == 11
+    assert claim.number == 3
     assert (duties_now.value, imports.value) == (1_932_487_514, 60_312_891_117)
     assert (laredo.value, mexico.value) == (344_553_742_638, 872_833_677_052)
+
+
+def test_the_digest_chart_has_the_last_13_months_from_the_census_files(store: FactStore) -> None:
+    months = build_digest(store, DAY).trade_months
+    raw = {}
+    for year in (2025, 2026):
+        rows = json.loads((RAW / f"{year}.json").read_text())
+        mexico = next(r for r in rows if r["country_code"] == "MEX")
+        for flow in ("exports", "imports"):
+            for m, value in enumerate(mexico[flow][:12], start=1):
+                if value is not None:
+                    raw[(flow, f"{year}-{m:02d}")] = Decimal(str(value)) * 1_000_000
+    periods = [f"2025-{m:02d}" for m in range(8, 13)] + [f"2026-{m:02d}" for m in range(1, 9)]
+    assert [(e.period, i.period) for e, i in months] == [(p, p) for p in periods]
+    assert [(e.value, i.value) for e, i in months] == [
+        (raw[("exports", p)], raw[("imports", p)]) for p in periods
+    ]
+    assert months[-1][0] == _usd("exports", "2026-08")
 
 
 def test_digest_does_not_depend_on_the_day_within_a_week(store: FactStore) -> None:
@@ -219,19 +238,23 @@ def test_iso_week_names_the_week_of_a_date(day: date, week: str) -> None:
     assert iso_week(day) == week
 
 
-def test_claim_of_the_week_differs_every_week_and_covers_every_claim(store: FactStore) -> None:
-    checks = list(context_of(store).checks.values())
+def test_claim_of_the_week_differs_every_week_and_covers_every_checkable_claim(
+    store: FactStore,
+) -> None:
+    every = list(context_of(store).checks.values())
+    checkable = [c for c in every if c.verdict != "unverifiable"]
+    assert 0 < len(checkable) < len(every)
     mondays = [date(2024, 12, 30) + timedelta(weeks=n) for n in range(3 * 52)]
-    picked = [claim_of_the_week(checks, day).id for day in mondays]
+    picked = [claim_of_the_week(every, day).id for day in mondays]
     assert all(a != b for a, b in zip(picked, picked[1:], strict=False))
-    for start in range(0, len(mondays) - len(checks)):
-        assert set(picked[start : start + len(checks)]) == {c.id for c in checks}
+    for start in range(0, len(mondays) - len(checkable)):
+        assert set(picked[start : start + len(checkable)]) == {c.id for c in checkable}
 
 
 def test_claim_of_the_week_is_the_same_all_week(store: FactStore) -> None:
     checks = context_of(store).checks.values()
     week = {claim_of_the_week(checks, DAY + timedelta(days=d)).id for d in range(7)}
-    assert week == {"factory-jobs"}
+    assert week == {"top-consumer"}
 
 
 def test_ranking_month_lists_countries_only_largest_first(store: FactStore) -> None:
@@ -247,16 +270,16 @@ def test_ranking_month_lists_countries_only_largest_first(store: FactStore) -> N
 
 
 DRY_RUN = """\
-*TradeFact weekly digest, week of July 7, 2025 (2025-W28)*
+*TradeFact weekly digest: August 2026 figures, the newest in the data · week of July 7, 2025 (2025-W28)*
 
 *U.S. trade with Mexico, August 2026* (the latest month in the data)
 • U.S. exports to Mexico (what Mexico buys from the U.S.): *$33.7 billion* (exactly $33,656,300,000), +15.3% from $29.2 billion in August 2025
 • U.S. imports from Mexico: *$60.6 billion* (exactly $60,637,400,000), +34.2% from $45.2 billion in August 2025
-• U.S. trade balance with Mexico: *-$27.0 billion* (exactly -$26,981,100,000), against -$16.0 billion in August 2025
+• U.S. trade balance with Mexico: *deficit of $27.0 billion* (exactly -$26,981,100,000), against a deficit of $16.0 billion in August 2025
 *Year to date, January–August 2026*
 • U.S. exports to Mexico (what Mexico buys from the U.S.): *$263.5 billion* (exactly $263,473,200,000), +16.6% from $225.9 billion in January–August 2025
 • U.S. imports from Mexico: *$419.3 billion* (exactly $419,344,400,000), +18.3% from $354.5 billion in January–August 2025
-• U.S. trade balance with Mexico: *-$155.9 billion* (exactly -$155,871,200,000), against -$128.6 billion in January–August 2025
+• U.S. trade balance with Mexico: *deficit of $155.9 billion* (exactly -$155,871,200,000), against a deficit of $128.6 billion in January–August 2025
 *Mexico is the #1 market for U.S. exports in August 2026* (of 215 countries): $3.4 billion ahead of #2 Canada ($30.3 billion)
 
 Source: <https://www.census.gov/foreign-trade/balance/country.xlsx|U.S. Census Bureau, Foreign Trade Division, U.S. Trade in Goods by Country (country.xlsx), monthly and annual, 1991 to August 2026>
@@ -274,10 +297,14 @@ Source: <https://www.bts.gov/transborder|U.S. Department of Transportation, Bure
 Source: <https://www.cbp.gov/document/stats/nationwide-encounters|U.S. Customs and Border Protection, Nationwide Encounters (by state), FY2020 to FY2026 (November)>
 
 *Claim of the week*
-❔ *Can't be checked with this data* — Claim 11 (jobs): Each new factory job in Mexico creates one job in the U.S., and the link has strengthened since the pandemic.
-    Why: The store has no employment data, and the claim is a causal estimate from a model.
+❌ *Not supported* — Claim 3 (trade): Mexico is the largest market for U.S. goods, buying more than any other country.
+    Op-ed: first among U.S. export markets · Data: #2
+    Tolerance: supported only if exactly #1
+    Related: Mexico's rank among U.S. export markets in the months published when the op-ed appeared (1 = largest) (January–June 2025; first: Canada): #2
+    Related: Mexico's rank among U.S. export markets in 2025 (1 = largest): #1
 
-Source: American Chamber of Commerce of Mexico (Pedro Casas-Alatriste, CEO), Op-ed on U.S.-Mexico trade, 2025 (claims paraphrased in claims.yaml) (no URL: received as plain text, without its outlet or URL)
+Source: American Chamber of Commerce of Mexico (Pedro Casas-Alatriste, CEO), Op-ed on U.S.-Mexico trade, 2025
+Source: <https://www.census.gov/foreign-trade/balance/country.xlsx|U.S. Census Bureau, Foreign Trade Division, U.S. Trade in Goods by Country (country.xlsx), monthly and annual, 1991 to August 2026>
 """  # noqa: E501
 
 

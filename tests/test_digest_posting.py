@@ -6,6 +6,7 @@ raised at the point where a real process would have died, leaving the ledger as 
 
 from __future__ import annotations
 
+import json
 import logging
 import subprocess
 import threading
@@ -26,7 +27,7 @@ from bot.digest import Outcome, digest_message, post_all, post_digest
 from bot.history import CLOCK_SKEW_S
 from bot.ledger import LEASE, Entry, Ledger
 from bot.schedule import RETRY_FAILED_AFTER, post_due, seeds
-from bot.state import open_state
+from bot.state import Preferences, open_state
 from bot.subscriptions import Subscriptions
 from bot.workspaces import Clients
 from facts.digest import build_digest
@@ -88,6 +89,43 @@ def test_post_sends_the_digest_with_its_week_and_records_slacks_ts(
     assert ledger.get("C0TEST", WEEK) == Entry(
         "C0TEST", WEEK, "posted", claim, at, at, 1, outcome.ts, None, at
     )
+
+
+def test_a_posted_digest_gets_its_13_month_chart_in_its_thread(
+    slack: FakeSlackWithHistory, client: WebClient, ledger: Ledger, store: FactStore
+) -> None:
+    outcome = post_digest(client, ledger, store, "C0TEST", DAY, NOW)
+    [complete] = slack.calls("files.completeUploadExternal", ok=True)
+    assert (complete.params["channel_id"], complete.params["thread_ts"]) == ("C0TEST", outcome.ts)
+    [file] = json.loads(complete.params["files"])
+    upload = slack.uploaded(file["id"])
+    assert upload["title"] == "U.S. trade with Mexico, the last 13 months"
+    assert upload["data"][:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_channel_that_chose_spanish_gets_its_digest_in_spanish(
+    slack: FakeSlackWithHistory, client: WebClient, ledger: Ledger, store: FactStore
+) -> None:
+    Preferences(ledger.state).set("channel", "C0ES", "language", "es", NOW.timestamp())
+    post_digest(client, ledger, store, "C0ES", DAY, NOW)
+    post_digest(client, ledger, store, "C0EN", DAY, NOW)
+    spanish, english = (c.params["text"] for c in slack.calls(POST))
+    assert spanish.startswith(
+        "*Resumen semanal de TradeFact: cifras de agosto de 2026, las más recientes de los datos"
+        " · semana del 7 de julio de 2025 (2025-W28)*"
+    )
+    assert "• Balanza comercial de EE. UU. con México: *déficit de US$27.0 mil millones*" in spanish
+    assert "*Afirmación de la semana*" in spanish
+    assert english.startswith("*TradeFact weekly digest: August 2026 figures")
+
+
+def test_a_failed_chart_upload_leaves_the_digest_posted(
+    slack: FakeSlackWithHistory, client: WebClient, ledger: Ledger, store: FactStore
+) -> None:
+    slack.fail("files.getUploadURLExternal", error="missing_scope")
+    outcome = post_digest(client, ledger, store, "C0TEST", DAY, NOW)
+    assert outcome.status == "posted"
+    assert slack.calls("files.completeUploadExternal") == []
 
 
 def test_a_second_run_a_restart_and_a_later_day_of_the_week_do_not_post_again(

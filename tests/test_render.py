@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 from asking import ask
 
-from bot.render import amount, answer_json, render_blocks, render_mrkdwn, render_text
+from bot.render import answer_json, render_blocks, render_mrkdwn, render_text
 from facts.model import Answer
+from facts.numbers import amount
 from facts.store import FactStore
 
 CENSUS_URL = "https://www.census.gov/foreign-trade/balance/country.xlsx"
@@ -35,8 +36,13 @@ def test_amounts_are_formatted_for_reading(value: Decimal, unit: str, text: str)
 
 def test_text_answer_gives_figure_exact_value_claim_and_source(store: FactStore) -> None:
     text = render_text(ask(store, "mexico exports 2024"))
-    assert text.splitlines()[0] == "U.S. exports to Mexico, 2024: $334.5 billion"
-    assert "(exactly $334,492,100,000)" in text
+    lines = text.splitlines()
+    assert lines[:2] == [
+        "U.S. exports to Mexico, 2024: $334.5 billion",
+        "Up 3.1% from 2023 ($324.4 billion) · #2 among U.S. export markets, 2024",
+    ]
+    assert "Exactly: $334,492,100,000 · Basis: Goods only, Census basis" in text
+    assert text.count("Basis:") == 1
     assert "✅ Supported — Claim 1 (trade)" in text
     assert "Op-ed: $335 billion · Data: $334.5 billion (-0.15% off)" in text
     assert "U.S. Census Bureau, Foreign Trade Division, U.S. Trade in Goods by Country" in text
@@ -85,7 +91,7 @@ def test_every_rendered_answer_cites_a_source(store: FactStore) -> None:
         assert answer.sources
         assert all(s.url or s.url_note for s in answer.sources)
         context = [b for b in render_blocks(answer) if b["type"] == "context"]
-        assert context and "Source:" in context[0]["elements"][0]["text"]
+        assert context and "Source:" in context[-1]["elements"][0]["text"]
 
 
 def test_json_answer_has_the_documented_shape(store: FactStore) -> None:

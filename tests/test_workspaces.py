@@ -31,7 +31,7 @@ from slack_helpers import (
 )
 from slack_sdk.models.views import View
 
-from bot.render import exact
+from facts.numbers import exact
 from facts.store import FactStore
 
 POST = "chat.postMessage"
@@ -224,7 +224,7 @@ def test_subscribe_leads_to_one_digest_with_the_workspace_token_and_unsubscribe_
     assert [(c.params["channel"], bearer(c)) for c in posts] == [("CSUB1", "Bearer xoxb-team-s")]
     blocks = json.loads(posts[0].params["blocks"]) if isinstance(posts[0].params["blocks"], str) \
         else posts[0].params["blocks"]  # fmt: skip
-    assert "Spanish digests aren't available yet" in json.dumps(blocks)
+    assert "Resumen semanal de TradeFact" in json.dumps(blocks, ensure_ascii=False)
     assert "already posted" in process.log()
 
 
@@ -237,7 +237,7 @@ def test_preview_is_ephemeral_and_posts_nothing(oauth_server: BotServer) -> None
     )
     answer = server.post(body).json()
     assert answer["response_type"] == "ephemeral"
-    assert answer["text"].startswith("*TradeFact weekly digest, week of")
+    assert answer["text"].startswith("*TradeFact weekly digest: ")
     refused = command(server, "TP1", "CPREV", "digest subscribe <!channel> friday", "p2")
     assert refused.startswith("'&lt;!channel&gt;' is not a day, a time")
     assert_no_user_markup(refused)

@@ -91,5 +91,15 @@ class Preferences:
             )
 
     def resolve(self, user: str, channel: str, name: str) -> str | None:
-        """The user's value, else the channel's, else None (a person's choice wins)."""
-        return self.get("user", user, name) or self.get("channel", channel, name)
+        """The user's value, else the channel's, else None (a person's choice wins).
+
+        One query, not two: this is read on the slash command's path.
+        """
+        with self._state.transaction() as tx:
+            rows = tx.execute(
+                "SELECT scope, value FROM preferences WHERE name = ? AND ("
+                "(scope = 'user' AND scope_id = ?) OR (scope = 'channel' AND scope_id = ?))",
+                (name, user, channel),
+            ).fetchall()
+        found = {str(scope): str(value) for scope, value in rows}
+        return found.get("user") or found.get("channel")

@@ -9,6 +9,7 @@ and commodity tables, duties on imports for consumption, and the caveats a figur
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 
 from facts.border_figures import (
@@ -40,6 +41,8 @@ from facts.context import Context
 from facts.model import Answer, AnswerKind, Derived, Fact, NoData, Op, Period, Query
 from facts.numbers import amount, pct2
 from facts.ops.common import sources
+from facts.ops.lookup import lookup_takeaway
+from facts.ops.takeaway import said
 from facts.words import HUNDRED, figure_period_words
 
 
@@ -50,7 +53,9 @@ def lookup(query: Query, ctx: Context) -> Answer:
     fact = one(ctx, query, key, span)
     derived = change(ctx, query, key, span, fact) + extras(ctx, query, key, span, fact)
     facts = (fact, *companions(ctx, query, key, span))
-    return _answer(ctx, "lookup", query, facts, derived, headline(query, fact, derived))
+    shown = said(derived, "previous", "change_pct")  # the takeaway says them in words
+    result = _answer(ctx, "lookup", query, facts, list(shown), headline(query, fact, derived))
+    return replace(result, takeaway=lookup_takeaway(fact, derived))
 
 
 def compare(query: Query, ctx: Context) -> Answer:

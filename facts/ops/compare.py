@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
+from facts import lang as language
 from facts.context import Context
 from facts.figures import figure, span_for
-from facts.model import Answer, Derived, NoData, Period, Query
+from facts.model import Answer, Derived, Fact, Lang, NoData, Period, Query
 from facts.numbers import amount
-from facts.ops.common import answer, name, related_claims, value_words, what
+from facts.ops.common import answer, localise, name, related_claims, t, value_words, what
 from facts.ops.lookup import subject_of
 from facts.ops.per_capita import per_capita
-from facts.words import HUNDRED, figure_period_words
+from facts.ops.takeaway import change_words, said
+from facts.words import HUNDRED
 
 
 def compare(query: Query, ctx: Context) -> Answer:
@@ -30,9 +33,36 @@ def compare(query: Query, ctx: Context) -> Answer:
                 first.unit)
     )  # fmt: skip
     claims = related_claims(ctx, "compare", query.metric, query.partners, first.period)
-    when = figure_period_words(first.period)
-    title = f"{what(first)}, {when}: {value_words(first)} vs {second.label} {value_words(second)}"
-    return answer(ctx, "compare", query, "", facts, tuple(derived), claims, title)
+    lang = query.lang
+    facts = localise(ctx, lang, facts)
+    first, second = facts[0], facts[1]
+    when = language.period(first.period, lang)
+    title = (
+        f"{what(first, lang)}, {when}: {value_words(first, lang)} vs {second.label}"
+        f" {value_words(second, lang)}"
+    )
+    result = answer(ctx, "compare", query, "", facts, said(derived, "ratio", "difference"), claims,
+                    title)  # fmt: skip
+    return replace(result, takeaway=_versus(first, second, derived, lang), chart="bar")
+
+
+def _versus(first: Fact, second: Fact, derived: list[Derived], lang: Lang = "en") -> str:
+    """ "Mexico: 2.33× China, $191.2 billion more"."""
+    gap = first.value - second.value
+    if first.metric == "balance":
+        one, other = value_words(first, lang), value_words(second, lang)
+        return t(lang, f"{first.label}: a {one}; {second.label}: a {other}",
+                 f"{first.label}: un {one}; {second.label}: un {other}")  # fmt: skip
+    size = language.amount(abs(gap), first.unit, lang)
+    more = f"{size} {t(lang, 'more', 'más') if gap >= 0 else t(lang, 'less', 'menos')}"
+    ratio = next((d for d in derived if d.name == "ratio"), None)
+    if lang == "es" and ratio is None:
+        return f"{first.label}: {more} que {second.label}"
+    if lang == "es" and ratio is not None:
+        return f"{first.label}: {language.amount(ratio.value, 'x', lang)} {second.label}, {more}"
+    if ratio is None:
+        return f"{first.label}: {more} than {second.label}"
+    return f"{first.label}: {amount(ratio.value, 'x')} {second.label}, {more}"
 
 
 def compare_periods(query: Query, ctx: Context) -> Answer:
@@ -53,11 +83,17 @@ def compare_periods(query: Query, ctx: Context) -> Answer:
     if first.value:
         change = (second.value - first.value) / abs(first.value) * HUNDRED
         derived.append(Derived("change_pct", change, f"from {years[0]} to {years[1]}", "%"))
-    title = (
-        f"{what(first)}: {value_words(first)} in {years[0]} vs {value_words(second)} in {years[1]}"
-    )
-    return answer(ctx, "compare", query, "", facts, tuple(derived), (), title,
-                  resolved=f"{years[0]}-01..{years[1]}-12")  # fmt: skip
+    lang = query.lang
+    first, second = localise(ctx, lang, facts)
+    title = t(lang, f"{what(first)}: {value_words(first)} in {years[0]} vs {value_words(second)}"
+              f" in {years[1]}", f"{what(first, lang)}: {value_words(first, lang)} en {years[0]} vs"
+              f" {value_words(second, lang)} en {years[1]}")  # fmt: skip
+    pct = derived[-1].value if len(derived) > 1 else None
+    takeaway = change_words(second, first.value, pct, str(years[0]), str(years[1]), lang)
+    shown = said(derived, "difference", "change_pct")
+    resolved = f"{years[0]}-01..{years[1]}-12"
+    result = answer(ctx, "compare", query, "", (first, second), shown, (), title, resolved=resolved)
+    return replace(result, takeaway=takeaway, chart="bar")
 
 
 def total(query: Query, ctx: Context) -> Answer:
@@ -68,11 +104,14 @@ def total(query: Query, ctx: Context) -> Answer:
     span = span_for(ctx.store, query.metric, query.partners[0], query.period)
     facts = tuple(figure(ctx.store, query.metric, p, span) for p in query.partners)
     summed = sum((f.value for f in facts), Decimal(0))
-    names = " + ".join(name(ctx, p) for p in query.partners)
+    lang = query.lang
+    names = " + ".join(name(ctx, p, lang) for p in query.partners)
     derived = (Derived("sum", summed, names, "USD"),)
     claims = related_claims(ctx, "sum", query.metric, query.partners, facts[0].period)
-    flow = what(facts[0]).replace(facts[0].label, names)
-    title = f"{flow}, {figure_period_words(facts[0].period)}: {amount(summed, 'USD')}"
+    facts = localise(ctx, lang, facts)
+    flow = what(facts[0], lang).replace(facts[0].label, names)
+    when = language.period(facts[0].period, lang)
+    title = f"{flow}, {when}: {language.amount(summed, 'USD', lang)}"
     return answer(ctx, "sum", query, "", facts, derived, claims, title)
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
+from facts import lang as language
 from facts.context import Context
 from facts.figures import coverage, figure, monthly, spans_for
 from facts.model import Answer, Derived, NoData, Query
 from facts.numbers import amount
-from facts.ops.common import answer, related_claims, value_words, what
+from facts.ops.common import answer, localise, related_claims, value_words, what
 from facts.ops.lookup import subject_of
 from facts.ops.rank import full_year, ranking
+from facts.ops.takeaway import said
 from facts.periods import month_words
 from facts.words import figure_period_words, market_word
 
@@ -23,6 +26,18 @@ _PARTNER_WORDS = {
     ("total", "min"): "the smallest U.S. trading partner",
     ("balance", "max"): "the largest U.S. trade surplus",
     ("balance", "min"): "the largest U.S. trade deficit",
+}
+
+
+_PARTNER_WORDS_ES = {
+    ("exports", "max"): "el mayor mercado de exportación de EE. UU.",
+    ("exports", "min"): "el menor mercado de exportación de EE. UU.",
+    ("imports", "max"): "el mayor proveedor de importaciones de EE. UU.",
+    ("imports", "min"): "el menor proveedor de importaciones de EE. UU.",
+    ("total", "max"): "el mayor socio comercial de EE. UU.",
+    ("total", "min"): "el menor socio comercial de EE. UU.",
+    ("balance", "max"): "el mayor superávit comercial de EE. UU.",
+    ("balance", "min"): "el mayor déficit comercial de EE. UU.",
 }
 
 
@@ -63,15 +78,33 @@ def _over_time(query: Query, ctx: Context) -> Answer:
                 runner.unit),
     )  # fmt: skip
     word = "highest" if highest else "lowest"
-    title = (
-        f"{what(record)}: {word} in {figure_period_words(record.period)},"
-        f" {value_words(record)} (of {compared})"
+    title = f"{what(record)}: {word} in {figure_period_words(record.period)}, {value_words(record)}"
+    takeaway = (
+        f"Next: {figure_period_words(runner.period)}, {value_words(runner)}"
+        f" · {len(series)} {unit} compared, {compared} (the data start in {start})"
     )
-    span = f"{series[0].period}..{series[-1].period}"
+    lang = query.lang
+    record, runner = localise(ctx, lang, (record, runner))
+    if lang == "es":
+        word = "máximo" if highest else "mínimo"
+        unit = "años" if unit == "years" else "meses"
+        span = " – ".join(language.period(f.period, lang) for f in (series[0], series[-1]))
+        title = (
+            f"{what(record, lang)}: {word} en {language.period(record.period, lang)},"
+            f" {value_words(record, lang)}"
+        )
+        takeaway = (
+            f"Le sigue: {language.period(runner.period, lang)}, {value_words(runner, lang)}"
+            f" · {len(series)} {unit} comparados, {span}"
+        )
+    resolved = f"{series[0].period}..{series[-1].period}"
     # An op-ed record ("the lowest month on record") is shown beside a record of the same series.
-    claims = related_claims(ctx, word, query.metric, (record.partner,), span)
-    return answer(ctx, "extreme", query, "", (record, runner), derived, claims, title,
-                  resolved=span)  # fmt: skip
+    claims = related_claims(ctx, word, query.metric, (record.partner,), resolved)
+    shown = said(derived, "compared", "runner_up")
+    result = answer(
+        ctx, "extreme", query, "", (record, runner), shown, claims, title, resolved=resolved
+    )
+    return replace(result, takeaway=takeaway)
 
 
 def _across_partners(query: Query, ctx: Context) -> Answer:
@@ -93,4 +126,15 @@ def _across_partners(query: Query, ctx: Context) -> Answer:
     title = f"{record.label}: {words} in {year} ({value_words(record)})"
     if query.metric != "balance":
         title = f"{record.label}: {words} in {year} ({amount(record.value, record.unit)})"
-    return answer(ctx, "extreme", query, "", (record, runner), derived, (), title)
+    takeaway = f"Next: {runner.label}, {value_words(runner)} · {len(ordered)} partners compared"
+    if query.lang == "es":
+        record, runner = localise(ctx, "es", (record, runner))
+        title = f"{record.label}: {_PARTNER_WORDS_ES[(query.metric, query.extreme or 'max')]}"
+        title += f" en {year} ({value_words(record, 'es')})"
+        takeaway = (
+            f"Le sigue: {runner.label}, {value_words(runner, 'es')}"
+            f" · {len(ordered)} socios comparados"
+        )
+    result = answer(ctx, "extreme", query, "", (record, runner), said(derived, "compared",
+                    "runner_up"), (), title)  # fmt: skip
+    return replace(result, takeaway=takeaway)

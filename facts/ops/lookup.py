@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
+from facts import lang as language
 from facts.context import Context
 from facts.expressions import KG_PER_LB
 from facts.figures import SERIES_METRICS, figure, span_for
-from facts.model import Answer, ClaimCheck, Derived, Fact, NoData, Query
-from facts.ops.common import answer, change, is_trade, rank_extra, related_claims
+from facts.model import Answer, ClaimCheck, Derived, Fact, Lang, NoData, Query
+from facts.ops.common import (
+    answer,
+    change,
+    is_trade,
+    localise,
+    markets,
+    rank_extra,
+    related_claims,
+)
 from facts.ops.per_capita import per_capita
+from facts.ops.takeaway import change_words, find, said
 from facts.periods import Span, fiscal_year
 from facts.words import figure_period_words
 
@@ -49,7 +60,41 @@ def lookup(query: Query, ctx: Context) -> Answer:
         kind = "seizures" if query.metric == "seizures" else "lookup"
         partners = (query.drug,) if query.metric == "seizures" else (subject,)
         claims = related_claims(ctx, kind, query.metric, partners, fact.period)
-    return answer(ctx, "lookup", query, "", facts, tuple(derived), claims)
+    facts = localise(ctx, query.lang, facts)
+    shown = said(derived, "previous", "change_pct", "rank")
+    result = answer(ctx, "lookup", query, "", facts, shown, claims)
+    return replace(result, takeaway=lookup_takeaway(facts[0], derived, query.lang))
+
+
+def lookup_takeaway(fact: Fact, derived: list[Derived], lang: Lang = "en") -> str:
+    """ "Up 3.1% from 2023 ($324.4 billion) · #2 among U.S. export markets, 2024"."""
+    parts = []
+    before, pct = find(derived, "previous"), find(derived, "change_pct")
+    if before is not None:
+        earlier = [f for f in before.label.split(", ", 1) if f][-1]  # "a year earlier, 2023"
+        when = period_of(fact, lang, earlier)
+        parts.append(change_words(fact, before.value, pct.value if pct else None, when, "", lang))
+    position = find(derived, "rank")
+    if position is not None and lang == "es":
+        parts.append(f"#{position.value:.0f} entre los {markets(fact.metric, 'es')}, {fact.period}")
+    elif position is not None:
+        parts.append(f"#{position.value:.0f} {position.label}")
+    return " · ".join(parts)
+
+
+def period_of(fact: Fact, lang: Lang, english: str) -> str:
+    """The year-ago period in the answer's language (the English words are kept as they are)."""
+    if lang == "en":
+        return english
+    key = fact.period
+    if ".." in key:  # the same months a year earlier
+        first, last = key.split("..")
+        key = f"{int(first[:4]) - 1}{first[4:]}..{int(last[:4]) - 1}{last[4:]}"
+    elif key.startswith("FY"):
+        key = f"FY{int(key[2:]) - 1}"
+    else:
+        key = f"{int(key[:4]) - 1}{key[4:]}"
+    return language.period(key, lang)
 
 
 def _fiscal_beside(ctx: Context, query: Query, subject: str, span: Span) -> list[Derived]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from facts import lang as language
 from facts.context import Context
 from facts.figures import figure, span_for
 from facts.model import Answer, AnswerKind, Derived, Fact, NoData, Period, Query
 from facts.numbers import amount
-from facts.ops.common import answer, name, related_claims
+from facts.ops.common import answer, localise, name, related_claims
 
 
 def per_capita(query: Query, ctx: Context) -> Answer:
@@ -53,6 +54,14 @@ def per_capita(query: Query, ctx: Context) -> Answer:
     top = derived[-1]
     flow = "exports to" if query.metric == "exports" else f"{query.metric} with"
     title = f"U.S. {flow} {top.label}, {year}: {amount(top.value, top.unit)}"
+    if query.lang == "es":
+        names = " + ".join(name(ctx, p, "es") for p in query.partners)
+        flow = (
+            "Exportaciones de EE. UU. a" if query.metric == "exports" else "Comercio de EE. UU. con"
+        )
+        each = "por persona" if len(query.partners) == 1 else "por persona, en conjunto"
+        title = f"{flow} {names}, {each}, {year}: {language.amount(top.value, top.unit, 'es')}"
+        facts = list(localise(ctx, "es", facts))
     kind: AnswerKind = "lookup" if len(query.partners) == 1 else "compare"
     return answer(ctx, kind, query, "", tuple(facts), tuple(derived), claims, title)
 

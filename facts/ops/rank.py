@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
+from facts import lang as language
 from facts.context import Context
 from facts.figures import span_for
 from facts.model import Answer, Derived, Fact, NoData, Period, Query
 from facts.numbers import amount
-from facts.ops.common import answer, name, related_claims
+from facts.ops.common import answer, localise, name, related_claims, t, value_words
+from facts.ops.common import markets as markets_in
+from facts.ops.takeaway import GLANCE, said
 from facts.words import HUNDRED, market_word
 
 RANKED = ("exports", "imports", "total", "balance")
@@ -64,12 +68,34 @@ def rank(query: Query, ctx: Context) -> Answer:
         derived = (Derived("share_pct", share, f"top {len(top)} share of all partner countries",
                            "%"),)  # fmt: skip
     claims = related_claims(ctx, "rank", query.metric, (), str(year))
-    per = " per person" if query.per_capita else ""
+    lang = query.lang
+    top = localise(ctx, lang, top)
+    per = t(lang, " per person", " por persona") if query.per_capita else ""
     markets = market_word(query.metric)
-    title = f"Top {len(top)} U.S. {markets}{per}, {year}"
-    if len(top) == len(ordered) and len(top) > 1:
-        title = f"All {len(top)} U.S. {markets}{per} ranked, {year}"
-    return answer(ctx, "rank", query, "", top, derived, claims, title)
+    leader, n = top[0], len(top)
+    title = f"Top {n} U.S. {markets}{per}, {year}: {leader.label} first, {value_words(leader)}"
+    if lang == "es":
+        title = (
+            f"Los {n} principales {markets_in(query.metric, 'es')}{per}, {year}:"
+            f" {leader.label} en primer lugar, {value_words(leader, lang)}"
+        )
+    if n == len(ordered) and n > 1:
+        title = t(lang, f"All {n} U.S. {markets}{per} ranked, {year}: {leader.label} first",
+                  f"Los {n} {markets_in(query.metric, 'es')}{per}, {year}: {leader.label}"
+                  " en primer lugar")  # fmt: skip
+    takeaway = ""
+    if n > 1:
+        second = value_words(top[1], lang)
+        takeaway = t(
+            lang, f"{top[1].label} second, {second}", f"{top[1].label} en segundo, {second}"
+        )
+    if derived:
+        pct = language.amount(derived[0].value, "%", lang)
+        takeaway += t(lang, f" · the top {n} take {pct} of the total",
+                      f" · los {n} primeros suman el {pct} del total")  # fmt: skip
+    result = answer(ctx, "rank", query, "", top, said(derived, "share_pct"), claims, title)
+    shown = top[:GLANCE] if len(top) > GLANCE else ()
+    return replace(result, takeaway=takeaway, glance=shown, chart="bar")
 
 
 def rank_of(query: Query, ctx: Context) -> Answer:
@@ -97,4 +123,30 @@ def rank_of(query: Query, ctx: Context) -> Answer:
                                f"ahead of {below.label} (#{position + 1})", fact.unit))  # fmt: skip
     claims = related_claims(ctx, "rank_of", query.metric, (partner,), str(year))
     title = f"{fact.label} is #{position} among {markets}, {year} ({amount(fact.value, fact.unit)})"
-    return answer(ctx, "rank", query, "", tuple(facts), tuple(derived), claims, title)
+    takeaway = " · ".join(
+        f"{amount(d.value, d.unit)} {d.label}" for d in derived if d.name in ("gap", "lead")
+    )
+    lang = query.lang
+    if lang == "es":
+        facts = list(localise(ctx, lang, facts))
+        here = facts[0]
+        title = (
+            f"{here.label} ocupa el lugar #{position} entre los {markets_in(query.metric, 'es')},"
+            f" {year} ({language.amount(here.value, here.unit, lang)})"
+        )
+        takeaway = _neighbours_es(facts, derived, position)
+    result = answer(ctx, "rank", query, "", tuple(facts), said(derived, "rank", "gap", "lead"),
+                    claims, title)  # fmt: skip
+    return replace(result, takeaway=takeaway)
+
+
+def _neighbours_es(facts: list[Fact], derived: list[Derived], position: int) -> str:
+    """ "US$16.1 mil millones detrás de Canadá (#1) · ... delante de China (#3)"."""
+    parts, others = [], iter(facts[1:])
+    for d in derived:
+        if d.name in ("gap", "lead"):
+            other = next(others)
+            where = "detrás de" if d.name == "gap" else "delante de"
+            at = position - 1 if d.name == "gap" else position + 1
+            parts.append(f"{language.amount(d.value, d.unit, 'es')} {where} {other.label} (#{at})")
+    return " · ".join(parts)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from facts.context import Context
 from facts.model import Answer, NoData, Query
-from facts.ops.common import name
+from facts.ops.common import name, t
 
 EXAMPLES = (
     "mexico exports 2024",
@@ -17,6 +17,13 @@ EXAMPLES = (
     "nationwide encounters june 2025",
     "fentanyl seizures fy2025",
     "claims",
+)
+EJEMPLOS = (  # the same questions, asked in Spanish (each one is parsed: tests/test_spanish.py)
+    "exportaciones a méxico 2024",
+    "exportaciones méxico vs china 2024",
+    "principales 10 mercados de exportación 2024",
+    "balanza comercial con méxico marzo 2026",
+    "exportaciones a canadá 2015-2024",
 )
 HOLDINGS = (
     "The store holds U.S. goods trade by partner country (exports, imports, balance, total, per"
@@ -47,15 +54,39 @@ REASONS = {
     " in its place.",
     "future": "{w} is in the future or not published yet.",
 }
+HOLDINGS_ES = (
+    "Los datos tienen el comercio de bienes de EE. UU. por país socio (exportaciones,"
+    " importaciones, balanza, total, por persona; por mes y por año), la población del Banco"
+    " Mundial, los encuentros de la CBP y las incautaciones de drogas de la CBP."
+)
+REASONS_ES = {
+    "product": "Los datos de la Oficina del Censo son totales de todos los bienes, no productos"
+    " como “{w}”.",
+    "us_state": "No hay cifras por estado de EE. UU. (“{w}”): el comercio es por país socio.",
+    "port": "No hay cifras por puerto de entrada (“{w}”): el comercio es por país socio.",
+    "unsupported": "No hay cifras de {w}.",
+    "services": "Los datos son solo de comercio de bienes, no de servicios.",
+    "currency": "Las cifras están en dólares de EE. UU.; no hay cifras en {w}.",
+    "removals": "Los datos son encuentros de la CBP, no deportaciones (“{w}”).",
+    "nationality": "Los encuentros no se desglosan por nacionalidad (“{w}”).",
+    "third_country": "Los datos son el comercio de EE. UU. con cada socio; el comercio entre"
+    " {w} no está en los datos.",
+    "unknown_partner": "No hay un socio comercial llamado “{w}” en los datos del Censo."
+    " Nombres parecidos: {close}.",
+    "unknown_word": "No puedo usar “{w}” en esa pregunta, y no voy a contestar una pregunta más"
+    " amplia en su lugar.",
+    "future": "{w} está en el futuro o aún no se publica.",
+}
 
 
 def help_answer(query: Query, ctx: Context) -> Answer:
     """What the bot understands, with example questions."""
     return Answer(
         kind="help",
-        understood="a request for help",
-        suggestions=EXAMPLES,
-        headline="What you can ask TradeFact",
+        understood=t(query.lang, "a request for help", "una solicitud de ayuda"),
+        suggestions=EJEMPLOS if query.lang == "es" else EXAMPLES,
+        headline=t(query.lang, "What you can ask TradeFact", "Qué puede preguntarle a TradeFact"),
+        lang=query.lang,
     )
 
 
@@ -63,9 +94,13 @@ def refuse(query: Query, ctx: Context) -> Answer:
     """Say which words cannot be honoured and what the store has instead; never a figure."""
     word = ", ".join(f"{w}" for w in query.not_used) or query.metric
     close = ", ".join(ctx.names.suggest(query.not_used[0])) if query.not_used else ""
+    es = query.lang == "es"
     if query.refusal == "third_country":
-        word = " and ".join(name(ctx, p) for p in query.partners)
-    reason = REASONS.get(query.refusal, REASONS["unknown_word"]).format(w=word, close=close)
+        word = t(query.lang, " and ", " y ").join(name(ctx, p, query.lang) for p in query.partners)
+    reasons = REASONS_ES if es else REASONS
+    reason = reasons.get(query.refusal, reasons["unknown_word"]).format(w=word, close=close)
+    if es:
+        raise NoData(f"{reason} {HOLDINGS_ES}", EJEMPLOS[:2] + ("ayuda",))
     raise NoData(f"{reason} {HOLDINGS}", _suggestions(ctx, query))
 
 

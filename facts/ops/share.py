@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
+from facts import lang as language
 from facts.context import Context
 from facts.figures import figure, span_for
 from facts.model import Answer, Derived, Query
 from facts.numbers import amount
-from facts.ops.common import answer, name, related_claims
+from facts.ops.common import answer, localise, name, related_claims
 from facts.ops.compare import refuse_groups
+from facts.ops.takeaway import said
 from facts.words import HUNDRED, figure_period_words
 
 _FLOW_WORDS = {
@@ -17,6 +20,12 @@ _FLOW_WORDS = {
     "imports": "U.S. imports",
     "total": "U.S. trade",
     "balance": "the U.S. trade balance",
+}
+_FLOW_WORDS_ES = {
+    "exports": "las exportaciones de EE. UU.",
+    "imports": "las importaciones de EE. UU.",
+    "total": "el comercio de EE. UU.",
+    "balance": "la balanza comercial de EE. UU.",
 }
 
 
@@ -35,8 +44,19 @@ def share(query: Query, ctx: Context) -> Answer:
     derived.append(Derived("share_pct", pct, f"{names}'s share of all partners", "%"))
     claims = related_claims(ctx, "lookup", query.metric, query.partners, facts[0].period)
     flows = _FLOW_WORDS[query.metric]
-    title = (
-        f"{names}: {amount(pct, '%')} of {flows}, {figure_period_words(world.period)}"
-        f" ({amount(part, 'USD')} of {amount(world.value, 'USD')})"
-    )
-    return answer(ctx, "share", query, "", (*facts, world), tuple(derived), claims, title)
+    title = f"{names}'s share of {flows}, {figure_period_words(world.period)}: {amount(pct, '%')}"
+    takeaway = f"{amount(part, 'USD')} of {amount(world.value, 'USD')} with all partners"
+    lang = query.lang
+    if lang == "es":
+        names = " + ".join(name(ctx, p, lang) for p in query.partners)
+        title = (
+            f"Parte de {names} en {_FLOW_WORDS_ES[query.metric]},"
+            f" {language.period(world.period, lang)}: {language.amount(pct, '%', lang)}"
+        )
+        takeaway = (
+            f"{language.amount(part, 'USD', lang)} de {language.amount(world.value, 'USD', lang)}"
+            " con todos los socios"
+        )
+    every = localise(ctx, lang, (*facts, world))
+    result = answer(ctx, "share", query, "", every, said(derived, "share_pct"), claims, title)
+    return replace(result, takeaway=takeaway, chart="bar")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
+from facts import lang as language
 from facts.context import Context
 from facts.figures import TRADE_METRICS, coverage, figure, spans_for
-from facts.model import Answer, Derived, Fact, NoData, Period, Query
-from facts.ops.common import answer, what
+from facts.model import Answer, Derived, Fact, Lang, NoData, Period, Query
+from facts.ops.common import answer, localise, t, value_words, what
 from facts.ops.lookup import subject_of
+from facts.ops.takeaway import change_words, find, glance, record, said
 from facts.periods import Span, clip, index, shift
-from facts.words import HUNDRED, figure_period_words
+from facts.words import HUNDRED
 
 MONTHLY_UP_TO = 24  # a range of up to two years is shown month by month
 
@@ -34,16 +37,49 @@ def trend(query: Query, ctx: Context) -> Answer:
     whole = [f for f in facts if not f.note]
     if len(whole) >= 2 and len(spans[0].key) <= 6:  # growth between whole years only
         derived += growth(whole[0], whole[-1])
-    when = f"{figure_period_words(facts[0].period)} to {figure_period_words(facts[-1].period)}"
-    title = f"{what(facts[0])}, {when}"
-    if facts[-1].note:
-        title += f" (the last period is {facts[-1].note})"
+    lang = query.lang
+    facts = list(localise(ctx, lang, facts))
+    first, last = facts[0], facts[-1]
+    when = f"{language.period(first.period, lang)}–{language.period(last.period, lang)}"
+    if last.note and ".." in last.period:  # "2015–2026 (2026: January–August only)"
+        partial = t(lang, last.note, f"solo {language.period(last.period, lang)[:-8]}")
+        when = f"{language.period(first.period, lang)}–{last.period[:4]}"
+        when += f" ({last.period[:4]}: {partial})"
+    to = t(lang, "to", "a")
+    title = (
+        f"{what(first, lang)}, {when}: {value_words(first, lang)} {to} {value_words(last, lang)}"
+    )
     asked = query.period.start if query.period else None
     if asked and spans[0].start > asked:
-        title += f" (the data start in {spans[0].start[0]})"
+        title += t(lang, f" (the data start in {spans[0].start[0]})",
+                   f" (los datos empiezan en {spans[0].start[0]})")  # fmt: skip
     resolved = f"{_month_key(spans[0].start)}..{_month_key(spans[-1].end)}"
-    return answer(ctx, "trend", query, "", tuple(facts), tuple(derived), (), title,
-                  resolved=resolved)  # fmt: skip
+    result = answer(ctx, "trend", query, "", tuple(facts), said(derived, "change_pct", "cagr_pct"),
+                    (), title, resolved=resolved)  # fmt: skip
+    series = tuple(facts)
+    takeaway = trend_takeaway(series, derived, lang)
+    return replace(result, takeaway=takeaway, glance=glance(series), chart="line")
+
+
+def trend_takeaway(facts: tuple[Fact, ...], derived: list[Derived], lang: Lang = "en") -> str:
+    """ "Up 41.5% from 2015 to 2024, +3.9% a year on average · peak: 2024 ($334.5 billion)"."""
+    pct, cagr = find(derived, "change_pct"), find(derived, "cagr_pct")
+    parts = []
+    if pct is not None:
+        start, end = pct.label.split(" to ")
+        last = next(f for f in facts if f.period == end)
+        since, until = language.period(start, lang), language.period(end, lang)
+        moved = change_words(last, _at(facts, start), pct.value, since, until, lang)
+        if cagr is not None:
+            rate = language.signed_pct(cagr.value, lang)
+            moved += t(lang, f", {rate} a year on average", f", {rate} anual en promedio")
+        parts.append(moved)
+    parts.append(record(facts, lang))
+    return " · ".join(parts)
+
+
+def _at(facts: tuple[Fact, ...], period: str) -> Decimal:
+    return next(f.value for f in facts if f.period == period)
 
 
 def _spans(ctx: Context, query: Query, subject: str) -> list[Span]:
