@@ -20,7 +20,7 @@ LOCALE = "es_MX"
 
 # Words that only a Spanish question has (accents folded): trade, border and question words.
 _SPANISH = re.compile(
-    r"\b(exportaciones?|exporta|importaciones?|importa|balanza|comercio|comercial|deficit|"
+    r"\b(exportaciones?|exporta|importaciones?|importa|balanza|comercio|comercial|"
     r"superavit|cuanto|cuanta|cuantos|cuales?|que tanto|principales|mercados?|socios?|tendencia|"
     r"desde|ano|anos|mes|encuentros|frontera|incautaciones|decomisos|afirmaciones?|ayuda|"
     r"contra|entre|por persona|compra|compro|vende|vendio|primer|segundo|mayor|menor|"

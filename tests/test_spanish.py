@@ -27,6 +27,8 @@ from facts.store import FactStore
         ("mexico exports 2024", "en"),
         ("top 10 export markets 2024", "en"),
         ("trade balance with mexico march 2026", "en"),
+        ("which country has the biggest trade deficit", "en"),  # "deficit" is English too
+        ("cuál fue el déficit comercial con China en 2025", "es"),
     ],
 )
 def test_the_language_is_read_from_the_question(text: str, lang: str) -> None:
