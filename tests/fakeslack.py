@@ -37,6 +37,13 @@ RESPONSE_URL = "response_url"  # the pseudo-method of POSTs to a response_url
 UPLOAD = "upload"  # the pseudo-method of POSTs to an upload URL from files.getUploadURLExternal
 
 
+class _Server(ThreadingHTTPServer):
+    """Slack accepts every connection: a listen backlog of 5 (Python's default) would time out
+    connects under load, a failure of the test machine, not of the Web API."""
+
+    request_queue_size = 128
+
+
 @dataclass(frozen=True)
 class Call:
     """One request the fake received, and how it answered."""
@@ -96,7 +103,7 @@ class FakeSlack:
         self._state = _State()
         self._changed = threading.Condition()
         self._ts = itertools.count(1)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server = _Server(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
