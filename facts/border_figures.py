@@ -47,7 +47,7 @@ def span_of(ctx: Context, query: Query, period: Period | None = None) -> Span:
     span = resolve(period, first, last, what)
     if query.dimension in BTS_CUTS and not span.whole_year and not _monthly(query):
         raise NoData(
-            f"{WHAT[query.dimension].capitalize()} are in TransBorder by calendar year only;"
+            f"{_sentence_case(WHAT[query.dimension])} are in TransBorder by calendar year only;"
             " monthly figures are by transport mode.",
             examples(query),
         )
@@ -299,3 +299,8 @@ def caveats(query: Query, key: str, span: Span) -> str:
     if query.dimension == "port" and key == YSLETA and year <= 2020:
         notes.append("Ysleta is reported apart from El Paso only from March 2020")
     return "; ".join(notes)
+
+
+def _sentence_case(text: str) -> str:
+    """The first letter upper case, the rest as written ("U.S. states", not "U.s. states")."""
+    return text[:1].upper() + text[1:]

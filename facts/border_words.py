@@ -118,8 +118,8 @@ CITIZENSHIP = re.compile(
     r"\b(nationals?|nationalit(y|ies)|citizens?|citizenship|nacionalidad(es)?|ciudadanos?)\b"
 )
 ENCOUNTER_WORDS = re.compile(
-    r"\b(encounters?|encountered|encounter|apprehended|apprehensions?|cbp|border patrol|"
-    r"encuentros|detenidos|migrants?)\b"
+    r"\b(encounters?|encountered|encounter|encontro|encontraron|apprehended|apprehensions?|cbp|"
+    r"border patrol|encuentros|detenidos|migrants?|migrantes)\b"
 )
 # People of a country, in English and Spanish -> ISO3 (citizenship and "Chinese goods").
 DEMONYMS = {

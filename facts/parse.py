@@ -81,6 +81,9 @@ _SERIES_QUALIFIERS = re.compile(
 )
 _SUM_WORDS = re.compile(r"\b(and|y|plus|combined|together|juntos|\+|sum|total)\b")
 _OR = re.compile(r"\bor\b")
+_COUNTED = re.compile(r"\b(?:how many|cuantos|cuantas)\s+(?:\w+\s+){0,2}?(\w+)")
+_IN_DOLLARS = frozenset(("exports", "imports", "balance", "total", "duties"))
+_MONEY_NOUNS = frozenset("dollars dollar usd billions billion millions million dolares".split())
 _DIGIT = re.compile(r"\d")
 _RANKED_NOUNS = re.compile(
     r"\b(markets?|suppliers?|partners?|buyers?|customers?|destinations?|sources?|mercados?|"
@@ -123,6 +126,22 @@ def parse_question(
     Every content word is either used by the Query or reported in `not_used` (operation REFUSE):
     a qualifier the store cannot serve is never dropped to answer a broader question.
     """
+    query = _parse(text, countries, claims, border)
+    if query is None or query.op == Op.REFUSE or query.metric not in _IN_DOLLARS:
+        return query
+    # "How many trucks crossed at Laredo?" asks for a count; a dollar value would answer
+    # another question.
+    counted = _COUNTED.search(normalise(text))
+    if counted and counted.group(1) not in _MONEY_NOUNS:
+        return replace(
+            query, op=Op.REFUSE, refusal="count", not_used=(counted.group(1),), dimension=""
+        )
+    return query
+
+
+def _parse(
+    text: str, countries: CountryIndex, claims: ClaimIndex, border: BorderIndex | None
+) -> Query | None:
     if (checked := text_to_check(text)) is not None:
         return Query(Op.CHECK, text=checked)
     if len(text) > MAX_QUESTION or SQL_LIKE.search(text):

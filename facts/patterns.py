@@ -26,8 +26,8 @@ DRUGS = {
 METRIC_PATTERNS = (
     ("population", r"\b(population|poblacion|inhabitants|habitantes|people live)\b"),
     ("seizures", r"\b(seizures?|seized|seize|decomisos?|incautacion(es)?|drugs?|drogas?)\b"),
-    ("encounters", r"\b(encounters?|crossings?|apprehensions?|apprehended|migrants?|stopped|"
-                   r"caught|detained|encuentros|cruces|"
+    ("encounters", r"\b(encounters?|crossings?|apprehensions?|apprehended|migrants?|migrantes|"
+                   r"stopped|caught|detained|encuentros|encontro|encontraron|detuvo|detuvieron|cruces|"
                    r"detenciones|border patrol|usbp|illegal)\b"),
     ("balance", r"\b(balance|deficit|surplus|trade gap|saldo|balanza|superavit)\b"),
     ("imports", r"\b(import(s|ed|ing|aciones|a|an|aron|o)?|sells?|sold|selling|vende|vendio|"

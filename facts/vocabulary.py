@@ -12,6 +12,9 @@ from rapidfuzz import fuzz, process
 
 from facts.patterns import (
     DEMONYMS,
+    FILLER_WORDS,
+    FUNCTION_WORDS,
+    METRIC_PATTERNS_RE,
     NOT_PLACES,
     PLACE_PREPOSITIONS,
     SAFE_SHORT,
@@ -83,6 +86,8 @@ class CountryIndex:
                 found.used.update(i for i, w in enumerate(words) if w == lower)
         for i, word in enumerate(words):
             if used[i] or len(word) < 4 or word in VOCABULARY or not word.isalpha():
+                continue
+            if _a_known_word(word):  # "migrantes" is a word of the question, not "Emirates"
                 continue
             if word in DEMONYMS:
                 hits.append((i, DEMONYMS[word]))
@@ -194,3 +199,10 @@ def restated_claims(norm: str, index: ClaimIndex) -> list[str]:
     if best[1] >= 3 or (best[1] >= 2 and verify):
         return [best[0]]
     return []
+
+
+def _a_known_word(word: str) -> bool:
+    """A function, filler or metric word: never read as a misspelt partner name."""
+    if word in FUNCTION_WORDS or word in FILLER_WORDS:
+        return True
+    return any(pattern.fullmatch(word) for _, pattern in METRIC_PATTERNS_RE)

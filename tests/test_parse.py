@@ -92,6 +92,7 @@ REFUSALS = [
     ("machinery exports to canada 2024", "commodity_partner", "machinery"),
     ("narnia exports 2024", "unknown_word", "narnia"),
     ("encounters share fy2024", "unknown_word", "share"),
+    ("How many trucks crossed at Laredo in 2024?", "count", "trucks"),
     ("exports to narnia 2024", "unknown_partner", "narnia"),
     ("how many people were deported to Mexico in 2024", "removals", "deported"),
     ("services exports to mexico 2024", "services", "services"),
@@ -134,3 +135,10 @@ def test_a_group_is_never_added_to_its_members(store: FactStore) -> None:
     answer = ask(store, "mexico and nafta exports 2024")
     assert answer.kind == "no_data" and answer.facts == ()
     assert "count the same trade twice" in answer.reason
+
+
+def test_a_word_of_the_question_is_never_read_as_a_misspelt_country(store: FactStore) -> None:
+    answer = ask(store, "¿Cuántos migrantes mexicanos encontró la CBP en el año fiscal 2024?")
+    assert answer.kind == "lookup"  # "migrantes" is not "Emirates"
+    assert [f.period for f in answer.facts][:1] == ["FY2024"]
+    assert "Emiratos" not in answer.headline and "Emirates" not in answer.headline

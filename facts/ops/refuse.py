@@ -50,6 +50,8 @@ REASONS = {
     "third_country": "The Census data are U.S. trade with each partner; trade between {w} is not"
     " in the store.",
     "unknown_partner": "No trade partner called “{w}” in the Census data. Closest names: {close}.",
+    "count": "“How many {w}” asks for a count; the store has dollar values of trade and duties,"
+    " not counts of trucks, trains, containers or shipments.",
     "unknown_word": "I can't use “{w}” in that question, and I won't answer a broader question"
     " in its place.",
     "future": "{w} is in the future or not published yet.",
@@ -73,6 +75,8 @@ REASONS_ES = {
     " {w} no está en los datos.",
     "unknown_partner": "No hay un socio comercial llamado “{w}” en los datos del Censo."
     " Nombres parecidos: {close}.",
+    "count": "“{w}” pide un conteo; la base tiene valores en dólares del comercio y los"
+    " aranceles, no conteos de camiones, trenes, contenedores ni embarques.",
     "unknown_word": "No puedo usar “{w}” en esa pregunta, y no voy a contestar una pregunta más"
     " amplia en su lugar.",
     "future": "{w} está en el futuro o aún no se publica.",
