@@ -20,7 +20,7 @@ from facts.border_text import (
     span_words,
 )
 from facts.context import Context
-from facts.figures import figure
+from facts.figures import figure, year_ago
 from facts.model import Derived, Fact, NoData, Period, Query
 from facts.numbers import amount
 from facts.periods import Span, index, resolve, shift, years_in
@@ -198,14 +198,7 @@ def change(ctx: Context, query: Query, key: str, span: Span, fact: Fact) -> list
         before = one(ctx, query, key, earlier)
     except NoData:
         return []
-    if not before.value:
-        return []
-    words = figure_period_words(before.period)
-    return [
-        Derived("previous", before.value, f"a year earlier, {words}", before.unit),
-        Derived("change_pct", (fact.value - before.value) / abs(before.value) * HUNDRED,
-                f"vs {words}", "%"),
-    ]  # fmt: skip
+    return year_ago(fact, before)
 
 
 def _period_of(span: Span) -> Period:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from facts.model import Fact, NoData, Period
+from facts.model import Derived, Fact, NoData, Period
 from facts.periods import Month, Span, month_words, resolve, years_in
 from facts.store import FactStore
-from facts.words import SERIES_WORDS
+from facts.words import HUNDRED, SERIES_WORDS, figure_period_words
 
 TRADE_METRICS = ("exports", "imports", "balance", "total")
 SERIES_METRICS = ("encounters", "seizures")  # monthly CBP series, published by fiscal year
@@ -108,3 +108,15 @@ def monthly(store: FactStore, metric: str, subject: str, drug: str = "") -> list
     if metric == "seizures":
         return store.seizures_by_month(drug)
     raise NoData("World Bank population figures are annual: ask for the highest year.")
+
+
+def year_ago(fact: Fact, before: Fact) -> list[Derived]:
+    """The lines comparing a figure with the same period a year earlier (none from a zero)."""
+    if not before.value:
+        return []
+    words = figure_period_words(before.period)
+    change = (fact.value - before.value) / abs(before.value) * HUNDRED
+    return [
+        Derived("previous", before.value, f"a year earlier, {words}", fact.unit),
+        Derived("change_pct", change, f"vs {words}", "%"),
+    ]

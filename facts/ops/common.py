@@ -9,15 +9,13 @@ from decimal import Decimal
 from facts import lang as language
 from facts import related
 from facts.context import Context
-from facts.figures import TRADE_METRICS, figure
-from facts.model import Answer, AnswerKind, ClaimCheck, Derived, Fact, Lang, Query, Source
+from facts.figures import TRADE_METRICS, figure, year_ago
+from facts.model import Answer, AnswerKind, ClaimCheck, Derived, Fact, Lang, NoData, Query, Source
 from facts.numbers import amount
 from facts.periods import Span
 from facts.words import (
-    HUNDRED,
     METRIC_WORDS,
     SERIES_WORDS,
-    figure_period_words,
     market_word,
     period_words,
 )
@@ -211,16 +209,9 @@ def change(ctx: Context, fact: Fact, span: Span, drug: str = "") -> list[Derived
     earlier_span = span.year_earlier()
     try:
         before = figure(ctx.store, fact.metric, fact.partner, earlier_span, drug)
-    except Exception:  # noqa: BLE001 - a missing year-ago figure only drops the change line
+    except NoData:  # a missing year-ago figure only drops the change lines
         return []
-    if not before.value:
-        return []
-    label = figure_period_words(before.period)
-    return [
-        Derived("previous", before.value, f"a year earlier, {label}", fact.unit),
-        Derived("change_pct", (fact.value - before.value) / abs(before.value) * HUNDRED,
-                f"vs {label}", "%"),
-    ]  # fmt: skip
+    return year_ago(fact, before)
 
 
 def rank_extra(ctx: Context, fact: Fact) -> list[Derived]:
